@@ -1,0 +1,155 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config';
+import { openDatabase, type Db } from './db/database';
+import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
+import { createPushBroker, type PushBroker } from './broker/push-broker';
+import { createDelivery, type Delivery } from './push/delivery';
+import { createInstallationRepository, type InstallationRepository } from './repositories/installations';
+import { createThingRepository, createUserRepository, type ThingRepository, type UserRepository } from './repositories/principals';
+import { createTapRepository, type TapRepository } from './repositories/taps';
+import { createTokenRepository, type TokenRepository } from './repositories/tokens';
+import { createDeliveryRepository, createTopicRepository, type DeliveryRepository, type TopicRepository } from './repositories/topics';
+import { kiiApi } from './routes/api';
+import { consoleStatic } from './routes/console-static';
+
+/** Everything the routes share, decorated on the fastify instance as `kii`. */
+export interface KiiServices {
+  config: ServerConfig;
+  db: Db;
+  users: UserRepository;
+  things: ThingRepository;
+  tokens: TokenRepository;
+  installations: InstallationRepository;
+  topics: TopicRepository;
+  deliveries: DeliveryRepository;
+  taps: TapRepository;
+  broker: PushBroker;
+  delivery: Delivery;
+  /** Ports as clients see them; filled once the listeners are up. */
+  ports: { http: number; tcp: number; ssl: number; ws: number; wss: number };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kii: KiiServices;
+  }
+}
+
+/** Infrastructure: database with migrations, repositories, broker and delivery; closed on shutdown. */
+const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
+  const db = openDatabase(config);
+  const installations = createInstallationRepository(db);
+  const things = createThingRepository(db);
+  things.markAllOffline();
+  const taps = createTapRepository(db);
+  const broker = await createPushBroker({ config, installations, things, taps, log: app.log });
+  broker.acceptWebSockets(app.server);
+  const deliveries = createDeliveryRepository(db);
+  const delivery = createDelivery({ appId: config.appId, broker, installations, deliveries });
+  app.decorate('kii', {
+    config,
+    db,
+    users: createUserRepository(db),
+    things,
+    tokens: createTokenRepository(db),
+    installations,
+    topics: createTopicRepository(db),
+    deliveries,
+    taps,
+    broker,
+    delivery,
+    ports: { http: 0, tcp: 0, ssl: 0, ws: 0, wss: 0 },
+  });
+  app.addHook('onClose', async () => {
+    await broker.close();
+    db.close();
+  });
+});
+
+/** Kii's vendor media types (`application/vnd.kii.*+json`), plain JSON, and form posts. */
+const bodyParsers = fp(async (app) => {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(
+    /^application\/([\w.+-]*\+)?json$/,
+    { parseAs: 'string' },
+    (request, body, done) => {
+      // The SDK sends `Content-Type: application/json` with empty bodies (ACL calls, PUT topic).
+      if (body === '') return done(null, undefined);
+      parseJson(request, body as string, done);
+    },
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    done(new KiiHttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with a JSON media type'));
+  });
+});
+
+/**
+ * CORS as Kii Cloud does it (`Access-Control-Allow-Origin: *`), with pre-flights for the SDK's
+ * custom headers, so a console served from another origin can call the API.
+ */
+const cors = fp(async (app) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-expose-headers', 'X-MQTT-TTL, Location, Content-Type');
+  });
+  app.options('/api/*', async (request, reply) => {
+    const requested = request.headers['access-control-request-headers'];
+    reply
+      .header('access-control-allow-methods', 'GET, POST, PUT, DELETE, HEAD, OPTIONS')
+      .header(
+        'access-control-allow-headers',
+        requested ?? 'x-kii-appid, x-kii-appkey, x-kii-sdk, authorization, content-type, accept',
+      )
+      .header('access-control-max-age', '600')
+      .code(204)
+      .send();
+  });
+});
+
+/** The whole local Kii server as one plugin (not encapsulated, so `app.kii` reaches the caller). */
+export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }) => {
+  await app.register(infrastructure, { config });
+  await app.register(bodyParsers);
+  await app.register(cors);
+  app.setErrorHandler(kiiErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendKiiError(reply, new KiiHttpError(404, 'NOT_FOUND', `No resource at ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  await app.register(kiiApi, { prefix: '/api' });
+  if (config.consoleDir) await app.register(consoleStatic, { root: config.consoleDir });
+});
+
+export function createApp(config: ServerConfig): FastifyInstance {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    forceCloseConnections: true,
+    // Unknown body fields are refused rather than silently dropped, and types are not coerced:
+    // a client that sends `"development": "yes"` hears about it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, allowUnionTypes: true } },
+    routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  app.register(kiiPushServer, { config });
+  return app;
+}
+
+/** Builds the app and starts the HTTP and MQTT listeners; ports of 0 become free ports. */
+export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
+  const app = createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const { broker, ports } = app.kii;
+  await broker.listen();
+  ports.http = (app.server.address() as AddressInfo).port;
+  ports.ws = ports.http;
+  ports.tcp = broker.ports.tcp;
+  ports.ssl = broker.ports.ssl;
+  ports.wss = broker.ports.wss;
+  return app;
+}

@@ -1,0 +1,220 @@
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config';
+import { sameSecret } from '../ids';
+import type { InstallationRepository } from '../repositories/installations';
+import type { ThingRepository } from '../repositories/principals';
+import type { TapRepository } from '../repositories/taps';
+
+/** What the broker knows about an authenticated connection. */
+interface Session {
+  kind: 'installation' | 'tap';
+  thingId: string | null;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** MQTT CONNACK return codes (aedes' AuthErrorCode is a const enum we cannot import). */
+const IDENTIFIER_REJECTED = 2;
+const SERVER_UNAVAILABLE = 3;
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+/** setTimeout cannot wait longer than this; longer TTLs are effectively "never". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A slow or frozen subscriber is cut off after this long instead of stalling delivery to
+ * everybody else (toolchain notes: aedes needs drainTimeout for that).
+ */
+const DRAIN_TIMEOUT_MS = 5000;
+
+function refuse(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+export interface BrokerDeps {
+  config: ServerConfig;
+  installations: InstallationRepository;
+  things: ThingRepository;
+  taps: TapRepository;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The MQTT side of Kii push on aedes. All broker policy lives in the aedes hooks below:
+ * CONNECT only with a live endpoint's credentials and its mqttTopic as client ID, SUBSCRIBE
+ * only to that topic, no client PUBLISH. aedes itself closes a connection silent for
+ * 1.5 x its keep-alive and lets a second connection with the same client ID take over.
+ */
+export async function createPushBroker(deps: BrokerDeps) {
+  const { config, installations, things, taps, log } = deps;
+  const sessions = new WeakMap<Client, Session>();
+  /** Client IDs of connected delivery taps (a local-server extension). */
+  const tapClients = new Set<string>();
+
+  const aedes = await Aedes.createBroker({
+    drainTimeout: DRAIN_TIMEOUT_MS,
+    concurrency: 1000,
+    maxClientsIdLength: 64,
+    authenticate(client, username, password, done) {
+      const now = Date.now();
+      const secret = password?.toString('utf8') ?? '';
+      const endpoint = username ? installations.endpointByUsername(username) : undefined;
+      if (endpoint) {
+        if (!sameSecret(secret, endpoint.password)) return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
+        if (client.id !== endpoint.mqtt_topic) {
+          return done(refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED), false);
+        }
+        if (endpoint.expires_at <= now) {
+          return done(refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD), false);
+        }
+        if (endpoint.ready_at > now) return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
+        const installation = installations.find(endpoint.installation_id);
+        sessions.set(client, { kind: 'installation', thingId: installation?.thing_id ?? null });
+        scheduleExpiry(client, endpoint.expires_at - now);
+        return done(null, true);
+      }
+      const tap = username ? taps.findByUsername(username) : undefined;
+      if (tap && sameSecret(secret, tap.password) && tap.expires_at > now) {
+        if (client.id !== tap.mqtt_topic) return done(refuse('the client ID must be the tap topic', IDENTIFIER_REJECTED), false);
+        sessions.set(client, { kind: 'tap', thingId: null });
+        scheduleExpiry(client, tap.expires_at - now);
+        return done(null, true);
+      }
+      return done(refuse('unknown username or wrong password', BAD_USERNAME_OR_PASSWORD), false);
+    },
+    authorizeSubscribe(client, subscription, done) {
+      // One MQTT topic per connection: every Kii subscription is multiplexed onto it.
+      if (subscription.topic !== client.id) return done(new Error(`subscribe refused: ${subscription.topic}`));
+      done(null, { ...subscription, qos: 0 });
+    },
+    authorizePublish(client, packet, done) {
+      // Push clients only receive. Kii's API-over-MQTT is not emulated, so a client PUBLISH
+      // is refused; per MQTT-3.3.5-2 the broker closes that connection.
+      if (client) return done(new Error(`publish refused: ${packet.topic}`));
+      done(null);
+    },
+  });
+
+  // aedes keeps connected clients by ID; its type declarations leave the map out.
+  type LiveClient = Client & { subscriptions: Record<string, unknown> };
+  const clients = (aedes as unknown as { clients: Record<string, LiveClient | undefined> }).clients;
+
+  function scheduleExpiry(client: Client, remainingMs: number) {
+    if (remainingMs >= MAX_TIMER_MS) return;
+    const session = sessions.get(client)!;
+    // When the TTL runs out the credentials stop being valid: the client must fetch a new endpoint.
+    session.expiryTimer = setTimeout(() => client.close(), remainingMs);
+    session.expiryTimer.unref();
+  }
+
+  aedes.on('clientReady', (client) => {
+    const session = sessions.get(client);
+    if (session?.kind === 'tap') tapClients.add(client.id);
+    if (session?.thingId) things.setOnline(session.thingId, true);
+  });
+  aedes.on('clientDisconnect', (client) => {
+    const session = sessions.get(client);
+    if (!session) return;
+    clearTimeout(session.expiryTimer);
+    const current = clients[client.id];
+    // After a takeover the new connection keeps the thing online (and the tap open).
+    if (current && current !== client) return;
+    if (session.kind === 'tap') tapClients.delete(client.id);
+    if (session.thingId) things.setOnline(session.thingId, false);
+  });
+  aedes.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'mqtt client error'));
+  aedes.on('connectionError', (client, error) => log.debug({ err: error.message }, 'mqtt connection error'));
+  aedes.on('keepaliveTimeout', (client) => log.info({ clientId: client.id }, 'mqtt keep-alive timeout'));
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // MQTT.js asks for "mqtt" (3.1.1), Paho for "mqtt" or "mqttv3.1" (3.1).
+    handleProtocols: (protocols) => ['mqtt', 'mqttv3.1'].find((p) => protocols.has(p)) ?? false,
+  });
+  wss.on('connection', (socket, request) => {
+    const stream = createWebSocketStream(socket);
+    stream.on('error', () => socket.terminate());
+    aedes.handle(stream, request);
+  });
+
+  /** MQTT over WebSocket at /mqtt (and /, which some clients use) on an HTTP(S) server. */
+  function acceptWebSockets(server: HttpServer | HttpsServer) {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path !== '/mqtt' && path !== '/') {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    });
+  }
+
+  const listeners: (NetServer | HttpsServer)[] = [];
+  const ports = { tcp: 0, ssl: 0, wss: 0 };
+
+  async function listen(server: NetServer | HttpsServer, port: number): Promise<number> {
+    server.listen(port, config.host);
+    await once(server, 'listening');
+    listeners.push(server);
+    return (server.address() as AddressInfo).port;
+  }
+
+  return {
+    aedes,
+    ports,
+    acceptWebSockets,
+    /** Starts the TCP listener, and the TLS ones when a certificate and key are configured. */
+    async listen() {
+      ports.tcp = await listen(createNetServer((socket) => aedes.handle(socket)), config.mqttPort);
+      if (config.tlsCert && config.tlsKey) {
+        const tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+        ports.ssl = await listen(createTlsServer(tls, (socket) => aedes.handle(socket)), config.mqttsPort);
+        const https = createHttpsServer(tls, (_req, res) => res.writeHead(426).end());
+        acceptWebSockets(https);
+        ports.wss = await listen(https, config.wssPort);
+      }
+    },
+    /**
+     * Sends one QoS 0 PUBLISH straight to the client whose ID is `mqttTopic`, if it is connected
+     * and subscribed to it. Skipping aedes' topic router keeps a 10,000-recipient push fast.
+     */
+    deliver(mqttTopic: string, payload: Buffer): boolean {
+      const client = clients[mqttTopic];
+      if (!client || !client.connected || !client.subscriptions[mqttTopic]) return false;
+      client.publish({ cmd: 'publish', topic: mqttTopic, payload, qos: 0, retain: false, dup: false }, () => {});
+      return true;
+    },
+    get tapCount(): number {
+      return tapClients.size;
+    },
+    /** Sends one PUBLISH to every connected tap. */
+    deliverToTaps(payload: Buffer): void {
+      for (const id of tapClients) this.deliver(id, payload);
+    },
+    /** Closes the connection using this client ID (an uninstalled installation). */
+    disconnect(mqttTopic: string): void {
+      clients[mqttTopic]?.close();
+    },
+    get connectedClients(): number {
+      return aedes.connectedClients;
+    },
+    async close() {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await Promise.all(
+        listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+    },
+  };
+}
+
+export type PushBroker = Awaited<ReturnType<typeof createPushBroker>>;

@@ -1,0 +1,133 @@
+/** Runtime configuration of the local Kii-compatible server, filled from CLI flags. */
+export interface ServerConfig {
+  /** Interface the HTTP and MQTT listeners bind to. */
+  host: string;
+  /** Host name written into MQTT endpoints: what clients (browsers) use to reach the broker. */
+  publicHost: string;
+  /** HTTP port (REST API, console, MQTT over WebSocket at /mqtt); 0 picks a free port. */
+  port: number;
+  /** Plain MQTT (TCP) port; 0 picks a free port. */
+  mqttPort: number;
+  /** Directory holding the SQLite file; ignored with inMemory. */
+  dataDir: string;
+  inMemory: boolean;
+  appId: string;
+  appKey: string;
+  clientId: string;
+  clientSecret: string;
+  /** How long a fresh installation's endpoint answers 503 MQTT_ENDPOINT_NOT_READY. */
+  endpointDelayMs: number;
+  /** Lifetime of MQTT endpoint credentials, seconds. Kii Cloud returns 2147483647. */
+  mqttTtlSeconds: number;
+  seedDemo: boolean;
+  /** Demo pushes per second sent to the seeded demo topics; 0 = off. */
+  demoTraffic: number;
+  /** Built console (the directory holding en/ and ja/); served at / when set. */
+  consoleDir?: string;
+  /** PEM certificate and key: when both are given, MQTTS and WSS listeners start. */
+  tlsCert?: string;
+  tlsKey?: string;
+  mqttsPort: number;
+  wssPort: number;
+  /** Log level for the server's own logger (fastify/pino). */
+  logLevel: string;
+  /** Largest request body accepted, bytes; larger bodies get 413. */
+  bodyLimit: number;
+}
+
+export const NEVER_EXPIRES_SECONDS = 2147483647;
+
+export const defaultConfig: ServerConfig = {
+  host: '127.0.0.1',
+  publicHost: 'localhost',
+  port: 8080,
+  mqttPort: 1883,
+  dataDir: 'data',
+  inMemory: false,
+  appId: 'demoapp',
+  appKey: 'demoappkey0123456789',
+  clientId: 'demo-client-id',
+  clientSecret: 'demo-client-secret',
+  endpointDelayMs: 0,
+  mqttTtlSeconds: NEVER_EXPIRES_SECONDS,
+  seedDemo: false,
+  demoTraffic: 0,
+  mqttsPort: 8883,
+  wssPort: 8443,
+  logLevel: 'warn',
+  bodyLimit: 1024 * 1024,
+};
+
+type FlagSpec = { key: keyof ServerConfig; kind: 'string' | 'int' | 'bool' | 'float' };
+
+const flags: Record<string, FlagSpec> = {
+  '--host': { key: 'host', kind: 'string' },
+  '--public-host': { key: 'publicHost', kind: 'string' },
+  '--port': { key: 'port', kind: 'int' },
+  '--mqtt-port': { key: 'mqttPort', kind: 'int' },
+  '--mqtts-port': { key: 'mqttsPort', kind: 'int' },
+  '--wss-port': { key: 'wssPort', kind: 'int' },
+  '--data-dir': { key: 'dataDir', kind: 'string' },
+  '--in-memory': { key: 'inMemory', kind: 'bool' },
+  '--app-id': { key: 'appId', kind: 'string' },
+  '--app-key': { key: 'appKey', kind: 'string' },
+  '--client-id': { key: 'clientId', kind: 'string' },
+  '--client-secret': { key: 'clientSecret', kind: 'string' },
+  '--endpoint-delay': { key: 'endpointDelayMs', kind: 'int' },
+  '--mqtt-ttl': { key: 'mqttTtlSeconds', kind: 'int' },
+  '--seed-demo': { key: 'seedDemo', kind: 'bool' },
+  '--demo-traffic': { key: 'demoTraffic', kind: 'float' },
+  '--console': { key: 'consoleDir', kind: 'string' },
+  '--tls-cert': { key: 'tlsCert', kind: 'string' },
+  '--tls-key': { key: 'tlsKey', kind: 'string' },
+  '--log-level': { key: 'logLevel', kind: 'string' },
+};
+
+export const usage = `Usage: npm run --silent server -- [flags]
+  --host <addr>            interface to bind (default 127.0.0.1)
+  --public-host <name>     host name written into MQTT endpoints (default localhost)
+  --port <n>               HTTP port: REST API under /api, console, MQTT over WebSocket at /mqtt (default 8080; 0 = free port)
+  --mqtt-port <n>          MQTT over TCP (default 1883; 0 = free port)
+  --tls-cert <pem> --tls-key <pem>   also start MQTTS (--mqtts-port, default 8883) and WSS (--wss-port, default 8443)
+  --data-dir <dir>         where the SQLite file lives (default ./data)
+  --in-memory              keep everything in memory (tests)
+  --app-id, --app-key      the app's credentials (default demoapp / demoappkey0123456789)
+  --client-id, --client-secret   the app admin's credentials
+  --endpoint-delay <ms>    answer 503 MQTT_ENDPOINT_NOT_READY this long after an install (default 0)
+  --mqtt-ttl <s>           lifetime of MQTT endpoint credentials (default 2147483647, as Kii Cloud)
+  --seed-demo              create the demo users, things, topics and installations
+  --demo-traffic <n/s>     send n demo pushes per second to the demo topics
+  --console <dir>          serve the built console from <dir> at /
+  --log-level <level>      fatal, error, warn, info, debug (default warn)`;
+
+/** Thrown for a bad command line; the entry point prints it with the usage text. */
+export class UsageError extends Error {}
+
+/** Parses `--flag value` / `--flag=value` arguments over the defaults. */
+export function parseArgs(argv: string[], base: ServerConfig = defaultConfig): ServerConfig {
+  const config: ServerConfig = { ...base };
+  const record = config as unknown as Record<string, unknown>;
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    const spec = flags[name];
+    if (!spec) throw new UsageError(`unknown flag ${name}`);
+    if (spec.kind === 'bool') {
+      record[spec.key] = inline === undefined ? true : inline !== 'false';
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new UsageError(`${name} needs a value`);
+    if (spec.kind === 'string') {
+      record[spec.key] = raw;
+      continue;
+    }
+    const value = Number(raw);
+    const valid = spec.kind === 'int' ? Number.isInteger(value) : Number.isFinite(value);
+    if (!valid || value < 0) throw new UsageError(`${name} needs a non-negative number, got "${raw}"`);
+    record[spec.key] = value;
+  }
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new UsageError('--tls-cert and --tls-key go together');
+  }
+  return config;
+}

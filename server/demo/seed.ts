@@ -1,0 +1,48 @@
+import type { KiiServices } from '../app';
+import type { Scope } from '../repositories/topics';
+
+export interface DemoApp {
+  users: { id: string; loginName: string; password: string }[];
+  things: { id: string; vendorThingID: string; password: string }[];
+  appTopics: string[];
+}
+
+const demoUsers = [
+  { loginName: 'alice', password: 'alice-pass', displayName: 'Alice Andersen', development: false },
+  { loginName: 'bob', password: 'bob-pass', displayName: 'Bob Brown', development: true },
+  { loginName: 'carol', password: 'carol-pass', displayName: 'Carol Chen', development: false },
+];
+const demoThings = [
+  { vendorThingID: 'thermostat-001', password: 'thermostat-pass', development: false },
+  { vendorThingID: 'door-sensor-042', password: 'door-pass', development: true },
+];
+const appTopics = ['announcements', 'maintenance', 'promotions'];
+
+/**
+ * A small demo app so a new user sees something at once: users, things, app topics, their
+ * subscriptions and MQTT installations. Idempotent: a restart on the same data keeps it.
+ */
+export function seedDemo(kii: KiiServices): DemoApp {
+  const app: Scope = { type: 'APP', id: '' };
+  const endpoint = { delayMs: 0, ttlSeconds: kii.config.mqttTtlSeconds };
+  return kii.db.transaction(() => {
+    for (const topic of appTopics) kii.topics.create(app, topic);
+    const users = demoUsers.map((spec, index) => {
+      const row = kii.users.find(`LOGIN_NAME:${spec.loginName}`) ??
+        kii.users.create({ loginName: spec.loginName, password: spec.password, displayName: spec.displayName, custom: {} });
+      kii.topics.create({ type: 'APP_AND_USER', id: row.id }, 'inbox');
+      for (const topic of appTopics.slice(0, index + 1)) kii.topics.subscribe(app, topic, { type: 'user', id: row.id });
+      kii.installations.install({ userID: row.id }, 'MQTT', undefined, spec.development, endpoint);
+      return { id: row.id, loginName: spec.loginName, password: spec.password };
+    });
+    kii.installations.install({ userID: users[2].id }, 'ANDROID', 'demo-fcm-registration-token-carol', false, endpoint);
+    const things = demoThings.map((spec) => {
+      const row = kii.things.findByVendorId(spec.vendorThingID) ??
+        kii.things.create(spec.vendorThingID, spec.password, { _thingType: 'sensor', _vendor: 'Demo Devices' });
+      kii.topics.subscribe(app, 'maintenance', { type: 'thing', id: row.id });
+      kii.installations.install({ thingID: row.id }, 'MQTT', undefined, spec.development, endpoint);
+      return { id: row.id, vendorThingID: spec.vendorThingID, password: spec.password };
+    });
+    return { users, things, appTopics };
+  })();
+}

@@ -1,0 +1,164 @@
+import { EventEmitter } from 'node:events';
+import type { Principal } from '../auth';
+import { kiiErrors } from '../errors';
+import { newId } from '../ids';
+import type { PushBroker } from '../broker/push-broker';
+import type { InstallationRepository } from '../repositories/installations';
+import type { DeliveryRepository, Scope, Subscriber } from '../repositories/topics';
+
+/** Kii's MQTT payload limit (kii-api.md §9.4). */
+export const MAX_MQTT_PAYLOAD_BYTES = 4096;
+
+/** The body `KiiPushMessageBuilder.build()` produces, plus the send* flags (kii-api.md §7.2). */
+export interface PushMessage {
+  data?: Record<string, unknown>;
+  mqtt?: { enabled?: boolean; data?: Record<string, unknown> };
+  sendToDevelopment?: boolean;
+  sendToProduction?: boolean;
+  sendAppID?: boolean;
+  sendSender?: boolean;
+  sendWhen?: boolean;
+  sendOrigin?: boolean;
+  sendObjectScope?: boolean;
+  sendTopicID?: boolean;
+  pushMessageType?: string;
+  [network: string]: unknown;
+}
+
+/** What a message is sent to: a topic in some scope, or one user directly. */
+export type PushTarget =
+  | { kind: 'topic'; scope: Scope; topicId: string }
+  | { kind: 'direct'; userId: string };
+
+/** One delivered push, as the tap extension and the delivery log see it. */
+export interface DeliveryEvent {
+  pushMessageID: string;
+  target: string;
+  sender: string;
+  recipients: string[];
+  payload: Buffer;
+  sentAt: number;
+}
+
+const scopeKeys: Record<Scope['type'], string | null> = {
+  APP: null,
+  APP_AND_USER: 'objectScopeUserID',
+  APP_AND_THING: 'objectScopeThingID',
+  APP_AND_GROUP: 'objectScopeGroupID',
+};
+
+const scopePaths: Record<Scope['type'], string> = {
+  APP: '',
+  APP_AND_USER: 'users/',
+  APP_AND_THING: 'things/',
+  APP_AND_GROUP: 'groups/',
+};
+
+export function targetUri(target: PushTarget): string {
+  if (target.kind === 'direct') return `kiicloud://users/${target.userId}`;
+  const { scope, topicId } = target;
+  return `kiicloud://${scope.type === 'APP' ? '' : scopePaths[scope.type] + scope.id + '/'}topics/${topicId}`;
+}
+
+function senderUri(principal: Principal): string {
+  if (principal.type === 'admin') return 'kiicloud://admins/APP_ADMIN';
+  if (principal.type === 'anonymous') return 'kiicloud://anonymous';
+  return `kiicloud://${principal.type}s/${principal.id}`;
+}
+
+/** Data values must be flat: Kii allows one level of keys only (kii-api.md §7.2). */
+function checkFlat(field: string, data: Record<string, unknown> | undefined) {
+  for (const [key, value] of Object.entries(data ?? {})) {
+    if (value !== null && typeof value === 'object') throw kiiErrors.invalid(`${field}.${key}`, 'must not be an object or an array');
+  }
+}
+
+/**
+ * Builds the JSON an MQTT receiver gets: the long system keys of Kii's Android Javadoc, each
+ * honouring its send* flag, plus the message's data (or mqtt.data) at the top level.
+ * System keys are written last so a data key cannot forge the sender or the scope.
+ */
+export function buildPayload(appId: string, message: PushMessage, target: PushTarget, sender: Principal, now: number) {
+  checkFlat('data', message.data);
+  checkFlat('mqtt.data', message.mqtt?.data);
+  const payload: Record<string, unknown> = { ...(message.mqtt?.data ?? message.data ?? {}) };
+  if (message.sendAppID === true) payload.appID = appId;
+  if (message.sendSender !== false && sender.type !== 'anonymous') {
+    if (sender.type !== 'admin') payload.sender = sender.id;
+    payload.senderURI = senderUri(sender);
+  }
+  if (message.sendOrigin === true) payload.origin = 'EXPLICIT';
+  // The builder never sets sendWhen, yet Kii's MQTT payloads were observed with `when`
+  // (kii-api.md §9.4, UNCONFIRMED): send it unless it is switched off explicitly.
+  if (message.sendWhen !== false) payload.when = now;
+  if (message.pushMessageType) payload.type = message.pushMessageType;
+  payload.sourceURI = targetUri(target);
+  if (target.kind === 'topic') {
+    if (message.sendTopicID !== false) payload.topic = target.topicId;
+    if (message.sendObjectScope !== false) {
+      payload.objectScopeAppID = appId;
+      payload.objectScopeType = target.scope.type;
+      const key = scopeKeys[target.scope.type];
+      if (key) payload[key] = target.scope.id;
+    }
+  }
+  const bytes = Buffer.from(JSON.stringify(payload));
+  if (bytes.length > MAX_MQTT_PAYLOAD_BYTES) {
+    throw kiiErrors.invalid('data', `the MQTT payload is ${bytes.length} bytes; at most ${MAX_MQTT_PAYLOAD_BYTES} are allowed`);
+  }
+  return bytes;
+}
+
+/**
+ * Delivers push messages: to every MQTT installation of every recipient whose environment
+ * the message allows, records the delivery log and feeds the taps.
+ */
+export function createDelivery(deps: {
+  appId: string;
+  broker: PushBroker;
+  installations: InstallationRepository;
+  deliveries: DeliveryRepository;
+}) {
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+
+  return {
+    events,
+    send(message: PushMessage, target: PushTarget, recipients: Subscriber[], sender: Principal) {
+      const now = Date.now();
+      const payload = buildPayload(deps.appId, message, target, sender, now);
+      const pushMessageID = newId.pushMessage();
+      const delivered: string[] = [];
+      if (message.mqtt?.enabled !== false) {
+        const toDevelopment = message.sendToDevelopment !== false;
+        const toProduction = message.sendToProduction !== false;
+        const userIds = recipients.filter((r) => r.type === 'user').map((r) => r.id);
+        const thingIds = recipients.filter((r) => r.type === 'thing').map((r) => r.id);
+        for (const row of deps.installations.deliveryTopics(userIds, thingIds)) {
+          if (row.development ? !toDevelopment : !toProduction) continue;
+          if (deps.broker.deliver(row.mqtt_topic, payload)) delivered.push(row.mqtt_topic);
+        }
+      }
+      const event: DeliveryEvent = {
+        pushMessageID,
+        target: targetUri(target),
+        sender: senderUri(sender),
+        recipients: delivered,
+        payload,
+        sentAt: now,
+      };
+      deps.deliveries.record({
+        message_id: pushMessageID,
+        target: event.target,
+        sender: event.sender,
+        recipients: delivered.length,
+        payload_bytes: payload.length,
+        sent_at: now,
+      });
+      events.emit('delivery', event);
+      return { pushMessageID, recipients: delivered.length };
+    },
+  };
+}
+
+export type Delivery = ReturnType<typeof createDelivery>;

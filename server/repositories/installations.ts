@@ -1,0 +1,178 @@
+import type { Db } from '../db/database';
+import { newId } from '../ids';
+
+export interface InstallationRow {
+  seq: number;
+  id: string;
+  registration_id: string;
+  device_type: string;
+  development: number;
+  user_id: string | null;
+  thing_id: string | null;
+  created_at: number;
+}
+
+export interface EndpointRow {
+  installation_id: string;
+  username: string;
+  password: string;
+  mqtt_topic: string;
+  ready_at: number;
+  expires_at: number;
+}
+
+export interface Owner {
+  userID?: string;
+  thingID?: string;
+}
+
+export interface InstallationFilter {
+  userID?: string;
+  thingID?: string;
+  deviceType?: string;
+  development?: boolean;
+  /** Continue after this installation sequence number (keyset paging). */
+  after?: number;
+  limit: number;
+}
+
+/** Push installations and the MQTT endpoint credentials each MQTT installation owns. */
+export function createInstallationRepository(db: Db) {
+  const insert = db.prepare(`INSERT INTO installations
+      (id, registration_id, device_type, development, user_id, thing_id, created_at)
+    VALUES (@id, @registration_id, @device_type, @development, @user_id, @thing_id, @created_at)`);
+  const byId = db.prepare<[string], InstallationRow>('SELECT * FROM installations WHERE id = ?');
+  const byRegistration = db.prepare<[string, string], InstallationRow>(
+    'SELECT * FROM installations WHERE device_type = ? AND registration_id = ?',
+  );
+  const mqttOfUser = db.prepare<[string], InstallationRow>(
+    "SELECT * FROM installations WHERE device_type = 'MQTT' AND user_id = ?",
+  );
+  const mqttOfThing = db.prepare<[string], InstallationRow>(
+    "SELECT * FROM installations WHERE device_type = 'MQTT' AND thing_id = ?",
+  );
+  const reassign = db.prepare(
+    'UPDATE installations SET user_id = ?, thing_id = ?, development = ? WHERE id = ?',
+  );
+  const remove = db.prepare('DELETE FROM installations WHERE id = ?');
+  const removeOwned = db.prepare('DELETE FROM installations WHERE user_id = ? OR thing_id = ?');
+  const endpointOf = db.prepare<[string], EndpointRow>(
+    'SELECT * FROM endpoints WHERE installation_id = ?',
+  );
+  const endpointByUsername = db.prepare<[string], EndpointRow>(
+    'SELECT * FROM endpoints WHERE username = ?',
+  );
+  const upsertEndpoint = db.prepare(`INSERT INTO endpoints
+      (installation_id, username, password, mqtt_topic, ready_at, expires_at)
+    VALUES (@installation_id, @username, @password, @mqtt_topic, @ready_at, @expires_at)
+    ON CONFLICT (installation_id) DO UPDATE SET username = excluded.username,
+      password = excluded.password, mqtt_topic = excluded.mqtt_topic,
+      expires_at = excluded.expires_at`);
+  /** MQTT topics of the given owners' MQTT installations, for delivery. */
+  const topicsOfUsers = db.prepare<[string], { mqtt_topic: string; development: number }>(`
+    SELECT e.mqtt_topic, i.development FROM installations i
+    JOIN endpoints e ON e.installation_id = i.id
+    WHERE i.device_type = 'MQTT' AND i.user_id IN (SELECT value FROM json_each(?))`);
+  const topicsOfThings = db.prepare<[string], { mqtt_topic: string; development: number }>(`
+    SELECT e.mqtt_topic, i.development FROM installations i
+    JOIN endpoints e ON e.installation_id = i.id
+    WHERE i.device_type = 'MQTT' AND i.thing_id IN (SELECT value FROM json_each(?))`);
+
+  function newEndpoint(installationId: string, readyAt: number, ttlSeconds: number): EndpointRow {
+    return {
+      installation_id: installationId,
+      username: newId.mqttUsername(),
+      password: newId.mqttPassword(),
+      mqtt_topic: newId.mqttTopic(),
+      ready_at: readyAt,
+      expires_at: Math.min(Date.now() + ttlSeconds * 1000, Number.MAX_SAFE_INTEGER),
+    };
+  }
+
+  const installTx = db.transaction(
+    (owner: Owner, deviceType: string, registrationId: string | undefined, development: boolean,
+      endpoint: { delayMs: number; ttlSeconds: number }) => {
+      if (deviceType === 'MQTT') {
+        const existing = owner.userID ? mqttOfUser.get(owner.userID) : mqttOfThing.get(owner.thingID!);
+        if (existing) return { row: existing, created: false };
+      } else {
+        const existing = byRegistration.get(deviceType, registrationId!);
+        if (existing) {
+          // Kii re-assigns a push token that moves to another owner (kii-api.md §5.1).
+          reassign.run(owner.userID ?? null, owner.thingID ?? null, development ? 1 : 0, existing.id);
+          return { row: byId.get(existing.id)!, created: false };
+        }
+      }
+      const now = Date.now();
+      const id = newId.installation();
+      insert.run({
+        id,
+        registration_id: registrationId ?? newId.registration(),
+        device_type: deviceType,
+        development: development ? 1 : 0,
+        user_id: owner.userID ?? null,
+        thing_id: owner.thingID ?? null,
+        created_at: now,
+      });
+      if (deviceType === 'MQTT') upsertEndpoint.run(newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds));
+      return { row: byId.get(id)!, created: true };
+    },
+  );
+
+  return {
+    install: installTx,
+    find(id: string): InstallationRow | undefined {
+      return byId.get(id);
+    },
+    findByRegistration(deviceType: string, registrationId: string): InstallationRow | undefined {
+      return byRegistration.get(deviceType, registrationId);
+    },
+    remove(id: string): boolean {
+      return remove.run(id).changes > 0;
+    },
+    removeOwnedBy(id: string): void {
+      removeOwned.run(id, id);
+    },
+    endpoint(installationId: string): EndpointRow | undefined {
+      return endpointOf.get(installationId);
+    },
+    endpointByUsername(username: string): EndpointRow | undefined {
+      return endpointByUsername.get(username);
+    },
+    /** Issues fresh credentials and topic once the old ones have expired. */
+    renewEndpoint(current: EndpointRow, ttlSeconds: number): EndpointRow {
+      const next = newEndpoint(current.installation_id, current.ready_at, ttlSeconds);
+      upsertEndpoint.run(next);
+      return next;
+    },
+    deliveryTopics(userIds: string[], thingIds: string[]) {
+      const rows = [];
+      if (userIds.length) rows.push(...topicsOfUsers.all(JSON.stringify(userIds)));
+      if (thingIds.length) rows.push(...topicsOfThings.all(JSON.stringify(thingIds)));
+      return rows;
+    },
+    /** Keyset-paged listing for the console's extension, with the total of the filtered set. */
+    list(filter: InstallationFilter): { rows: InstallationRow[]; total: number } {
+      const where: string[] = [];
+      const params: Record<string, unknown> = {};
+      if (filter.userID) { where.push('user_id = @userID'); params.userID = filter.userID; }
+      if (filter.thingID) { where.push('thing_id = @thingID'); params.thingID = filter.thingID; }
+      if (filter.deviceType) { where.push('device_type = @deviceType'); params.deviceType = filter.deviceType; }
+      if (filter.development !== undefined) {
+        where.push('development = @development');
+        params.development = filter.development ? 1 : 0;
+      }
+      const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (db.prepare(`SELECT count(*) AS n FROM installations ${filtered}`).get(params) as { n: number }).n;
+      const page = [...where, 'seq > @after'];
+      const rows = db
+        .prepare<Record<string, unknown>, InstallationRow>(
+          `SELECT * FROM installations WHERE ${page.join(' AND ')} ORDER BY seq LIMIT @limit`,
+        )
+        .all({ ...params, after: filter.after ?? 0, limit: filter.limit });
+      return { rows, total };
+    },
+  };
+}
+
+export type InstallationRepository = ReturnType<typeof createInstallationRepository>;

@@ -1,0 +1,41 @@
+import type { Db } from '../db/database';
+import { newId } from '../ids';
+
+export type PrincipalType = 'admin' | 'user' | 'thing';
+
+export interface TokenRow {
+  token: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  expires_at: number | null;
+}
+
+/** Bearer tokens; `expires_at` null means the token never expires (Kii's default). */
+export function createTokenRepository(db: Db) {
+  const insert = db.prepare(
+    'INSERT INTO tokens (token, principal_type, principal_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const byToken = db.prepare<[string], TokenRow>(
+    'SELECT token, principal_type, principal_id, expires_at FROM tokens WHERE token = ?',
+  );
+  const removeFor = db.prepare('DELETE FROM tokens WHERE principal_type = ? AND principal_id = ?');
+
+  return {
+    issue(type: PrincipalType, principalId: string, expiresAt: number | null): TokenRow {
+      const token = newId.token();
+      insert.run(token, type, principalId, expiresAt, Date.now());
+      return { token, principal_type: type, principal_id: principalId, expires_at: expiresAt };
+    },
+    /** The token's row when it exists and has not expired. */
+    findLive(token: string, now = Date.now()): TokenRow | undefined {
+      const row = byToken.get(token);
+      if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+      return row;
+    },
+    revokeAll(type: PrincipalType, principalId: string): void {
+      removeFor.run(type, principalId);
+    },
+  };
+}
+
+export type TokenRepository = ReturnType<typeof createTokenRepository>;

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { requireAdmin } from '../auth';
+import { kiiErrors } from '../errors';
+import { installationJson } from './installations';
+import { errorResponses } from './schemas';
+
+/** Tap credentials live an hour; the console asks for new ones when they expire. */
+const TAP_TTL_SECONDS = 3600;
+const MAX_PAGE = 1000;
+
+/** Extensions advertised to the console through `GET /api/x-local/v1/info`. */
+export const EXTENSIONS = ['installations', 'deliveries', 'tap'] as const;
+
+interface ListQuery {
+  userID?: string;
+  thingID?: string;
+  deviceType?: string;
+  environment?: 'development' | 'production';
+  paginationKey?: string;
+  limit?: string;
+}
+
+function pageSize(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw kiiErrors.invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
+  return value;
+}
+
+function cursor(raw: string | undefined, field: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(raw)) throw kiiErrors.invalid(field, 'is not a pagination key this server issued');
+  return Number(raw);
+}
+
+/**
+ * What Kii Cloud does not have and the console needs, under a separate namespace
+ * (`/api/x-local/v1`) so nothing clashes with Kii's names. Admin token only, except `info`.
+ */
+export const extensionRoutes: FastifyPluginAsync = async (app) => {
+  const { config, installations, users, things, deliveries, taps, delivery, broker, ports } = app.kii;
+
+  app.get('/info', async () => ({
+    server: 'kii-push-local',
+    version: '0.1.0',
+    extensions: EXTENSIONS,
+    ...(config.seedDemo
+      ? { demo: { appId: config.appId, appKey: config.appKey, clientId: config.clientId, clientSecret: config.clientSecret } }
+      : {}),
+  }));
+
+  app.get<{ Params: { appID: string }; Querystring: ListQuery }>(
+    '/apps/:appID/installations',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            userID: { type: 'string' },
+            thingID: { type: 'string' },
+            deviceType: { type: 'string', enum: ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] },
+            environment: { type: 'string', enum: ['development', 'production'] },
+            paginationKey: { type: 'string' },
+            limit: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        response: errorResponses,
+      },
+    },
+    async (request) => {
+      requireAdmin(request, config.appId);
+      const q = request.query;
+      const { rows, total } = installations.list({
+        userID: q.userID,
+        thingID: q.thingID,
+        deviceType: q.deviceType,
+        development: q.environment === undefined ? undefined : q.environment === 'development',
+        after: cursor(q.paginationKey, 'paginationKey'),
+        limit: pageSize(q.limit, 100) + 1,
+      });
+      const limit = pageSize(q.limit, 100);
+      const page = rows.slice(0, limit);
+      const names = new Map<string, string | null>();
+      const ownerName = (row: (typeof rows)[number]) => {
+        const id = (row.user_id ?? row.thing_id)!;
+        if (!names.has(id)) {
+          names.set(id, row.user_id ? users.find(id)?.login_name ?? null : things.find(id)?.vendor_thing_id ?? null);
+        }
+        return names.get(id);
+      };
+      return {
+        installations: page.map((row) => ({ ...installationJson(row), createdAt: row.created_at, ownerName: ownerName(row) })),
+        total,
+        ...(rows.length > limit ? { nextPaginationKey: String(page.at(-1)!.seq) } : {}),
+      };
+    },
+  );
+
+  app.get<{ Params: { appID: string }; Querystring: { paginationKey?: string; limit?: string } }>(
+    '/apps/:appID/deliveries',
+    async (request) => {
+      requireAdmin(request, config.appId);
+      const limit = pageSize(request.query.limit, 100);
+      const rows = deliveries.list(cursor(request.query.paginationKey, 'paginationKey') ?? Number.MAX_SAFE_INTEGER, limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        deliveries: page.map((row) => ({
+          pushMessageID: row.message_id,
+          target: row.target,
+          sender: row.sender,
+          recipients: row.recipients,
+          payloadBytes: row.payload_bytes,
+          sentAt: row.sent_at,
+        })),
+        ...(rows.length > limit ? { nextPaginationKey: String(page.at(-1)!.seq) } : {}),
+      };
+    },
+  );
+
+  /** Credentials for a read-only MQTT tap: every push, wrapped with where it went. */
+  app.post<{ Params: { appID: string } }>('/apps/:appID/tap', async (request, reply) => {
+    requireAdmin(request, config.appId);
+    const tap = taps.create(TAP_TTL_SECONDS);
+    reply.code(201).header('x-mqtt-ttl', TAP_TTL_SECONDS);
+    return {
+      username: tap.username,
+      password: tap.password,
+      mqttTopic: tap.mqtt_topic,
+      host: config.publicHost,
+      portTCP: ports.tcp,
+      portSSL: ports.ssl,
+      portWS: ports.ws,
+      portWSS: ports.wss,
+      'X-MQTT-TTL': TAP_TTL_SECONDS,
+    };
+  });
+
+  delivery.events.on('delivery', (event) => {
+    if (broker.tapCount === 0) return;
+    const wrapped = Buffer.from(
+      JSON.stringify({
+        pushMessageID: event.pushMessageID,
+        target: event.target,
+        sender: event.sender,
+        recipients: event.recipients.length,
+        sentAt: event.sentAt,
+        payload: JSON.parse(event.payload.toString('utf8')),
+      }),
+    );
+    broker.deliverToTaps(wrapped);
+  });
+};

@@ -1,0 +1,36 @@
+import { startTestServer, type TestServer } from '../testing/test-server';
+
+describe('installations', () => {
+  let server: TestServer;
+  let admin: string;
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    admin = await server.adminToken();
+  });
+  afterEach(() => server.close());
+
+  async function registerUser(loginName: string) {
+    const response = await server.api(`/apps/${server.config.appId}/users`, { body: { loginName, password: 'secret-pass' } });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { userID: string }).userID;
+  }
+
+  it('keeps one MQTT installation per owner: a repeat install returns the same IDs', async () => {
+    const userID = await registerUser('alice');
+    const path = `/apps/${server.config.appId}/installations`;
+    const first = await server.api(path, { token: admin, body: { deviceType: 'MQTT', development: true, userID } });
+    const second = await server.api(path, { token: admin, body: { deviceType: 'MQTT', development: true, userID } });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual(await first.json());
+  });
+
+  it('refuses an admin install that names no owner, naming the field', async () => {
+    const response = await server.api(`/apps/${server.config.appId}/installations`, { token: admin, body: { deviceType: 'MQTT' } });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errorCode: string; invalidFields: Record<string, string> };
+    expect(body.errorCode).toBe('INVALID_INPUT_DATA');
+    expect(Object.keys(body.invalidFields)).toEqual(['userID']);
+  });
+});

@@ -1,0 +1,202 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { requireSelfOrAdmin, requireToken } from '../auth';
+import { KiiHttpError, kiiErrors } from '../errors';
+import type { InstallationRow, Owner } from '../repositories/installations';
+import { appParams, errorResponses, noContent, paramsWith } from './schemas';
+
+const deviceTypes = ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] as const;
+
+interface InstallBody {
+  deviceType?: (typeof deviceTypes)[number];
+  /** Kii's embedded C SDK sends this name instead of deviceType (kii-api.md §5.1). */
+  installationType?: (typeof deviceTypes)[number];
+  installationRegistrationID?: string;
+  development?: boolean;
+  userID?: string;
+  thingID?: string;
+}
+
+const installBody = {
+  type: 'object',
+  properties: {
+    deviceType: { type: 'string', enum: deviceTypes },
+    installationType: { type: 'string', enum: deviceTypes },
+    installationRegistrationID: { type: 'string', minLength: 1, maxLength: 4096 },
+    development: { type: 'boolean' },
+    userID: { type: 'string', minLength: 1 },
+    thingID: { type: 'string', minLength: 1 },
+  },
+  additionalProperties: false,
+} as const;
+
+const installationIds = {
+  type: 'object',
+  required: ['installationID', 'installationRegistrationID'],
+  properties: { installationID: { type: 'string' }, installationRegistrationID: { type: 'string' } },
+} as const;
+
+const installationResponse = {
+  type: 'object',
+  properties: {
+    installationID: { type: 'string' },
+    installationRegistrationID: { type: 'string' },
+    deviceType: { type: 'string' },
+    userID: { type: 'string' },
+    thingID: { type: 'string' },
+    development: { type: 'boolean' },
+  },
+} as const;
+
+const endpointResponse = {
+  type: 'object',
+  properties: {
+    installationID: { type: 'string' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    mqttTopic: { type: 'string' },
+    host: { type: 'string' },
+    portTCP: { type: 'integer' },
+    portSSL: { type: 'integer' },
+    portWS: { type: 'integer' },
+    portWSS: { type: 'integer' },
+    'X-MQTT-TTL': { type: 'integer' },
+  },
+} as const;
+
+export function installationJson(row: InstallationRow) {
+  return {
+    installationID: row.id,
+    installationRegistrationID: row.registration_id,
+    deviceType: row.device_type,
+    ...(row.user_id ? { userID: row.user_id } : {}),
+    ...(row.thing_id ? { thingID: row.thing_id } : {}),
+    development: row.development === 1,
+  };
+}
+
+/** Push installations (kii-api.md §5): install, look up, uninstall, and the MQTT endpoint. */
+export const installationRoutes: FastifyPluginAsync = async (app) => {
+  const { config, installations, users, things, broker, ports } = app.kii;
+
+  /** With a user/thing token the owner is the caller; the admin must name one. */
+  function ownerOf(request: FastifyRequest, body: InstallBody): Owner {
+    const principal = requireToken(request, config.appId);
+    if (principal.type !== 'admin') {
+      if (body.userID || body.thingID) throw kiiErrors.invalid(body.userID ? 'userID' : 'thingID', 'only the app admin may name an owner');
+      return principal.type === 'user' ? { userID: principal.id } : { thingID: principal.id };
+    }
+    if (Boolean(body.userID) === Boolean(body.thingID)) {
+      throw kiiErrors.invalid('userID', 'the app admin must give exactly one of userID or thingID');
+    }
+    if (body.userID) {
+      const user = users.find(body.userID);
+      if (!user) throw kiiErrors.userNotFound(config.appId, 'userID', body.userID);
+      return { userID: user.id };
+    }
+    const thing = things.find(body.thingID!);
+    if (!thing) throw kiiErrors.thingNotFound(config.appId, 'thingID', body.thingID!);
+    return { thingID: thing.id };
+  }
+
+  /** `{id}` or `{deviceType}:{installationRegistrationID}` (kii-api.md §5.2-5.5). */
+  function findInstallation(request: FastifyRequest, ref: string): InstallationRow {
+    requireToken(request, config.appId);
+    const colon = ref.indexOf(':');
+    const row = colon > 0 ? installations.findByRegistration(ref.slice(0, colon), ref.slice(colon + 1)) : installations.find(ref);
+    if (!row) {
+      const extra = colon > 0
+        ? { deviceType: ref.slice(0, colon), installationRegistrationID: ref.slice(colon + 1) }
+        : { installationID: ref };
+      throw new KiiHttpError(404, 'INSTALLATION_NOT_FOUND', `Installation ${ref} was not found`, { appID: config.appId, ...extra });
+    }
+    requireSelfOrAdmin(request, config.appId, row.user_id ? { type: 'user', id: row.user_id } : { type: 'thing', id: row.thing_id });
+    return row;
+  }
+
+  app.post<{ Body: InstallBody | undefined; Params: { appID: string } }>(
+    '/installations',
+    { schema: { params: appParams, body: installBody, response: { 200: installationIds, 201: installationIds, ...errorResponses } } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const owner = ownerOf(request, body);
+      const deviceType = body.deviceType ?? body.installationType;
+      if (!deviceType) throw kiiErrors.invalid('deviceType', 'is required (MQTT, ANDROID, IOS or JPUSH)');
+      if (deviceType === 'MQTT' && body.installationRegistrationID) {
+        throw kiiErrors.invalid('installationRegistrationID', 'is generated by the server for MQTT');
+      }
+      if (deviceType !== 'MQTT' && !body.installationRegistrationID) {
+        throw kiiErrors.invalid('installationRegistrationID', `is required for ${deviceType}`);
+      }
+      const { row, created } = installations.install(owner, deviceType, body.installationRegistrationID, body.development === true, {
+        delayMs: config.endpointDelayMs,
+        ttlSeconds: config.mqttTtlSeconds,
+      });
+      // A repeat MQTT install returns the existing installation. Kii's status for it is
+      // UNCONFIRMED (kii-api.md §12.2); 200 tells "nothing new" apart and the SDK accepts any 2xx.
+      reply
+        .code(created ? 201 : 200)
+        .type('application/vnd.kii.InstallationCreationResponse+json')
+        .header('location', `/apps/${config.appId}/installations/${row.id}`);
+      return { installationID: row.id, installationRegistrationID: row.registration_id };
+    },
+  );
+
+  app.get<{ Params: { appID: string; ref: string } }>(
+    '/installations/:ref',
+    { schema: { params: paramsWith('ref'), response: { 200: installationResponse, ...errorResponses } } },
+    async (request, reply) => {
+      const row = findInstallation(request, request.params.ref);
+      reply.type('application/vnd.kii.InstallationRetrievalResponse+json');
+      return installationJson(row);
+    },
+  );
+
+  app.delete<{ Params: { appID: string; ref: string } }>(
+    '/installations/:ref',
+    { schema: { params: paramsWith('ref'), response: { 204: noContent, ...errorResponses } } },
+    async (request, reply) => {
+      const row = findInstallation(request, request.params.ref);
+      const endpoint = installations.endpoint(row.id);
+      installations.remove(row.id);
+      // Uninstalled means no more pushes: the live connection goes too.
+      if (endpoint) broker.disconnect(endpoint.mqtt_topic);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: { appID: string; ref: string } }>(
+    '/installations/:ref/mqtt-endpoint',
+    { schema: { params: paramsWith('ref'), response: { 200: endpointResponse, ...errorResponses, 503: errorResponses[404] } } },
+    async (request, reply) => {
+      const row = findInstallation(request, request.params.ref);
+      let endpoint = installations.endpoint(row.id);
+      if (!endpoint) {
+        throw new KiiHttpError(404, 'MQTT_ENDPOINT_NOT_FOUND', `Installation ${row.id} is a ${row.device_type} installation and has no MQTT endpoint`, {
+          installationID: row.id,
+        });
+      }
+      const now = Date.now();
+      if (endpoint.ready_at > now) {
+        reply.header('retry-after', Math.ceil((endpoint.ready_at - now) / 1000));
+        throw new KiiHttpError(503, 'MQTT_ENDPOINT_NOT_READY', 'The MQTT endpoint is being prepared; retry in a second', {
+          installationID: row.id,
+        });
+      }
+      if (endpoint.expires_at <= now) endpoint = installations.renewEndpoint(endpoint, config.mqttTtlSeconds);
+      const ttl = Math.max(1, Math.floor((endpoint.expires_at - now) / 1000));
+      reply.type('application/vnd.kii.MQTTEndpointResponse+json').header('x-mqtt-ttl', ttl);
+      return {
+        installationID: row.id,
+        username: endpoint.username,
+        password: endpoint.password,
+        mqttTopic: endpoint.mqtt_topic,
+        host: config.publicHost,
+        portTCP: ports.tcp,
+        portSSL: ports.ssl,
+        portWS: ports.ws,
+        portWSS: ports.wss,
+        'X-MQTT-TTL': ttl,
+      };
+    },
+  );
+};

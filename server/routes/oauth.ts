@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { appNotFound } from '../auth';
+import { KiiHttpError } from '../errors';
+import { sameSecret, verifyPassword } from '../ids';
+import type { PrincipalType } from '../repositories/tokens';
+import { NEVER_EXPIRES_SECONDS } from '../config';
+
+interface TokenRequest {
+  username?: string;
+  password?: string;
+  client_id?: string;
+  client_secret?: string;
+  grant_type?: string;
+  expiresAt?: number | string;
+}
+
+const tokenBody = {
+  type: 'object',
+  properties: {
+    username: { type: 'string' },
+    password: { type: 'string' },
+    client_id: { type: 'string' },
+    client_secret: { type: 'string' },
+    grant_type: { type: 'string' },
+    refresh_token: { type: 'string' },
+    expiresAt: { type: ['integer', 'string'] },
+  },
+} as const;
+
+const tokenResponse = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    access_token: { type: 'string' },
+    expires_in: { type: 'integer' },
+    token_type: { type: 'string' },
+  },
+} as const;
+
+/** Login failures are OAuth-flavoured (kii-api.md §2.1): 400 invalid_grant. */
+function invalidGrant(description: string): KiiHttpError {
+  return new KiiHttpError(400, 'invalid_grant', description, { error: 'invalid_grant', error_description: description });
+}
+
+/**
+ * Token issue for users, things and the app admin: `POST /oauth2/token` (what the SDK uses; the
+ * app comes from x-kii-appid) and the app-scoped `POST /apps/{appID}/oauth2/token`.
+ */
+export const oauthRoutes: FastifyPluginAsync = async (app) => {
+  const { config, users, things, tokens } = app.kii;
+
+  function issue(request: FastifyRequest<{ Body: TokenRequest | undefined }>) {
+    const body = request.body ?? {};
+    if (body.grant_type && !['password', 'client_credentials'].includes(body.grant_type)) {
+      throw invalidGrant(`grant_type ${body.grant_type} is not supported by this server`);
+    }
+    let expiresAt: number | null = null;
+    if (body.expiresAt !== undefined) {
+      expiresAt = Number(body.expiresAt);
+      if (!Number.isFinite(expiresAt)) throw invalidGrant('expiresAt must be epoch milliseconds');
+    }
+    let type: PrincipalType;
+    let id: string;
+    if (body.client_id !== undefined) {
+      if (body.client_id !== config.clientId || !sameSecret(body.client_secret ?? '', config.clientSecret)) {
+        throw invalidGrant('The client ID or client secret is wrong');
+      }
+      [type, id] = ['admin', config.clientId];
+    } else if (body.username !== undefined && body.password !== undefined) {
+      if (body.username.startsWith('VENDOR_THING_ID:')) {
+        const thing = things.findByVendorId(body.username.slice('VENDOR_THING_ID:'.length));
+        if (!thing || !verifyPassword(body.password, thing.password_hash)) {
+          throw invalidGrant('The thing was not found or the password is wrong');
+        }
+        [type, id] = ['thing', thing.id];
+      } else {
+        const user = users.findForLogin(body.username);
+        if (!user || !verifyPassword(body.password, user.password_hash)) {
+          throw invalidGrant('The user was not found or the password is wrong');
+        }
+        [type, id] = ['user', user.id];
+      }
+    } else {
+      throw invalidGrant('Give username and password, or client_id and client_secret');
+    }
+    const row = tokens.issue(type, id, expiresAt);
+    const expiresIn = expiresAt === null ? NEVER_EXPIRES_SECONDS : Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+    return { id, access_token: row.token, expires_in: expiresIn, token_type: 'Bearer' };
+  }
+
+  const schema = { body: tokenBody, response: { 200: tokenResponse } };
+  app.post<{ Body: TokenRequest | undefined }>('/oauth2/token', { schema }, async (request) => {
+    // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
+    // checked against this server's app before the route runs.
+    const named = typeof request.headers['x-kii-appid'] === 'string' || /^basic /i.test(request.headers.authorization ?? '');
+    if (!named) throw appNotFound('(no x-kii-appid header)');
+    return issue(request);
+  });
+  app.post<{ Body: TokenRequest | undefined }>('/apps/:appID/oauth2/token', { schema }, async (request) => issue(request));
+};

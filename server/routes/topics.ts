@@ -1,0 +1,260 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { requireToken, type Principal } from '../auth';
+import { KiiHttpError, kiiErrors } from '../errors';
+import type { PushMessage } from '../push/delivery';
+import type { Scope, ScopeType, Subscriber } from '../repositories/topics';
+import { errorResponses, noContent } from './schemas';
+
+/** Topic list page size: UNCONFIRMED for Kii (kii-api.md §12.14). */
+const TOPIC_PAGE_SIZE = 50;
+
+const topicId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
+const flatData = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } } as const;
+const network = { type: 'object' } as const;
+
+const pushMessageBody = {
+  type: 'object',
+  properties: {
+    data: flatData,
+    mqtt: {
+      type: 'object',
+      properties: { enabled: { type: 'boolean' }, data: flatData },
+      additionalProperties: false,
+    },
+    gcm: network,
+    fcm: network,
+    apns: network,
+    jpush: network,
+    sendToDevelopment: { type: 'boolean' },
+    sendToProduction: { type: 'boolean' },
+    sendAppID: { type: 'boolean' },
+    sendSender: { type: 'boolean' },
+    sendWhen: { type: 'boolean' },
+    sendOrigin: { type: 'boolean' },
+    sendObjectScope: { type: 'boolean' },
+    sendTopicID: { type: 'boolean' },
+    pushMessageType: { type: 'string', maxLength: 200 },
+  },
+  additionalProperties: false,
+} as const;
+
+const pushMessageResponse = {
+  type: 'object',
+  required: ['pushMessageID'],
+  properties: { pushMessageID: { type: 'string' } },
+} as const;
+
+const topicList = {
+  type: 'object',
+  properties: {
+    topics: { type: 'array', items: { type: 'object', properties: { topicID: { type: 'string' } } } },
+    paginationKey: { type: 'string' },
+  },
+} as const;
+
+function anyString(...names: string[]) {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(['appID', ...names].map((name) => [name, { type: 'string' }])),
+  } as const;
+}
+
+interface ScopeOptions {
+  type: ScopeType;
+}
+
+type ScopedParams = { appID: string; scopeRef?: string; topicID: string; subscriberID: string };
+
+/** The caller may create, delete and send to topics of this scope (Kii's default ACLs). */
+function ownsScope(principal: Principal, scope: Scope): boolean {
+  if (principal.type === 'admin') return true;
+  if (scope.type === 'APP_AND_USER') return principal.type === 'user' && principal.id === scope.id;
+  if (scope.type === 'APP_AND_THING') return principal.type === 'thing' && principal.id === scope.id;
+  return false;
+}
+
+/**
+ * The routes of one topic scope (kii-api.md §6-§7), mounted under `/topics` for the app,
+ * `/users/{id}/topics` and `/things/{id}/topics`. Group topics are not offered: this server
+ * keeps no groups.
+ */
+const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type }) => {
+  const { config, users, things, topics, delivery } = app.kii;
+
+  function scopeOf(request: FastifyRequest): Scope {
+    const ref = (request.params as { scopeRef?: string }).scopeRef;
+    if (type === 'APP' || ref === undefined) return { type: 'APP', id: '' };
+    const principal = request.principal;
+    if (type === 'APP_AND_USER') {
+      const id = ref === 'me' && principal.type === 'user' ? principal.id : ref;
+      const user = users.find(id);
+      if (!user) throw kiiErrors.userNotFound(config.appId, 'userID', id);
+      return { type, id: user.id };
+    }
+    const thing = things.find(ref);
+    if (!thing) throw kiiErrors.thingNotFound(config.appId, 'thingID', ref);
+    return { type, id: thing.id };
+  }
+
+  function topicError(status: number, code: string, verb: string, scope: Scope, topic: string) {
+    const objectScope: Record<string, string> = { appID: config.appId, type: scope.type };
+    if (scope.type === 'APP_AND_USER') objectScope.userID = scope.id;
+    if (scope.type === 'APP_AND_THING') objectScope.thingID = scope.id;
+    return new KiiHttpError(status, code, `Topic ${topic} ${verb}`, { topicID: topic, objectScope });
+  }
+
+  /** Resolves the scope and checks that the topic exists. */
+  function existingTopic(request: FastifyRequest<{ Params: ScopedParams }>): Scope {
+    requireToken(request, config.appId);
+    const scope = scopeOf(request);
+    if (!topics.exists(scope, request.params.topicID)) {
+      throw topicError(404, 'TOPIC_NOT_FOUND', 'was not found', scope, request.params.topicID);
+    }
+    return scope;
+  }
+
+  function requireOwner(request: FastifyRequest, scope: Scope) {
+    const principal = requireToken(request, config.appId);
+    if (!ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
+  }
+
+  const topicParams = anyString('scopeRef', 'topicID');
+  const single = { params: topicParams, response: { 204: noContent, ...errorResponses } };
+
+  app.put<{ Params: ScopedParams }>('/topics/:topicID', { schema: { ...single, params: { ...topicParams, properties: { ...topicParams.properties, topicID: topicId } } } }, async (request, reply) => {
+    requireToken(request, config.appId);
+    const scope = scopeOf(request);
+    requireOwner(request, scope);
+    if (!topics.create(scope, request.params.topicID)) {
+      throw topicError(409, 'TOPIC_ALREADY_EXISTS', 'already exists', scope, request.params.topicID);
+    }
+    return reply.code(204).send();
+  });
+
+  // GET answers like HEAD (fastify derives HEAD from GET): 204 when the topic exists.
+  app.get<{ Params: ScopedParams }>('/topics/:topicID', { schema: single }, async (request, reply) => {
+    existingTopic(request);
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: ScopedParams }>('/topics/:topicID', { schema: single }, async (request, reply) => {
+    const scope = existingTopic(request);
+    requireOwner(request, scope);
+    topics.remove(scope, request.params.topicID);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: ScopedParams; Querystring: { paginationKey?: string } }>(
+    '/topics',
+    { schema: { params: anyString('scopeRef'), querystring: { type: 'object', properties: { paginationKey: { type: 'string' } } }, response: { 200: topicList, ...errorResponses } } },
+    async (request, reply) => {
+      const principal = requireToken(request, config.appId);
+      const scope = scopeOf(request);
+      // Only topics the caller may subscribe to are listed: all app topics, own scope's topics.
+      if (scope.type !== 'APP' && !ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
+      const ids = topics.list(scope, request.query.paginationKey ?? '', TOPIC_PAGE_SIZE + 1);
+      const page = ids.slice(0, TOPIC_PAGE_SIZE);
+      reply.type('application/vnd.kii.TopicsRetrievalResponse+json');
+      return { topics: page.map((id) => ({ topicID: id })), ...(ids.length > TOPIC_PAGE_SIZE ? { paginationKey: page.at(-1) } : {}) };
+    },
+  );
+
+  for (const kind of ['users', 'things'] as const) {
+    const subscriberType = kind === 'users' ? 'user' : 'thing';
+
+    /** Self, or the app admin acting for the subscriber. Owner-only scopes admit only their owner. */
+    const subscriberOf = (request: FastifyRequest<{ Params: ScopedParams }>, scope: Scope, id?: string): Subscriber => {
+      const principal = requireToken(request, config.appId);
+      const subscriberId = id ?? (principal.type === subscriberType ? principal.id : undefined);
+      if (!subscriberId) throw kiiErrors.unauthorized(config.appId, principal.type === 'admin' ? undefined : principal.id);
+      const who = { type: subscriberType, id: subscriberId } as Subscriber;
+      if (principal.type !== 'admin' && (principal.type !== subscriberType || principal.id !== subscriberId)) {
+        throw kiiErrors.unauthorized(config.appId, principal.id);
+      }
+      const exists = subscriberType === 'user' ? users.find(subscriberId) : things.find(subscriberId);
+      if (!exists) {
+        throw subscriberType === 'user'
+          ? kiiErrors.userNotFound(config.appId, 'userID', subscriberId)
+          : kiiErrors.thingNotFound(config.appId, 'thingID', subscriberId);
+      }
+      const ownerOnly = scope.type === 'APP_AND_USER' || scope.type === 'APP_AND_THING';
+      const isOwner = (scope.type === 'APP_AND_USER' && who.type === 'user') || (scope.type === 'APP_AND_THING' && who.type === 'thing');
+      if (ownerOnly && !(isOwner && who.id === scope.id)) throw kiiErrors.unauthorized(config.appId, principal.type === 'admin' ? undefined : principal.id);
+      return who;
+    };
+
+    const subscribe = (request: FastifyRequest<{ Params: ScopedParams }>, id?: string) => {
+      const scope = existingTopic(request);
+      const who = subscriberOf(request, scope, id);
+      if (!topics.subscribe(scope, request.params.topicID, who)) {
+        throw new KiiHttpError(409, 'PUSH_SUBSCRIPTION_ALREADY_EXISTS', `${who.type} ${who.id} already subscribes to ${request.params.topicID}`, {
+          topicID: request.params.topicID,
+          subject: who.id,
+        });
+      }
+    };
+    const notSubscribed = (who: Subscriber, topic: string) =>
+      new KiiHttpError(404, 'PUSH_SUBSCRIPTION_NOT_FOUND', `${who.type} ${who.id} does not subscribe to ${topic}`, { topicID: topic, subject: who.id });
+
+    const subscriptionPath = `/topics/:topicID/push/subscriptions/${kind}`;
+    const subscriptionSchema = { params: anyString('scopeRef', 'topicID', 'subscriberID'), response: { 204: noContent, ...errorResponses } };
+
+    app.put<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
+      subscribe(request, request.params.subscriberID);
+      return reply.code(204).send();
+    });
+    app.post<{ Params: ScopedParams }>(subscriptionPath, { schema: subscriptionSchema }, async (request, reply) => {
+      subscribe(request);
+      return reply.code(204).send();
+    });
+    app.get<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
+      const scope = existingTopic(request);
+      const who = subscriberOf(request, scope, request.params.subscriberID);
+      if (!topics.isSubscribed(scope, request.params.topicID, who)) throw notSubscribed(who, request.params.topicID);
+      return reply.code(204).send();
+    });
+    app.delete<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
+      const scope = existingTopic(request);
+      const who = subscriberOf(request, scope, request.params.subscriberID);
+      if (!topics.unsubscribe(scope, request.params.topicID, who)) throw notSubscribed(who, request.params.topicID);
+      return reply.code(204).send();
+    });
+  }
+
+  app.post<{ Params: ScopedParams; Body: PushMessage }>(
+    '/topics/:topicID/push/messages',
+    { schema: { params: topicParams, body: pushMessageBody, response: { 201: pushMessageResponse, ...errorResponses } } },
+    async (request, reply) => {
+      const scope = existingTopic(request);
+      requireOwner(request, scope);
+      const target = { kind: 'topic' as const, scope, topicId: request.params.topicID };
+      const result = delivery.send(request.body, target, topics.subscribers(scope, request.params.topicID), request.principal);
+      reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json');
+      return { pushMessageID: result.pushMessageID };
+    },
+  );
+
+  if (type === 'APP_AND_USER') {
+    /** Direct push to one user's installations, no subscription needed (kii-api.md §7.3). */
+    app.post<{ Params: ScopedParams; Body: PushMessage }>(
+      '/push/messages',
+      { schema: { params: anyString('scopeRef'), body: pushMessageBody, response: { 201: pushMessageResponse, ...errorResponses } } },
+      async (request, reply) => {
+        const principal = requireToken(request, config.appId);
+        const scope = scopeOf(request);
+        // The admin may push to anyone; a user only to themself (`/users/me/push/messages`).
+        if (principal.type !== 'admin') requireOwner(request, scope);
+        const target = { kind: 'direct' as const, userId: scope.id };
+        const result = delivery.send(request.body, target, [{ type: 'user', id: scope.id }], principal);
+        reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json');
+        return { pushMessageID: result.pushMessageID };
+      },
+    );
+  }
+};
+
+export const topicRoutes: FastifyPluginAsync = async (app: FastifyInstance) => {
+  await app.register(topicScopeRoutes, { type: 'APP' });
+  await app.register(topicScopeRoutes, { type: 'APP_AND_USER', prefix: '/users/:scopeRef' });
+  await app.register(topicScopeRoutes, { type: 'APP_AND_THING', prefix: '/things/:scopeRef' });
+};
