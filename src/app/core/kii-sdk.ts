@@ -1,0 +1,85 @@
+import { InjectionToken, Provider, inject } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+
+/*
+ * The one seam to the Kii Cloud JavaScript SDK (kii-cloud-sdk 2.4.19).
+ *
+ * The SDK is loaded as a classic script through angular.json `scripts` and defines globals
+ * (`Kii`, `KiiUser`, ...). Importing it as a module would drag in Node built-ins, and
+ * @types/kii-cloud-sdk describes 2.4.6 (no `Kii.getBaseURL`, `KiiSite` typed as numbers), so the
+ * console declares here only the calls it makes and reaches them through `KII_SDK`. Specs swap
+ * in `FakeKiiSdk` (src/testing/) with one provider line.
+ */
+
+/** `KiiAppAdminContext`: what `Kii.authenticateAsAppAdmin` resolves with. */
+export interface SdkAdminContext {
+  getAccessToken(): string;
+}
+
+/** `KiiUser` after a successful sign-in. */
+export interface SdkUser {
+  getID(): string | undefined;
+  getUsername(): string | undefined | null;
+  getAccessToken(): string | undefined;
+  /** `expires_at` is absent when the server sent no `expires_in`. */
+  getAccessTokenObject(): { access_token: string; expires_at?: Date | null } | null;
+}
+
+/** `KiiThing` as returned by `KiiThingContext.getAuthenticatedThing()`. */
+export interface SdkThing {
+  getThingID(): string | undefined;
+  getVendorThingID(): string | undefined;
+  getAccessToken(): string | undefined;
+}
+
+/** `KiiThingContext`: what `Kii.authenticateAsThing` resolves with. */
+export interface SdkThingContext {
+  getAuthenticatedThing(): SdkThing;
+}
+
+/** The static `Kii` class: initialisation and the app-admin / thing sign-ins. */
+export interface SdkKii {
+  getSDKVersion(): string;
+  getBaseURL(): string;
+  getAppID(): string;
+  /** Stores `site` verbatim as the base URL (it must end in `/api`). */
+  initializeWithSite(appID: string, appKey: string, site: string): void;
+  authenticateAsAppAdmin(clientId: string, clientSecret: string): Promise<SdkAdminContext>;
+  /** Rebuilds an admin context from a stored token; no request is made. */
+  authenticateAsAdminWithToken(token: string): SdkAdminContext;
+  authenticateAsThing(vendorThingID: string, password: string): Promise<SdkThingContext>;
+  /** Rebuilds a thing context from a stored token; no request is made. */
+  authenticateAsThingWithToken(thingID: string, token: string): Promise<SdkThingContext>;
+  /** Forgets the current user held by the SDK. */
+  logOut(): void;
+}
+
+/** The static `KiiUser` class: user sign-in. */
+export interface SdkKiiUser {
+  authenticate(userIdentifier: string, password: string): Promise<SdkUser>;
+  /** Restores a user from a token with `GET /apps/{appID}/users/me`. */
+  authenticateWithToken(token: string, callbacks?: undefined, expiresAt?: Date): Promise<SdkUser>;
+}
+
+/** The SDK globals the console uses. */
+export interface KiiSdk {
+  readonly Kii: SdkKii;
+  readonly KiiUser: SdkKiiUser;
+}
+
+/** The Kii SDK, as the globals that `KiiSDK.js` defines on `window`. */
+export const KII_SDK = new InjectionToken<KiiSdk>('KII_SDK');
+
+/** Provides `KII_SDK` from the `window` globals defined by `KiiSDK.js`. */
+export function provideKiiSdk(): Provider {
+  return {
+    provide: KII_SDK,
+    useFactory: (): KiiSdk => {
+      const globals = inject(DOCUMENT).defaultView as unknown as Partial<KiiSdk> | null;
+      if (!globals?.Kii || !globals.KiiUser) {
+        throw new Error('KiiSDK.js is not loaded: check "scripts" in angular.json.');
+      }
+      return { Kii: globals.Kii, KiiUser: globals.KiiUser };
+    },
+  };
+}
