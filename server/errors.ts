@@ -56,9 +56,11 @@ function escapePercent(value: unknown): unknown {
 export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyReply {
   const name = exceptionNames[error.errorCode] ?? 'Kii';
   const body = escapePercent({ errorCode: error.errorCode, message: error.message, ...error.extra });
+  // With the charset given, fastify keeps the type as written; otherwise it lowercases it
+  // while appending one (`installationnotfoundexception`), unlike Kii's media types.
   return reply
     .code(error.status)
-    .type(`application/vnd.kii.${name}Exception+json`)
+    .type(`application/vnd.kii.${name}Exception+json; charset=utf-8`)
     .send(JSON.stringify(body));
 }
 

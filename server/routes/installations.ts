@@ -135,7 +135,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
       // UNCONFIRMED (kii-api.md §12.2); 200 tells "nothing new" apart and the SDK accepts any 2xx.
       reply
         .code(created ? 201 : 200)
-        .type('application/vnd.kii.InstallationCreationResponse+json')
+        .type('application/vnd.kii.InstallationCreationResponse+json; charset=utf-8')
         .header('location', `/apps/${config.appId}/installations/${row.id}`);
       return { installationID: row.id, installationRegistrationID: row.registration_id };
     },
@@ -146,7 +146,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     { schema: { params: paramsWith('ref'), response: { 200: installationResponse, ...errorResponses } } },
     async (request, reply) => {
       const row = findInstallation(request, request.params.ref);
-      reply.type('application/vnd.kii.InstallationRetrievalResponse+json');
+      reply.type('application/vnd.kii.InstallationRetrievalResponse+json; charset=utf-8');
       return installationJson(row);
     },
   );
@@ -184,7 +184,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
       }
       if (endpoint.expires_at <= now) endpoint = installations.renewEndpoint(endpoint, config.mqttTtlSeconds);
       const ttl = Math.max(1, Math.floor((endpoint.expires_at - now) / 1000));
-      reply.type('application/vnd.kii.MQTTEndpointResponse+json').header('x-mqtt-ttl', ttl);
+      reply.type('application/vnd.kii.MQTTEndpointResponse+json; charset=utf-8').header('x-mqtt-ttl', ttl);
       return {
         installationID: row.id,
         username: endpoint.username,

@@ -51,7 +51,7 @@ function thingJson(row: ThingRow) {
     _disabled: false,
     _online: row.online === 1,
     ...(row.online_modified_at ? { _onlineStatusModifiedAt: row.online_modified_at } : {}),
-  };
+  });
 }
 
 export const thingRoutes: FastifyPluginAsync = async (app) => {
@@ -73,7 +73,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       }
       const row = things.create(_vendorThingID, _password, fields);
       const withToken = !/ThingRegistrationRequest/.test(request.headers['content-type'] ?? '');
-      reply.code(201).type('application/vnd.kii.ThingRegistrationAndAuthorizationResponse+json');
+      reply.code(201).type('application/vnd.kii.ThingRegistrationAndAuthorizationResponse+json; charset=utf-8');
       return { ...thingJson(row), ...(withToken ? { _accessToken: tokens.issue('thing', row.id, null).token } : {}) };
     },
   );

@@ -154,7 +154,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       if (scope.type !== 'APP' && !ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
       const ids = topics.list(scope, request.query.paginationKey ?? '', TOPIC_PAGE_SIZE + 1);
       const page = ids.slice(0, TOPIC_PAGE_SIZE);
-      reply.type('application/vnd.kii.TopicsRetrievalResponse+json');
+      reply.type('application/vnd.kii.TopicsRetrievalResponse+json; charset=utf-8');
       return { topics: page.map((id) => ({ topicID: id })), ...(ids.length > TOPIC_PAGE_SIZE ? { paginationKey: page.at(-1) } : {}) };
     },
   );
@@ -229,7 +229,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       requireOwner(request, scope);
       const target = { kind: 'topic' as const, scope, topicId: request.params.topicID };
       const result = delivery.send(request.body, target, topics.subscribers(scope, request.params.topicID), request.principal);
-      reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json');
+      reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json; charset=utf-8');
       return { pushMessageID: result.pushMessageID };
     },
   );
@@ -246,7 +246,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
         if (principal.type !== 'admin') requireOwner(request, scope);
         const target = { kind: 'direct' as const, userId: scope.id };
         const result = delivery.send(request.body, target, [{ type: 'user', id: scope.id }], principal);
-        reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json');
+        reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json; charset=utf-8');
         return { pushMessageID: result.pushMessageID };
       },
     );

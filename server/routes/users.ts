@@ -94,7 +94,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
         }
       }
       const row = users.create({ ...body, custom });
-      reply.code(201).type('application/vnd.kii.RegistrationResponse+json').header('location', `/apps/${config.appId}/users/${row.id}`);
+      reply.code(201).type('application/vnd.kii.RegistrationResponse+json; charset=utf-8').header('location', `/apps/${config.appId}/users/${row.id}`);
       return userJson(row, true);
     },
   );
@@ -108,7 +108,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
       if (principal.type !== 'user') throw kiiErrors.unauthorized(config.appId, principal.id);
       const row = users.find(principal.id);
       if (!row) throw kiiErrors.userNotFound(config.appId, 'userID', principal.id);
-      reply.type('application/vnd.kii.UserDataRetrievalResponse+json');
+      reply.type('application/vnd.kii.UserDataRetrievalResponse+json; charset=utf-8');
       return userJson(row, true);
     },
   );
@@ -121,7 +121,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
       const row = users.find(request.params.userRef);
       if (!row) throw kiiErrors.userNotFound(config.appId, 'userID', request.params.userRef);
       const full = principal.type === 'admin' || principal.id === row.id;
-      reply.type('application/vnd.kii.UserDataRetrievalResponse+json');
+      reply.type('application/vnd.kii.UserDataRetrievalResponse+json; charset=utf-8');
       return userJson(row, full);
     },
   );
