@@ -41,10 +41,13 @@ const exceptionNames: Record<string, string> = {
 };
 
 /**
- * The SDK runs `decodeURIComponent` over error bodies (kii-api.md §1.3): a bare `%` would make
- * it throw and lose the errorCode. Escaping `%` as `%25` decodes back to the original text.
+ * The SDK runs `decodeURIComponent` over error bodies and over the thing, installation and
+ * endpoint bodies (kii-api.md §1.3): a bare `%` makes it throw (a success callback then never
+ * settles) and a valid `%XX` is silently decoded. Escaping `%` as `%25` decodes back to the
+ * original text. Used for every body the SDK decodes that can carry a client's own text.
  */
-function escapePercent(value: unknown): unknown {
+export function escapePercent<T>(value: T): T;
+export function escapePercent(value: unknown): unknown {
   if (typeof value === 'string') return value.replaceAll('%', '%25');
   if (Array.isArray(value)) return value.map(escapePercent);
   if (value && typeof value === 'object') {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
-import { KiiHttpError, kiiErrors } from '../errors';
+import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
 import type { ThingRow } from '../repositories/principals';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
@@ -41,8 +41,12 @@ const thingResponse = {
   additionalProperties: true,
 } as const;
 
+/**
+ * The thing as Kii returns it. The SDK URI-decodes thing bodies (register, load, query), so
+ * `%` in the thing's own fields is escaped to survive that (kii-api.md §1.3).
+ */
 function thingJson(row: ThingRow) {
-  return {
+  return escapePercent({
     ...JSON.parse(row.fields_json),
     _thingID: row.id,
     _vendorThingID: row.vendor_thing_id,
@@ -86,7 +90,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       const row = things.find(request.params.thingRef);
       if (!row) throw notFound(request.params.thingRef);
       requireSelfOrAdmin(request, config.appId, { type: 'thing', id: row.id });
-      reply.type('application/vnd.kii.ThingRetrievalResponse+json');
+      reply.type('application/vnd.kii.ThingRetrievalResponse+json; charset=utf-8');
       return thingJson(row);
     },
   );
