@@ -68,10 +68,10 @@ export function credentialsOf(kind: PrincipalKind, login: string, secret: string
 export function principalKindLabel(kind: PrincipalKind): string {
   switch (kind) {
     case 'admin':
-      return $localize`:Principal kind: the Kii app administrator@@kpc.principal.admin:App admin`;
+      return $localize`:Principal kind, the Kii app administrator@@kpc.principal.admin:App admin`;
     case 'user':
-      return $localize`:Principal kind: a Kii user@@kpc.principal.user:User`;
+      return $localize`:Principal kind, a Kii user@@kpc.principal.user:User`;
     case 'thing':
-      return $localize`:Principal kind: a Kii thing (device)@@kpc.principal.thing:Thing`;
+      return $localize`:Principal kind, a Kii thing (device)@@kpc.principal.thing:Thing`;
   }
 }

@@ -1,0 +1,24 @@
+import { provideHttpClient, withFetch } from '@angular/common/http';
+import {
+  ApplicationConfig,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+
+import { routes } from './app.routes';
+import { provideMaterialSymbols } from './core/icons';
+import { provideKiiSdk } from './core/kii-sdk';
+import { provideMqtt } from './core/mqtt';
+
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideBrowserGlobalErrorListeners(),
+    provideZonelessChangeDetection(),
+    provideRouter(routes, withComponentInputBinding()),
+    provideHttpClient(withFetch()),
+    provideMaterialSymbols(),
+    provideKiiSdk(),
+    provideMqtt(),
+  ],
+};

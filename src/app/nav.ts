@@ -1,0 +1,16 @@
+/** An entry of the side navigation: one per feature area that exists. */
+export interface NavItem {
+  readonly path: string;
+  /** Material Symbols ligature name. */
+  readonly icon: string;
+  readonly label: string;
+}
+
+/** The console's areas, in navigation order. Only areas that exist are listed. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  {
+    path: '/connect',
+    icon: 'power',
+    label: $localize`:Side navigation entry for the Connect page@@kpc.nav.connect:Connect`,
+  },
+];
