@@ -92,8 +92,10 @@ export async function createPushBroker(deps: BrokerDeps) {
       return done(refuse('unknown username or wrong password', BAD_USERNAME_OR_PASSWORD), false);
     },
     authorizeSubscribe(client, subscription, done) {
-      // One MQTT topic per connection: every Kii subscription is multiplexed onto it.
-      if (subscription.topic !== client.id) return done(new Error(`subscribe refused: ${subscription.topic}`));
+      // One MQTT topic per connection: every Kii subscription is multiplexed onto it. Anything
+      // else is refused in the SUBACK (granted 128) with the connection kept; an error here
+      // would make aedes drop the whole connection.
+      if (subscription.topic !== client.id) return done(null, null);
       done(null, { ...subscription, qos: 0 });
     },
     authorizePublish(client, packet, done) {
