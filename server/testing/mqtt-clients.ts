@@ -281,3 +281,11 @@ export async function rawConnect(
   if (connack[0] !== 0x20) throw new Error(`expected CONNACK, got ${connack.toString('hex')}`);
   return { socket, returnCode: connack[3], connectSentAt, closed };
 }
+
+/** SUBSCRIBE on a raw connection; resolves with the granted QoS from the SUBACK (128 = refused). */
+export async function rawSubscribe(socket: Socket, topic: string): Promise<number> {
+  socket.write(rawPackets.subscribe(topic));
+  const [suback] = (await once(socket, 'data')) as [Buffer];
+  if (suback[0] !== 0x90) throw new Error(`expected SUBACK, got ${suback.toString('hex')}`);
+  return suback[4];
+}
