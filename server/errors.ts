@@ -71,9 +71,12 @@ export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyR
 function validationError(error: FastifyError): KiiHttpError {
   const invalidFields: Record<string, string> = {};
   for (const item of error.validation ?? []) {
-    const missing = (item.params as { missingProperty?: string }).missingProperty;
+    // `required` names the missing field and `additionalProperties` the unknown one in params;
+    // every other keyword points at the field through the instance path.
+    const params = item.params as { missingProperty?: string; additionalProperty?: string };
+    const named = params.missingProperty ?? params.additionalProperty;
     const path = (item.instancePath || '').replace(/^\//, '').replaceAll('/', '.');
-    const field = missing ? [path, missing].filter(Boolean).join('.') : path || 'body';
+    const field = named ? [path, named].filter(Boolean).join('.') : path || error.validationContext || 'body';
     invalidFields[field] = item.message ?? 'invalid';
   }
   const names = Object.keys(invalidFields).join(', ');
