@@ -62,6 +62,9 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
             environment: { type: 'string', enum: ['development', 'production'] },
             paginationKey: { type: 'string' },
             limit: { type: 'string' },
+            // The SDK's cache-buster (kii-api.md §1.1): tolerated like everywhere else, while
+            // any other unknown filter is still refused rather than silently ignored.
+            disable_cache: { type: 'string' },
           },
           additionalProperties: false,
         },
