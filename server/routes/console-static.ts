@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const LOCALES = ['en', 'ja'] as const;
 
@@ -16,7 +16,8 @@ function preferredLocale(request: FastifyRequest): string {
  * Serves the built, localized console: `/en/` and `/ja/`, each a single-page app whose
  * unknown paths fall back to its index.html; `/` redirects to the preferred locale.
  */
-export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, options) => {
+  const root = resolve(options.root);
   for (const locale of LOCALES) {
     if (!existsSync(join(root, locale, 'index.html'))) {
       throw new Error(`The console build is missing ${join(root, locale, 'index.html')}: run npm run build`);
@@ -34,7 +35,6 @@ export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, {
   });
   app.get('/', async (request, reply) => reply.redirect(`/${preferredLocale(request)}/`));
   for (const locale of LOCALES) {
-    app.get(`/${locale}`, async (_request, reply) => reply.redirect(`/${locale}/`));
     const index = async (_request: FastifyRequest, reply: import('fastify').FastifyReply) =>
       reply.header('cache-control', 'no-cache').sendFile(join(locale, 'index.html'));
     app.get(`/${locale}/`, index);
