@@ -21,7 +21,6 @@ import {
   presetForLocalServer,
   presetFromDemo,
   presetFromProfile,
-  withDemoSecret,
 } from './connect-preset';
 import { ProfileList } from './profile-list';
 import { SessionSummary } from './session-summary';
@@ -47,12 +46,13 @@ export default class ConnectPage {
   protected readonly error = signal<KiiError | null>(null);
 
   private readonly chosen = signal<ConnectPreset | null>(null);
-  // Suggested on arrival: the last profile used, else the local server's demo app. Only the
-  // discovery answer re-runs it; later sign-ins (which save profiles) do not refill the form.
+  // Suggested on arrival: the last profile used (without its secret unless remembered), else
+  // the local server's demo app. Only the discovery answer re-runs it; later sign-ins (which
+  // save profiles) do not refill the form.
   private readonly suggested = computed<ConnectPreset | null>(() => {
     const info = this.serverInfo();
     const latest = untracked(() => this.profiles()[0]) as SavedProfile | undefined;
-    if (latest) return withDemoSecret(presetFromProfile(latest, 'initial'), info?.demo);
+    if (latest) return presetFromProfile(latest, 'initial');
     if (info?.demo) return presetFromDemo(info.demo);
     return info ? presetForLocalServer() : null;
   });
@@ -84,7 +84,7 @@ export default class ConnectPage {
 
   protected use(profile: SavedProfile): void {
     this.error.set(null);
-    this.chosen.set(withDemoSecret(presetFromProfile(profile, 'chosen'), this.serverInfo()?.demo));
+    this.chosen.set(presetFromProfile(profile, 'chosen'));
   }
 
   protected forget(profile: SavedProfile): void {

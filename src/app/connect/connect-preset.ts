@@ -54,20 +54,6 @@ export function presetFromDemo(demo: LocalDemoApp): ConnectPreset {
   };
 }
 
-/**
- * The local server announces its demo app's secret itself: a local demo-admin profile saved
- * without its secret gets it back from there.
- */
-export function withDemoSecret(preset: ConnectPreset, demo: LocalDemoApp | undefined): ConnectPreset {
-  const isDemoAdmin =
-    demo !== undefined &&
-    preset.site === 'local' &&
-    preset.kind === 'admin' &&
-    preset.appId === demo.appId &&
-    preset.login === demo.clientId;
-  return isDemoAdmin && preset.secret === '' ? { ...preset, secret: demo.clientSecret } : preset;
-}
-
 /** Points the form at the local server without an app. */
 export function presetForLocalServer(): ConnectPreset {
   return {

@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
-import { MatListModule } from '@angular/material/list';
 
 import { siteLabel } from '../core/kii-site';
 import { principalKindLabel } from '../core/principal';
@@ -12,7 +11,7 @@ import { principalIcon } from '../shared/principal-icon';
 /** The saved connection profiles, each to use (fill the form) or forget. */
 @Component({
   selector: 'kpc-profile-list',
-  imports: [MatButtonModule, MatCardModule, MatIconModule, MatListModule],
+  imports: [MatButtonModule, MatCardModule, MatIconModule],
   template: `
     <mat-card appearance="outlined">
       <mat-card-header>
@@ -27,21 +26,23 @@ import { principalIcon } from '../shared/principal-icon';
             secret only if you ask).
           </p>
         } @else {
-          <mat-list>
+          <ul class="kpc-profiles">
             @for (profile of profiles(); track profile.key) {
-              <mat-list-item>
-                <mat-icon matListItemIcon aria-hidden="true">{{ icon(profile) }}</mat-icon>
-                <span matListItemTitle>{{ profile.appId }} · {{ site(profile) }}</span>
-                <span matListItemLine>
-                  {{ kind(profile) }}: {{ profile.login }}
-                  @if (profile.secret !== undefined) {
-                    ·
-                    <ng-container i18n="Marks a profile whose secret is stored@@kpc.profiles.secretRemembered"
-                      >secret remembered</ng-container
-                    >
-                  }
-                </span>
-                <span matListItemMeta class="kpc-profile-actions">
+              <li class="kpc-profile">
+                <mat-icon aria-hidden="true">{{ icon(profile) }}</mat-icon>
+                <div class="kpc-profile-text">
+                  <span class="kpc-profile-title">{{ profile.appId }} · {{ site(profile) }}</span>
+                  <span class="kpc-profile-line">
+                    {{ kind(profile) }}: {{ profile.login }}
+                    @if (profile.secret !== undefined) {
+                      ·
+                      <ng-container i18n="Marks a profile whose secret is stored@@kpc.profiles.secretRemembered"
+                        >secret remembered</ng-container
+                      >
+                    }
+                  </span>
+                </div>
+                <div class="kpc-profile-actions">
                   <button
                     matButton
                     type="button"
@@ -58,10 +59,10 @@ import { principalIcon } from '../shared/principal-icon';
                   >
                     <mat-icon aria-hidden="true">delete</mat-icon>
                   </button>
-                </span>
-              </mat-list-item>
+                </div>
+              </li>
             }
-          </mat-list>
+          </ul>
         }
       </mat-card-content>
     </mat-card>
@@ -74,12 +75,43 @@ import { principalIcon } from '../shared/principal-icon';
     .kpc-empty {
       color: var(--mat-sys-on-surface-variant);
     }
+    .kpc-profiles {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .kpc-profile {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      padding: 8px 0;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    .kpc-profile:last-child {
+      border-bottom: none;
+    }
+    .kpc-profile > mat-icon {
+      color: var(--mat-sys-on-surface-variant);
+      flex: none;
+    }
+    .kpc-profile-text {
+      display: flex;
+      flex-direction: column;
+      flex: 1 1 auto;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+    .kpc-profile-title {
+      font: var(--mat-sys-body-large);
+    }
+    .kpc-profile-line {
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-body-medium);
+    }
     .kpc-profile-actions {
       display: flex;
       align-items: center;
-    }
-    mat-list-item {
-      --mat-list-list-item-trailing-supporting-text-size: inherit;
+      flex: none;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
