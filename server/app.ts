@@ -62,8 +62,12 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     delivery,
     ports: { http: 0, tcp: 0, ssl: 0, ws: 0, wss: 0 },
   });
-  app.addHook('onClose', async () => {
+  // The broker goes in preClose: its WebSocket connections live on the HTTP server, which
+  // would otherwise wait for them forever before the onClose hooks run.
+  app.addHook('preClose', async () => {
     await broker.close();
+  });
+  app.addHook('onClose', async () => {
     db.close();
   });
 });
