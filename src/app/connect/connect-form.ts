@@ -23,7 +23,12 @@ import { MatSelectModule } from '@angular/material/select';
 import { KiiError } from '../core/kii-error';
 import { SiteId, isKiiCloudSite, siteBaseUrl, siteLabel } from '../core/kii-site';
 import { LocalServerInfo } from '../core/local-server';
-import { PRINCIPAL_KINDS, PrincipalKind, credentialsOf, principalKindLabel } from '../core/principal';
+import {
+  PRINCIPAL_KINDS,
+  PrincipalKind,
+  credentialsOf,
+  principalKindLabel,
+} from '../core/principal';
 import { SignInRequest } from '../core/session';
 import { connectErrorText } from './connect-error-text';
 import { ConnectPreset } from './connect-preset';

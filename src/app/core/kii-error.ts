@@ -156,8 +156,10 @@ const KIND_BY_CODE: Readonly<Record<string, KiiErrorKind>> = {
   MQTT_ENDPOINT_NOT_READY: 'not-ready',
 };
 
-// `KiiXHRWrapper.getErrorString`: "<action> failed. statusCode: <n>[ error code: <C>][ message: <m>]"
-const WRAPPER_ERROR = /^(.*?) ?failed\. statusCode: (\d{1,3})(?: error code: (\S+))?(?: message: (.*))?$/s;
+// `KiiXHRWrapper.getErrorString`:
+// "<action> failed. statusCode: <n>[ error code: <C>][ message: <m>]"
+const WRAPPER_ERROR =
+  /^(.*?) ?failed\. statusCode: (\d{1,3})(?: error code: (\S+))?(?: message: (.*))?$/s;
 // `KiiRequest` without a JSON body: "<status> : <url>" ("0 : http..." is a network failure).
 const REQUEST_STATUS_ERROR = /^(\d{1,3}) : (\S+)$/;
 // `KiiRequest` with a Kii error body: "<errorCode>: <message or error_description>".
