@@ -78,11 +78,9 @@ describe('conformance: kii-cloud-sdk flows', () => {
     beforeEach(() => start({ endpointDelayMs: 4000 }));
 
     it('gives up after three attempts with a 503 MQTT_ENDPOINT_NOT_READY error', async () => {
-      const { sdk, user } = await (async () => {
-        const sdk = loadKiiSdk(server);
-        await sdk.KiiUser.userWithUsername('bob', 'secret-pass').register();
-        return { sdk, user: await sdk.KiiUser.authenticate('bob', 'secret-pass') };
-      })();
+      const sdk = loadKiiSdk(server);
+      await sdk.KiiUser.userWithUsername('bob', 'secret-pass').register();
+      const user = await sdk.KiiUser.authenticate('bob', 'secret-pass');
       const installation = await user.pushInstallation().installMqtt(false);
       const started = Date.now();
       const error = await user.pushInstallation().getMqttEndpoint(installation.installationID).then(

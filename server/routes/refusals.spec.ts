@@ -126,6 +126,30 @@ describe('REST refusals', () => {
     expect(await installationTotal()).toBe(1);
   });
 
+  it('answers 404 MQTT_ENDPOINT_NOT_FOUND for a non-MQTT installation, and 401 to a user pushing to another user', async () => {
+    const android = await expectOk<{ installationID: string }>(
+      await server.api(`${rest.app}/installations`, { token: alice.token, body: { deviceType: 'ANDROID', installationRegistrationID: 'fcm-1' } }),
+      201,
+    );
+    await expectKiiError(
+      await server.api(`${rest.app}/installations/${android.installationID}/mqtt-endpoint`, { token: alice.token }),
+      404,
+      'MQTT_ENDPOINT_NOT_FOUND',
+    );
+    const bob = await rest.registerUser('bob');
+    const receiver = await mqttJsReceiver(await rest.mqttEndpointFor(alice.token), 'ws');
+    receivers.push(receiver);
+    await expectKiiError(
+      await server.api(`${rest.app}/users/${alice.id}/push/messages`, { token: bob.token, body: { data: { spoof: 'yes' } } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expect(await deliveryCount()).toBe(0);
+    await rest.send(alice.token, `${rest.app}/users/me`, { data: { own: 'yes' } });
+    expect(await receiver.next()).toEqual(jasmine.objectContaining({ own: 'yes' }));
+    expect(receiver.received.length).toBe(1);
+  });
+
   it('answers 400 INVALID_JSON to malformed JSON and stores nothing', async () => {
     await expectKiiError(await server.api(`${rest.app}/installations`, { token: alice.token, body: '{"deviceType": "MQTT",' }), 400, 'INVALID_JSON');
     await expectKiiError(await server.api(`${rest.app}/users`, { body: '{loginName: bob}' }), 400, 'INVALID_JSON');
