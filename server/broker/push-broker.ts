@@ -144,6 +144,11 @@ export async function createPushBroker(deps: BrokerDeps) {
   });
   wss.on('connection', (socket, request) => {
     const stream = createWebSocketStream(socket);
+    // mqtt-packet writes a PUBLISH as five corked pieces; without _writev each piece went out as
+    // its own WebSocket frame and socket write. One frame per flush cuts a fan-out's frames and
+    // writes five-fold (MQTT over WebSocket lets a frame hold any part of the byte stream).
+    stream._writev = (chunks, callback) =>
+      socket.send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)), callback);
     stream.on('error', () => socket.terminate());
     aedes.handle(stream, request);
   });
