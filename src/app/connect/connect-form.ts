@@ -90,8 +90,11 @@ export class ConnectForm {
   protected readonly kind = toSignal(this.form.controls.kind.valueChanges, {
     initialValue: this.form.controls.kind.value,
   });
+  // "This local server" is offered when discovery found one (or a chosen profile uses it).
   protected readonly sites = computed<readonly SiteId[]>(() =>
-    this.localServer() ? ['local', ...CLOUD_SITES, 'custom'] : [...CLOUD_SITES, 'custom'],
+    this.localServer() || this.site() === 'local'
+      ? ['local', ...CLOUD_SITES, 'custom']
+      : [...CLOUD_SITES, 'custom'],
   );
   /** The base URL the SDK will use, shown under the site select. */
   protected readonly baseUrlHint = computed(() => {
