@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startLocalServer } from './local-server';
 
-const consoleDir = join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser');
+/** KPC_CONSOLE_DIR lets a developer test a build made elsewhere (ng build --output-path). */
+const consoleDir = resolve(process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'));
 
 /**
  * Starts one local server for the whole run: a fresh data directory, the seeded demo app,
@@ -11,7 +12,7 @@ const consoleDir = join(import.meta.dirname, '..', '..', 'dist', 'console', 'bro
  */
 export default async function globalSetup() {
   if (!existsSync(join(consoleDir, 'en', 'index.html'))) {
-    throw new Error('No console build in dist/console/browser: run `npm run build` first (npm test does).');
+    throw new Error(`No console build in ${consoleDir}: run \`npm run build\` first (npm test does).`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'kpc-e2e-data-'));
   const { child, ready } = await startLocalServer(['--data-dir', dataDir, '--seed-demo', '--console', consoleDir]);
