@@ -9,6 +9,7 @@ import {
   SdkThingContext,
   SdkUser,
 } from '../app/core/kii-sdk';
+import { FakeKiiTopics, wrapperError } from './fake-kii-topics';
 
 /** An app the fake "server" knows, with its principals. */
 export interface FakeApp {
@@ -35,6 +36,12 @@ export class FakeKiiSdk implements KiiSdk {
   userTokenSeconds: number | undefined = 3600;
   /** Every call, in order, as `name arg1 arg2...` (secrets included: it is a fake). */
   readonly calls: string[] = [];
+  /** Topics and subscriptions, reached through the admin context. */
+  readonly topics = new FakeKiiTopics(
+    (action, answer) =>
+      this.request(answer, (status, code, message) => wrapperError(action, status, code, message)),
+    this.calls,
+  );
 
   private initialized: { appId: string; appKey: string; baseUrl: string } | null = null;
   private readonly tokens = new Map<string, { kind: string; id: string; name: string }>();
@@ -180,8 +187,13 @@ export class FakeKiiSdk implements KiiSdk {
       : new Date(Date.now() + this.userTokenSeconds * 1000);
   }
 
+  /** The admin context for a token, as `authenticateAsAppAdmin` resolves it. */
+  adminContext(token: string): SdkAdminContext {
+    return { getAccessToken: () => token, ...this.topics.adminContext() };
+  }
+
   private admin(token: string): SdkAdminContext {
-    return { getAccessToken: () => token };
+    return this.adminContext(token);
   }
 
   private user(id: string, username: string, token: string, expiresAt: Date | null): SdkUser {

@@ -201,7 +201,7 @@ describe('ConnectPage', () => {
     expect(await page.isBusy()).toBeTrue();
     await page.submit();
 
-    finish({ getAccessToken: () => 'token-x' });
+    finish(browser.sdk.adminContext('token-x'));
     await fixture.whenStable();
     expect(pending).toHaveBeenCalledTimes(1);
     expect(await page.isSubmitDisabled()).toBeFalse();

@@ -11,9 +11,51 @@ import { DOCUMENT } from '@angular/common';
  * in `FakeKiiSdk` (src/testing/) with one provider line.
  */
 
+/**
+ * `KiiTopic` (a `KiiTopicWithToken` when made from an admin context, so it acts as the admin).
+ * Failures reject with the SDK's `"<action> failed. statusCode: ..."` errors.
+ */
+export interface SdkTopic {
+  getName(): string;
+  /** `HEAD` the topic: true on 2xx, false on 404. */
+  exists(): Promise<boolean>;
+  save(): Promise<SdkTopic>;
+  deleteTopic(): Promise<SdkTopic>;
+}
+
+/** What `listTopics` resolves with: the success callback's `arguments`, not an array. */
+export interface SdkTopicList {
+  readonly 0: readonly SdkTopic[];
+  /** The next page's key; null on the last page. */
+  readonly 1: string | null;
+}
+
+/** Whatever holds topics: the app (admin context), a user or a thing. */
+export interface SdkTopicScope {
+  topicWithName(name: string): SdkTopic;
+  listTopics(callbacks?: null, paginationKey?: string): Promise<SdkTopicList>;
+}
+
+/** `KiiPushSubscription` of one user or thing. */
+export interface SdkPushSubscription {
+  subscribe(topic: SdkTopic): Promise<unknown>;
+  unsubscribe(topic: SdkTopic): Promise<unknown>;
+  /** Resolves `[subscription, topic, subscribed]`; false only for PUSH_SUBSCRIPTION_NOT_FOUND. */
+  isSubscribed(topic: SdkTopic): Promise<readonly [unknown, unknown, boolean]>;
+}
+
+/** `KiiUserWithToken` / `KiiThingWithToken`: a user or thing the admin acts on. */
+export interface SdkAdminSubject extends SdkTopicScope {
+  pushSubscription(): SdkPushSubscription;
+}
+
 /** `KiiAppAdminContext`: what `Kii.authenticateAsAppAdmin` resolves with. */
-export interface SdkAdminContext {
+export interface SdkAdminContext extends SdkTopicScope {
   getAccessToken(): string;
+  /** No request: a reference to the user with this ID, acting with the admin token. */
+  userWithID(userID: string): SdkAdminSubject;
+  /** No request: a reference to the thing with this ID, acting with the admin token. */
+  thingWithID(thingID: string): SdkAdminSubject;
 }
 
 /** `KiiUser` after a successful sign-in. */
