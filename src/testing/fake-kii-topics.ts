@@ -79,7 +79,8 @@ export class FakeKiiTopics {
   private scopeApi(scope: FakeScope): SdkTopicScope {
     return {
       topicWithName: (name) => {
-        if (!name) throw new Error('topicName should not null or empty');
+        // Like the SDK: a bare `InvalidArgumentException` object, not an Error.
+        if (!name) throw { message: 'InvalidArgument: topicName should not null or empty' };
         return this.topic(scope, name);
       },
       listTopics: (_callbacks, paginationKey) => {
