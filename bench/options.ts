@@ -1,0 +1,66 @@
+/** Command-line options of the server benchmark (see bench/server-bench.ts for the usage). */
+export interface Options {
+  clients: number;
+  small: number;
+  workers: number;
+  rounds: number;
+  repeats: number;
+  bursts: number;
+  burstPushes: number;
+  concurrency: number;
+  warmup: number;
+  raw10k: boolean;
+  markdown: boolean;
+  json?: string;
+  cpuProf?: string;
+  serverRoot?: string;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    clients: 10_000,
+    small: 1_000,
+    workers: 2,
+    rounds: 4,
+    repeats: 3,
+    bursts: 5,
+    burstPushes: 10,
+    concurrency: 64,
+    warmup: 1_000,
+    raw10k: true,
+    markdown: false,
+  };
+  const numbers: Record<string, keyof Options> = {
+    '--clients': 'clients',
+    '--small': 'small',
+    '--workers': 'workers',
+    '--rounds': 'rounds',
+    '--repeats': 'repeats',
+    '--bursts': 'bursts',
+    '--burst-pushes': 'burstPushes',
+    '--concurrency': 'concurrency',
+    '--warmup': 'warmup',
+  };
+  const strings: Record<string, 'json' | 'cpuProf' | 'serverRoot'> = {
+    '--json': 'json',
+    '--cpu-prof': 'cpuProf',
+    '--server-root': 'serverRoot',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag in numbers) {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`${flag} needs a positive integer`);
+      (options as unknown as Record<string, number>)[numbers[flag]] = value;
+    } else if (flag in strings) {
+      const value = argv[++i];
+      if (!value) throw new Error(`${flag} needs a value`);
+      options[strings[flag]] = value;
+    } else if (flag === '--markdown') options.markdown = true;
+    else if (flag === '--no-raw-10k') options.raw10k = false;
+    else throw new Error(`unknown flag ${flag}`);
+  }
+  options.small = Math.min(options.small, options.clients);
+  return options;
+}

@@ -1,0 +1,204 @@
+/**
+ * Subscriber worker of the server benchmark: a child process holding a share of the MQTT.js
+ * WebSocket clients, so that receiving 10,000 messages is spread over processes and the
+ * measurement is of the broker, not of one saturated client event loop.
+ *
+ * Driven over the IPC channel by bench/server-bench.ts with request / reply messages
+ * (`{ id, type, ... }` answered by `{ id, ... }`). Each received payload carries the run it
+ * belongs to and its `sentAt` (epoch ms, same machine clock); the latency of a delivery is
+ * `Date.now()` on receipt minus `sentAt`.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+/** One client to open: the MQTT credentials and the topics it subscribes to. */
+export interface SubscriberSpec {
+  clientId: string;
+  username?: string;
+  password?: string;
+  topics: string[];
+}
+
+export type WorkerRequest =
+  | {
+      id: number;
+      type: 'connect';
+      group: string;
+      url: string;
+      clients: SubscriberSpec[];
+      batch: number;
+    }
+  | { id: number; type: 'expect'; run: string; count: number }
+  | { id: number; type: 'wait'; run: string; timeoutMs: number }
+  | { id: number; type: 'close'; group: string }
+  | { id: number; type: 'exit' };
+
+/** What a worker saw of one run: latencies in ms, the span, and how busy it was. */
+export interface RunReport {
+  received: number;
+  expected: number;
+  latencies: number[];
+  firstSentAt: number;
+  lastReceivedAt: number;
+  /** Event-loop utilisation of this worker between `expect` and the last delivery (0..1). */
+  elu: number;
+}
+
+interface RunState {
+  expected: number;
+  latencies: number[];
+  firstSentAt: number;
+  lastReceivedAt: number;
+  eluStart: EventLoopUtilization;
+  eluEnd?: EventLoopUtilization;
+  waiter?: () => void;
+}
+
+const groups = new Map<string, MqttClient[]>();
+const runs = new Map<string, RunState>();
+
+function reply(id: number, body: object) {
+  process.send!({ id, ...body });
+}
+
+function onMessage(_topic: string, payload: Buffer) {
+  const receivedAt = Date.now();
+  let data: { run?: unknown; sentAt?: unknown };
+  try {
+    data = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return;
+  }
+  const state = typeof data.run === 'string' ? runs.get(data.run) : undefined;
+  if (!state || typeof data.sentAt !== 'number') return;
+  state.latencies.push(receivedAt - data.sentAt);
+  state.firstSentAt = Math.min(state.firstSentAt, data.sentAt);
+  state.lastReceivedAt = Math.max(state.lastReceivedAt, receivedAt);
+  if (state.latencies.length === state.expected) {
+    state.eluEnd = performance.eventLoopUtilization();
+    state.waiter?.();
+  }
+}
+
+function openClient(url: string, spec: SubscriberSpec): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, {
+      clientId: spec.clientId,
+      username: spec.username,
+      password: spec.password,
+      protocolVersion: 4,
+      clean: true,
+      // Long keep-alive: 10,000 clients pinging every minute would add traffic to the runs.
+      keepalive: 300,
+      reconnectPeriod: 0,
+      connectTimeout: 60_000,
+      resubscribe: false,
+    });
+    const fail = (error: Error) => {
+      client.end(true);
+      reject(error);
+    };
+    client.once('error', fail);
+    client.once('connect', () => {
+      client.subscribe(spec.topics, { qos: 0 }, (error, granted) => {
+        if (error) return fail(error);
+        const refused = granted?.find((grant) => grant.qos === 128);
+        if (refused) return fail(new Error(`subscribe to ${refused.topic} refused`));
+        client.removeListener('error', fail);
+        // A client dropped later shows up as missing deliveries, not as a crash.
+        client.on('error', () => {});
+        client.on('message', onMessage);
+        resolve(client);
+      });
+    });
+  });
+}
+
+async function connect(group: string, url: string, clients: SubscriberSpec[], batch: number) {
+  const open = groups.get(group) ?? [];
+  groups.set(group, open);
+  const started = performance.now();
+  const failures: string[] = [];
+  let failed = 0;
+  for (let i = 0; i < clients.length; i += batch) {
+    const settled = await Promise.allSettled(
+      clients.slice(i, i + batch).map((spec) => openClient(url, spec)),
+    );
+    for (const result of settled) {
+      if (result.status === 'fulfilled') open.push(result.value);
+      else if (++failed <= 5) failures.push(String(result.reason?.message ?? result.reason));
+    }
+  }
+  return { added: clients.length - failed, failures, ms: performance.now() - started };
+}
+
+function report(state: RunState): RunReport {
+  const end = state.eluEnd ?? performance.eventLoopUtilization();
+  return {
+    received: state.latencies.length,
+    expected: state.expected,
+    latencies: state.latencies,
+    firstSentAt: state.firstSentAt,
+    lastReceivedAt: state.lastReceivedAt,
+    elu: performance.eventLoopUtilization(end, state.eluStart).utilization,
+  };
+}
+
+process.on('message', async (request: WorkerRequest) => {
+  switch (request.type) {
+    case 'connect': {
+      const { added, failures, ms } = await connect(
+        request.group,
+        request.url,
+        request.clients,
+        request.batch,
+      );
+      return reply(request.id, {
+        connected: added,
+        failed: request.clients.length - added,
+        failures,
+        ms,
+      });
+    }
+    case 'expect':
+      runs.set(request.run, {
+        expected: request.count,
+        latencies: [],
+        firstSentAt: Infinity,
+        lastReceivedAt: 0,
+        eluStart: performance.eventLoopUtilization(),
+      });
+      return reply(request.id, {});
+    case 'wait': {
+      const state = runs.get(request.run);
+      if (!state) return reply(request.id, { error: `unknown run ${request.run}` });
+      if (state.latencies.length < state.expected) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, request.timeoutMs);
+          state.waiter = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      runs.delete(request.run);
+      return reply(request.id, report(state));
+    }
+    case 'close': {
+      const clients = groups.get(request.group) ?? [];
+      groups.delete(request.group);
+      await Promise.all(
+        clients.map(
+          (client) => new Promise<void>((resolve) => client.end(true, {}, () => resolve())),
+        ),
+      );
+      return reply(request.id, { closed: clients.length });
+    }
+    case 'exit':
+      reply(request.id, {});
+      process.disconnect();
+      process.exit(0);
+  }
+});
+
+process.on('disconnect', () => process.exit(0));
