@@ -1,5 +1,7 @@
 import { Routes } from '@angular/router';
 
+import { requireSession } from './core/session-guard';
+
 /** Feature areas, each lazily loaded. */
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'connect' },
@@ -7,6 +9,12 @@ export const routes: Routes = [
     path: 'connect',
     title: $localize`:Browser tab title of the Connect page@@kpc.title.connect:Connect · Kii Push Console`,
     loadComponent: () => import('./connect/connect-page'),
+  },
+  {
+    path: 'topics',
+    title: $localize`:Browser tab title of the Topics page@@kpc.title.topics:Topics · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./topics/topics-page'),
   },
   { path: '**', redirectTo: 'connect' },
 ];

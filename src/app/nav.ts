@@ -13,4 +13,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
     icon: 'power',
     label: $localize`:Side navigation entry for the Connect page@@kpc.nav.connect:Connect`,
   },
+  {
+    path: '/topics',
+    icon: 'topic',
+    label: $localize`:Side navigation entry for the Topics page@@kpc.nav.topics:Topics`,
+  },
 ];
