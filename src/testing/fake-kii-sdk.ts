@@ -9,6 +9,7 @@ import {
   SdkThingContext,
   SdkUser,
 } from '../app/core/kii-sdk';
+import { FakeKiiInstallations } from './fake-kii-installations';
 import { FakeKiiTopics, wrapperError } from './fake-kii-topics';
 
 /** An app the fake "server" knows, with its principals. */
@@ -38,6 +39,12 @@ export class FakeKiiSdk implements KiiSdk {
   readonly calls: string[] = [];
   /** Topics and subscriptions, reached through the admin context. */
   readonly topics = new FakeKiiTopics(
+    (action, answer) =>
+      this.request(answer, (status, code, message) => wrapperError(action, status, code, message)),
+    this.calls,
+  );
+  /** Push installations, reached through a user's or thing's `pushInstallation()`. */
+  readonly installations = new FakeKiiInstallations(
     (action, answer) =>
       this.request(answer, (status, code, message) => wrapperError(action, status, code, message)),
     this.calls,
@@ -205,6 +212,7 @@ export class FakeKiiSdk implements KiiSdk {
         access_token: token,
         ...(expiresAt ? { expires_at: expiresAt } : {}),
       }),
+      pushInstallation: () => this.installations.forOwner(`users/${id}`),
     };
   }
 
@@ -215,6 +223,7 @@ export class FakeKiiSdk implements KiiSdk {
         getVendorThingID: () => vendorThingId,
         getAccessToken: () => token,
       }),
+      pushInstallation: () => this.installations.forOwner(`things/${id}`),
     };
   }
 }

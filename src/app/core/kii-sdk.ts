@@ -58,6 +58,40 @@ export interface SdkAdminContext extends SdkTopicScope {
   thingWithID(thingID: string): SdkAdminSubject;
 }
 
+/** What `installMqtt` resolves with (kii-api.md §5.1). */
+export interface SdkInstallResponse {
+  readonly installationID: string;
+  readonly installationRegistrationID: string;
+}
+
+/** What `getMqttEndpoint` resolves with (kii-api.md §5.7). */
+export interface SdkMqttEndpoint {
+  readonly installationID: string;
+  readonly username: string;
+  readonly password: string;
+  readonly mqttTopic: string;
+  readonly host: string;
+  readonly portTCP: number;
+  readonly portSSL: number;
+  readonly portWS: number;
+  readonly portWSS: number;
+  readonly 'X-MQTT-TTL': number;
+}
+
+/**
+ * `KiiPushInstallation` of the signed-in user, or `KiiPushInstallationWithToken` of a thing.
+ * Failures reject with `"<action> failed. statusCode: ..."` (`install push`, `get mqtt
+ * endpoint`, `uninstall push`).
+ */
+export interface SdkPushInstallation {
+  installMqtt(development: boolean): Promise<SdkInstallResponse>;
+  /** Retries a 503 itself (3 attempts in all, 1 s apart), then rejects with status 503. */
+  getMqttEndpoint(installationID: string): Promise<SdkMqttEndpoint>;
+  /** `DELETE .../installations/{deviceType}:{regID}`; deviceType ANDROID, IOS or MQTT only. */
+  uninstall(installationRegistrationID: string, deviceType: string): Promise<void>;
+  uninstallByInstallationID(installationID: string): Promise<void>;
+}
+
 /** `KiiUser` after a successful sign-in. */
 export interface SdkUser {
   getID(): string | undefined;
@@ -65,6 +99,8 @@ export interface SdkUser {
   getAccessToken(): string | undefined;
   /** `expires_at` is absent when the server sent no `expires_in`. */
   getAccessTokenObject(): { access_token: string; expires_at?: Date | null } | null;
+  /** Push installations acting with this user's token (the SDK's current user). */
+  pushInstallation(): SdkPushInstallation;
 }
 
 /** `KiiThing` as returned by `KiiThingContext.getAuthenticatedThing()`. */
@@ -77,6 +113,8 @@ export interface SdkThing {
 /** `KiiThingContext`: what `Kii.authenticateAsThing` resolves with. */
 export interface SdkThingContext {
   getAuthenticatedThing(): SdkThing;
+  /** Push installations acting with the thing's token. */
+  pushInstallation(): SdkPushInstallation;
 }
 
 /** The static `Kii` class: initialisation and the app-admin / thing sign-ins. */
