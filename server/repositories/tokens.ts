@@ -19,6 +19,10 @@ export function createTokenRepository(db: Db) {
     'SELECT token, principal_type, principal_id, expires_at FROM tokens WHERE token = ?',
   );
   const removeFor = db.prepare('DELETE FROM tokens WHERE principal_type = ? AND principal_id = ?');
+  // Every API call resolves its bearer token: a bounded in-memory cache saves a SQLite read on
+  // the hot paths (endpoint fetches, installs). Revocation goes through revokeAll below.
+  const cache = new Map<string, TokenRow>();
+  const CACHE_LIMIT = 10_000;
 
   return {
     issue(type: PrincipalType, principalId: string, expiresAt: number | null): TokenRow {
@@ -28,12 +32,22 @@ export function createTokenRepository(db: Db) {
     },
     /** The token's row when it exists and has not expired. */
     findLive(token: string, now = Date.now()): TokenRow | undefined {
-      const row = byToken.get(token);
+      let row = cache.get(token);
+      if (!row) {
+        row = byToken.get(token);
+        if (row) {
+          if (cache.size >= CACHE_LIMIT) cache.clear();
+          cache.set(token, row);
+        }
+      }
       if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
       return row;
     },
     revokeAll(type: PrincipalType, principalId: string): void {
       removeFor.run(type, principalId);
+      for (const [token, row] of cache) {
+        if (row.principal_type === type && row.principal_id === principalId) cache.delete(token);
+      }
     },
   };
 }
