@@ -67,12 +67,15 @@ export interface SubscriptionRequest {
         aria-label="Working on the subscription"
       />
     }
-    <p class="kpc-status" role="status">
-      @if (statusText(); as text) {
-        <mat-icon aria-hidden="true">{{ status()?.subscribed ? 'notifications_active' : 'notifications_off' }}</mat-icon>
-        {{ text }}
+    <div class="kpc-status">
+      @if (status(); as status) {
+        <mat-icon aria-hidden="true">{{
+          status.subscribed ? 'notifications_active' : 'notifications_off'
+        }}</mat-icon>
       }
-    </p>
+      <!-- The icon stays outside the live region: it would be read as its ligature name. -->
+      <p role="status">{{ statusText() }}</p>
+    </div>
   `,
   styles: `
     :host {
@@ -100,8 +103,10 @@ export interface SubscriptionRequest {
       display: flex;
       align-items: center;
       gap: 8px;
-      margin: 0;
       min-height: 24px;
+    }
+    .kpc-status p {
+      margin: 0;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
