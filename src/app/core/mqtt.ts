@@ -18,13 +18,43 @@ export type MqttClient = Pick<
   | 'onOffline'
   | 'onError'
   | 'onEnd'
+  | 'onSuback'
 >;
 
 /** The console's MQTT client; it never connects by itself. */
 export const MQTT_CLIENT = new InjectionToken<MqttClient>('MQTT_CLIENT');
 
 /**
- * Provides `MQTT_CLIENT` as an ngx-mqtt `MqttService` with `connectOnCreate: false`: the broker
+ * Makes MQTT connections: ngx-mqtt's `MqttService` holds one connection, and the live monitors
+ * run several at once, so each monitor asks for its own client here.
+ */
+export interface MqttConnectionFactory {
+  /** A new client that is not connected yet. */
+  create(): Promise<MqttClient>;
+}
+
+/**
+ * The console's MQTT connections. By default ngx-mqtt (with mqtt-browser, a large CommonJS
+ * bundle) loads on the first `create()`, so it stays out of the initial bundle; specs provide
+ * a fake with one line.
+ */
+export const MQTT_CONNECTION_FACTORY = new InjectionToken<MqttConnectionFactory>(
+  'MQTT_CONNECTION_FACTORY',
+  { providedIn: 'root', factory: () => lazyMqttConnections({}) },
+);
+
+function lazyMqttConnections(options: IMqttServiceOptions): MqttConnectionFactory {
+  return {
+    create: async () => {
+      const { MqttService: Service } = await import('ngx-mqtt');
+      return new Service({ ...options, connectOnCreate: false });
+    },
+  };
+}
+
+/**
+ * Provides `MQTT_CLIENT` (and `MQTT_CONNECTION_FACTORY` with the same options) as an ngx-mqtt
+ * `MqttService` with `connectOnCreate: false`: the broker
  * (host, ports, credentials) is only known after `mqtt-endpoint` answers, so whoever fetched
  * the endpoint calls `connect({...})`.
  */
@@ -34,5 +64,6 @@ export function provideMqtt(options: IMqttServiceOptions = {}): EnvironmentProvi
       provide: MQTT_CLIENT,
       useFactory: (): MqttClient => new MqttService({ ...options, connectOnCreate: false }),
     },
+    { provide: MQTT_CONNECTION_FACTORY, useValue: lazyMqttConnections(options) },
   ]);
 }
