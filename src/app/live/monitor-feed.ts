@@ -1,0 +1,164 @@
+import { Signal, WritableSignal, signal } from '@angular/core';
+
+import { LiveMessage } from './live-message';
+import { DEFAULT_BUFFER_CAPACITY, MessageBuffer } from './message-buffer';
+import { CompiledFilter, MessageFilter, NO_FILTER, compileFilter } from './message-filter';
+import { RATE_SECONDS, RateMeter } from './rate-meter';
+
+/** The counters a monitor always shows. */
+export interface FeedCounters {
+  /** Messages received since the start or the last clear. */
+  readonly received: number;
+  /** Messages in the view: buffered and matching the filter (frozen while paused). */
+  readonly shown: number;
+  /** Messages pushed out of the full buffer by newer ones. */
+  readonly dropped: number;
+  /** Messages in the buffer now. */
+  readonly buffered: number;
+  readonly capacity: number;
+}
+
+const NO_COUNTS: Omit<FeedCounters, 'capacity'> = { received: 0, shown: 0, dropped: 0, buffered: 0 };
+
+/**
+ * What one monitor received: the bounded buffer, its filtered view, pause, counters and the
+ * per-second rate. `add` runs for every message and touches no signal; `publish` runs at most
+ * once per animation frame and is the only place the view's signals change.
+ */
+export class MonitorFeed {
+  private readonly buffer: MessageBuffer<LiveMessage>;
+  private readonly meter = new RateMeter();
+  private compiled = compileFilter(NO_FILTER) as Extract<CompiledFilter, { ok: true }>;
+  // Arrived since the last publish, oldest first.
+  private pending: LiveMessage[] = [];
+  // Buffered messages that match the filter, oldest first, from `matchesHead` on.
+  private matches: LiveMessage[] = [];
+  private matchesHead = 0;
+  private dirty = false;
+
+  private readonly rowsSignal = signal<readonly LiveMessage[]>([]);
+  private readonly countersSignal: WritableSignal<FeedCounters>;
+  private readonly pausedSignal = signal(false);
+  private readonly filterSignal = signal<MessageFilter>(NO_FILTER);
+  private readonly filterErrorSignal = signal<string | null>(null);
+  private readonly rateSignal = signal<readonly number[]>(new Array<number>(RATE_SECONDS).fill(0));
+
+  /** The view, oldest first: buffered messages that match the filter (frozen while paused). */
+  readonly rows: Signal<readonly LiveMessage[]> = this.rowsSignal.asReadonly();
+  readonly counters: Signal<FeedCounters>;
+  readonly paused: Signal<boolean> = this.pausedSignal.asReadonly();
+  readonly filter: Signal<MessageFilter> = this.filterSignal.asReadonly();
+  /** Why the filter last typed could not be used (the previous one stays in force). */
+  readonly filterError: Signal<string | null> = this.filterErrorSignal.asReadonly();
+  /** Messages per second over the last minute, oldest first. */
+  readonly rate: Signal<readonly number[]> = this.rateSignal.asReadonly();
+
+  /** `requestPublish` asks for a `publish()` before the next frame. */
+  constructor(
+    private readonly requestPublish: () => void,
+    capacity = DEFAULT_BUFFER_CAPACITY,
+  ) {
+    this.buffer = new MessageBuffer<LiveMessage>(capacity);
+    this.countersSignal = signal<FeedCounters>({ ...NO_COUNTS, capacity: this.buffer.capacity });
+    this.counters = this.countersSignal.asReadonly();
+  }
+
+  /** Takes one message in (hot path: no signals, no parsing unless a filter needs it). */
+  add(message: LiveMessage): void {
+    this.buffer.push(message);
+    this.meter.add(message.receivedAt);
+    this.pending.push(message);
+    // Without frames (a hidden tab) pending must not outgrow what the buffer still holds.
+    if (this.pending.length >= 2 * this.buffer.capacity) {
+      this.pending.splice(0, this.pending.length - this.buffer.capacity);
+    }
+    this.markDirty();
+  }
+
+  /** Moves what arrived into the view and the counters; called once per frame. */
+  publish(): void {
+    this.dirty = false;
+    const oldest = this.buffer.oldest()?.seq ?? Number.POSITIVE_INFINITY;
+    const { active, matches } = this.compiled;
+    for (const message of this.pending) {
+      if (message.seq >= oldest && (!active || matches(message))) this.matches.push(message);
+    }
+    this.pending = [];
+    while (this.matchesHead < this.matches.length && this.matches[this.matchesHead].seq < oldest) {
+      this.matchesHead++;
+    }
+    // Compact now and then, so dropping from the front stays O(1) on average.
+    if (this.matchesHead > 1024 && this.matchesHead * 2 > this.matches.length) {
+      this.matches = this.matches.slice(this.matchesHead);
+      this.matchesHead = 0;
+    }
+    if (!this.pausedSignal()) this.rowsSignal.set(this.matches.slice(this.matchesHead));
+    this.countersSignal.set({
+      received: this.buffer.received,
+      shown: this.rowsSignal().length,
+      dropped: this.buffer.dropped,
+      buffered: this.buffer.size,
+      capacity: this.buffer.capacity,
+    });
+  }
+
+  /** Updates the rate chart (once a second, messages or not). */
+  publishRate(now: number): void {
+    this.rateSignal.set(this.meter.series(now));
+  }
+
+  /** Freezes the view; messages keep arriving, counting and buffering. */
+  pause(): void {
+    this.pausedSignal.set(true);
+  }
+
+  /** Shows everything buffered that matches, including what came while paused. */
+  resume(): void {
+    this.pausedSignal.set(false);
+    this.markDirty();
+  }
+
+  /** Empties the buffer and the view and resets the counters. */
+  clear(): void {
+    this.buffer.clear();
+    this.pending = [];
+    this.matches = [];
+    this.matchesHead = 0;
+    this.rowsSignal.set([]);
+    this.markDirty();
+  }
+
+  /** Applies a filter to everything buffered; an unusable filter is reported, not applied. */
+  setFilter(filter: MessageFilter): void {
+    const compiled = compileFilter(filter);
+    this.filterSignal.set(filter);
+    if (!compiled.ok) {
+      this.filterErrorSignal.set(compiled.error);
+      return;
+    }
+    this.filterErrorSignal.set(null);
+    this.compiled = compiled;
+    this.pending = [];
+    this.matches = compiled.active ? this.buffer.toArray().filter(compiled.matches) : this.buffer.toArray();
+    this.matchesHead = 0;
+    this.rowsSignal.set(this.matches.slice());
+    this.markDirty();
+  }
+
+  /** Changes how many messages the buffer keeps (the oldest that no longer fit are dropped). */
+  setCapacity(capacity: number): void {
+    this.buffer.resize(capacity);
+    this.markDirty();
+  }
+
+  /** A copy of the buffer, oldest first (whatever the filter). */
+  buffered(): LiveMessage[] {
+    return this.buffer.toArray();
+  }
+
+  private markDirty(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    this.requestPublish();
+  }
+}
