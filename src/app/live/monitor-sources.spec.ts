@@ -1,0 +1,231 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Observable, firstValueFrom, lastValueFrom } from 'rxjs';
+
+import { TEST_APP_URL, TEST_BASE_URL, signInAsAdmin } from '../../testing/admin-session';
+import { FAKE_CLOCK_START, FakeLiveClock, settle } from '../../testing/fake-live-clock';
+import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { KiiError } from '../core/kii-error';
+import { LIVE_CLOCK } from './live-clock';
+import { MONITOR_THING_STORAGE_KEY, MonitorSources } from './monitor-sources';
+import { MonitoredTopic } from './monitored-topic';
+
+describe('MonitorSources', () => {
+  let browser: TestBrowser;
+  let clock: FakeLiveClock;
+  let http: HttpTestingController;
+  let sources: MonitorSources;
+
+  const endpointBody = {
+    installationID: 'inst-1',
+    username: 'u',
+    password: 'p',
+    mqttTopic: 'mt',
+    host: '127.0.0.1',
+    portTCP: 1883,
+    portSSL: 0,
+    portWS: 8080,
+    portWSS: 0,
+    'X-MQTT-TTL': 3600,
+  };
+  const news: MonitoredTopic = { scope: { kind: 'app' }, name: 'news' };
+
+  beforeEach(async () => {
+    browser = createTestBrowser();
+    clock = new FakeLiveClock();
+    TestBed.configureTestingModule({
+      providers: [...provideTestBrowser(browser), { provide: LIVE_CLOCK, useValue: clock }],
+    });
+    http = TestBed.inject(HttpTestingController);
+    sources = TestBed.inject(MonitorSources);
+    await signInAsAdmin();
+  });
+
+  afterEach(() => http.verify());
+
+  function failWith(url: string, status: number, errorCode: string, method?: string): void {
+    const request = method ? http.expectOne({ url, method }) : http.expectOne(url);
+    request.flush({ errorCode, message: `${errorCode} happened` }, { status, statusText: 'x' });
+  }
+
+  async function failure(source$: Observable<unknown>, answer: () => void): Promise<KiiError> {
+    const result = firstValueFrom(source$).then(
+      () => fail('expected an error'),
+      (error: KiiError) => error,
+    );
+    answer();
+    return (await result) as KiiError;
+  }
+
+  describe('installation$', () => {
+    it("describes an MQTT installation with its owner's name", async () => {
+      const info = firstValueFrom(sources.installation$('inst-1'));
+      http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
+      http.expectOne(`${TEST_APP_URL}/users/u1`).flush({ userID: 'u1', loginName: 'alice' });
+      expect(await info).toEqual({
+        installationID: 'inst-1',
+        deviceType: 'MQTT',
+        development: false,
+        owner: { kind: 'user', id: 'u1', name: 'alice' },
+      });
+    });
+
+    it('refuses an installation that is not MQTT, and reports one that does not exist', async () => {
+      const notMqtt = await failure(sources.installation$('inst-2'), () =>
+        http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush({ installationID: 'inst-2', deviceType: 'ANDROID' }),
+      );
+      expect(notMqtt.kind).toBe('invalid');
+      expect(notMqtt.detail).toContain('ANDROID');
+      const missing = await failure(sources.installation$('nope'), () =>
+        failWith(`${TEST_APP_URL}/installations/nope`, 404, 'INSTALLATION_NOT_FOUND'),
+      );
+      expect(missing.errorCode).toBe('INSTALLATION_NOT_FOUND');
+    });
+  });
+
+  describe('installationEndpoint$', () => {
+    const url = `${TEST_APP_URL}/installations/inst-1/mqtt-endpoint`;
+
+    it('reads the endpoint and its TTL', async () => {
+      const endpoint = firstValueFrom(sources.installationEndpoint$('inst-1'));
+      http.expectOne(url).flush(endpointBody);
+      expect(await endpoint).toEqual({
+        username: 'u',
+        password: 'p',
+        mqttTopic: 'mt',
+        host: '127.0.0.1',
+        portWS: 8080,
+        portWSS: 0,
+        ttlSeconds: 3600,
+        fetchedAt: FAKE_CLOCK_START,
+      });
+    });
+
+    it('waits a second and asks again while the endpoint is not ready', async () => {
+      const endpoint = firstValueFrom(sources.installationEndpoint$('inst-1'));
+      failWith(url, 503, 'MQTT_ENDPOINT_NOT_READY');
+      clock.advance(999);
+      http.expectNone(url);
+      clock.advance(1);
+      http.expectOne(url).flush(endpointBody);
+      expect((await endpoint).mqttTopic).toBe('mt');
+    });
+
+    it('gives up on other errors at once', async () => {
+      const error = await failure(sources.installationEndpoint$('inst-1'), () => failWith(url, 404, 'MQTT_ENDPOINT_NOT_FOUND'));
+      expect(error.kind).toBe('not-found');
+    });
+  });
+
+  describe('tapEndpoint$', () => {
+    const url = `${TEST_BASE_URL}/x-local/v1/apps/demoapp/tap`;
+
+    it("asks the local server's tap for credentials", async () => {
+      const endpoint = firstValueFrom(sources.tapEndpoint$());
+      const request = http.expectOne(url);
+      expect(request.request.method).toBe('POST');
+      request.flush({ ...endpointBody, mqttTopic: 'tap-1' });
+      expect((await endpoint).mqttTopic).toBe('tap-1');
+    });
+
+    it('reports a refusal', async () => {
+      const error = await failure(sources.tapEndpoint$(), () => failWith(url, 403, 'UNAUTHORIZED'));
+      expect(error.kind).toBe('forbidden');
+    });
+  });
+
+  describe('monitorThing$', () => {
+    function answerRegistration(): { vendorThingID: string; password: string } {
+      const register = http.expectOne(`${TEST_APP_URL}/things`);
+      const body = JSON.parse(register.request.body as string) as { _vendorThingID: string; _password: string };
+      register.flush({ _thingID: 'th.monitor' }, { status: 201, statusText: 'Created' });
+      return { vendorThingID: body._vendorThingID, password: body._password };
+    }
+
+    async function answerSignInAndInstall(expectedLogin: string): Promise<void> {
+      const signIn = http.expectOne(`${TEST_BASE_URL}/oauth2/token`);
+      expect(signIn.request.body).toEqual(jasmine.objectContaining({ username: `VENDOR_THING_ID:${expectedLogin}` }));
+      signIn.flush({ id: 'th.monitor', access_token: 'thing-token' });
+      await settle();
+      const install = http.expectOne(`${TEST_APP_URL}/installations`);
+      expect(install.request.headers.get('authorization')).toBe('Bearer thing-token');
+      expect(JSON.parse(install.request.body as string)).toEqual({ deviceType: 'MQTT', development: false });
+      install.flush({ installationID: 'inst-monitor' });
+    }
+
+    it('registers a monitor thing once, signs in as it and installs MQTT', async () => {
+      const thing = firstValueFrom(sources.monitorThing$());
+      const registered = answerRegistration();
+      expect(registered.vendorThingID).toMatch(/^kpc-monitor-[0-9a-f]{16}$/);
+      await answerSignInAndInstall(registered.vendorThingID);
+      expect(await thing).toEqual({ thingID: 'th.monitor', vendorThingID: registered.vendorThingID, installationID: 'inst-monitor' });
+      const stored = JSON.parse(browser.localStorage.getItem(MONITOR_THING_STORAGE_KEY)!);
+      expect(stored[`${TEST_BASE_URL} demoapp`]).toEqual(
+        jasmine.objectContaining({ vendorThingID: registered.vendorThingID, password: registered.password, thingID: 'th.monitor' }),
+      );
+
+      const again = firstValueFrom(sources.monitorThing$());
+      http.expectNone(`${TEST_APP_URL}/things`);
+      await answerSignInAndInstall(registered.vendorThingID);
+      expect((await again).thingID).toBe('th.monitor');
+    });
+
+    it('registers a new one when the stored thing is refused (the server was reset)', async () => {
+      const first = firstValueFrom(sources.monitorThing$());
+      const old = answerRegistration();
+      await answerSignInAndInstall(old.vendorThingID);
+      await first;
+
+      const next = firstValueFrom(sources.monitorThing$());
+      failWith(`${TEST_BASE_URL}/oauth2/token`, 400, 'invalid_grant');
+      const fresh = answerRegistration();
+      expect(fresh.vendorThingID).not.toBe(old.vendorThingID);
+      await answerSignInAndInstall(fresh.vendorThingID);
+      expect((await next).vendorThingID).toBe(fresh.vendorThingID);
+    });
+
+    it('reports a registration the server refuses', async () => {
+      const error = await failure(sources.monitorThing$(), () => failWith(`${TEST_APP_URL}/things`, 403, 'UNAUTHORIZED'));
+      expect(error.kind).toBe('forbidden');
+      expect(browser.localStorage.getItem(MONITOR_THING_STORAGE_KEY)).toBeNull();
+    });
+  });
+
+  describe('subscriptions', () => {
+    const path = `${TEST_APP_URL}/topics/news/push/subscriptions/things/th.monitor`;
+
+    beforeEach(async () => {
+      const thing = firstValueFrom(sources.monitorThing$());
+      http.expectOne(`${TEST_APP_URL}/things`).flush({ _thingID: 'th.monitor' });
+      http.expectOne(`${TEST_BASE_URL}/oauth2/token`).flush({ access_token: 't' });
+      await settle();
+      http.expectOne(`${TEST_APP_URL}/installations`).flush({ installationID: 'i' });
+      await thing;
+    });
+
+    it('subscribes the thing (already subscribed is fine) and remembers it until unsubscribed', async () => {
+      const done = lastValueFrom(sources.subscribeThing$('th.monitor', news));
+      const put = http.expectOne(path);
+      expect(put.request.method).toBe('PUT');
+      put.flush({ errorCode: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' }, { status: 409, statusText: 'Conflict' });
+      await done;
+      expect(sources.leftoverSubscriptions()).toEqual(['/topics/news/push/subscriptions/things/th.monitor']);
+
+      const undone = lastValueFrom(sources.unsubscribeThing$('th.monitor', news));
+      failWith(path, 404, 'PUSH_SUBSCRIPTION_NOT_FOUND', 'DELETE');
+      await undone;
+      expect(sources.leftoverSubscriptions()).toEqual([]);
+    });
+
+    it('reports a refused subscription and a failed unsubscription', async () => {
+      const userTopic: MonitoredTopic = { scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } }, name: 'diary' };
+      const refused = await failure(sources.subscribeThing$('th.monitor', userTopic), () =>
+        failWith(`${TEST_APP_URL}/users/u1/topics/diary/push/subscriptions/things/th.monitor`, 401, 'UNAUTHORIZED'),
+      );
+      expect(refused.kind).toBe('auth');
+      expect(sources.leftoverSubscriptions()).toEqual([]);
+      const failed = await failure(sources.unsubscribeThing$('th.monitor', news), () => failWith(path, 500, 'UNDEFINED_ERROR'));
+      expect(failed.kind).toBe('server');
+    });
+  });
+});
