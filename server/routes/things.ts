@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
 import type { ThingRow } from '../repositories/principals';
+import { forgetPrincipal } from '../push/forget-principal';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface ThingBody {
@@ -59,7 +60,7 @@ function thingJson(row: ThingRow) {
 }
 
 export const thingRoutes: FastifyPluginAsync = async (app) => {
-  const { config, things, tokens, installations, topics, broker } = app.kii;
+  const { config, things, tokens } = app.kii;
 
   /** Registers a thing; the *AndAuthorization* media type also returns its token (kii-api.md §4.5). */
   app.post<{ Body: ThingBody; Params: { appID: string } }>(
@@ -103,16 +104,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       const row = things.find(request.params.thingRef);
       if (!row) throw notFound(request.params.thingRef);
       requireSelfOrAdmin(request, config.appId, { type: 'thing', id: row.id });
-      const mqtt = installations.list({ thingID: row.id, deviceType: 'MQTT', limit: 1 }).rows[0];
-      const endpoint = mqtt && installations.endpoint(mqtt.id);
-      app.kii.db.transaction(() => {
-        installations.removeOwnedBy(row.id);
-        topics.unsubscribeEverywhere({ type: 'thing', id: row.id });
-        topics.removeScope({ type: 'APP_AND_THING', id: row.id });
-        tokens.revokeAll('thing', row.id);
-        things.remove(row.id);
-      })();
-      if (endpoint) broker.disconnect(endpoint.mqtt_topic);
+      forgetPrincipal(app.kii, 'thing', row.id);
       return reply.code(204).send();
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
 import type { UserRow } from '../repositories/principals';
+import { forgetPrincipal } from '../push/forget-principal';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface RegistrationBody {
@@ -72,7 +73,7 @@ function userJson(row: UserRow, full: boolean) {
 }
 
 export const userRoutes: FastifyPluginAsync = async (app) => {
-  const { config, users, tokens, installations, topics, broker } = app.kii;
+  const { config, users } = app.kii;
 
   app.post<{ Body: RegistrationBody; Params: { appID: string } }>(
     '/users',
@@ -137,16 +138,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
         throw kiiErrors.userNotFound(config.appId, 'userID', ref);
       }
       requireSelfOrAdmin(request, config.appId, { type: 'user', id: row.id });
-      const mqtt = installations.list({ userID: row.id, deviceType: 'MQTT', limit: 1 }).rows[0];
-      const endpoint = mqtt && installations.endpoint(mqtt.id);
-      app.kii.db.transaction(() => {
-        installations.removeOwnedBy(row.id);
-        topics.unsubscribeEverywhere({ type: 'user', id: row.id });
-        topics.removeScope({ type: 'APP_AND_USER', id: row.id });
-        tokens.revokeAll('user', row.id);
-        users.remove(row.id);
-      })();
-      if (endpoint) broker.disconnect(endpoint.mqtt_topic);
+      forgetPrincipal(app.kii, 'user', row.id);
       return reply.code(204).send();
     },
   );
