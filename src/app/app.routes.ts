@@ -11,6 +11,12 @@ export const routes: Routes = [
     loadComponent: () => import('./connect/connect-page'),
   },
   {
+    path: 'compose',
+    title: $localize`:Browser tab title of the Compose page@@kpc.title.compose:Compose push · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./compose/compose-page'),
+  },
+  {
     path: 'topics',
     title: $localize`:Browser tab title of the Topics page@@kpc.title.topics:Topics · Kii Push Console`,
     canActivate: [requireSession],

@@ -68,6 +68,7 @@ describe('App shell', () => {
     const items = await nav.getItems();
     const titles = await Promise.all(items.map((item) => item.getTitle()));
     expect(titles[0]).toBe('Connect');
+    expect(titles).toContain('Compose push');
     expect(titles).toContain('Topics');
     expect(await items[0].getHref()).toBe('/connect');
   });

@@ -29,8 +29,9 @@ export class MemoryInstallationCatalog implements InstallationCatalog {
     return this.guard(() => {
       const app = this.of(appKey);
       for (const item of items) {
-        const createdAt = app.get(item.installationID)?.createdAt ?? item.createdAt ?? Date.now();
-        app.set(item.installationID, { ...item, createdAt });
+        const old = app.get(item.installationID);
+        const createdAt = old?.createdAt ?? item.createdAt ?? Date.now();
+        app.set(item.installationID, { ...item, createdAt, source: old?.source ?? item.source });
       }
       return of(undefined);
     });

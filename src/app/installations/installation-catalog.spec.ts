@@ -23,11 +23,16 @@ describe('IndexedDbCatalog', () => {
   });
   afterAll(() => indexedDB.deleteDatabase(name));
 
-  it('keeps installations per app, keeps the first-known time, and removes them', async () => {
+  it('keeps installations per app, keeps how and when they were first known, and removes them', async () => {
     const other = catalogKey({ baseUrl: 'https://api.kii.com/api', appId: 'app1' });
     await firstValueFrom(catalog.put$(app, [known('a'), known('b')]), { defaultValue: 0 });
     await firstValueFrom(catalog.put$(other, [known('c')]), { defaultValue: 0 });
-    await firstValueFrom(catalog.put$(app, [{ ...known('a', 5000), source: 'looked-up' }]), {
+    const refreshed: KnownInstallation = {
+      ...known('a', 5000),
+      source: 'looked-up',
+      owner: { kind: 'user', id: 'u-1', name: 'alice-renamed' },
+    };
+    await firstValueFrom(catalog.put$(app, [refreshed]), {
       defaultValue: 0,
     });
 
@@ -37,8 +42,8 @@ describe('IndexedDbCatalog', () => {
     expect(rows.map((r) => r.installationID).sort()).toEqual(['a', 'b']);
     const a = rows.find((r) => r.installationID === 'a')!;
     expect(a.createdAt).toBe(1000);
-    expect(a.source).toBe('looked-up');
-    expect(a.owner).toEqual({ kind: 'user', id: 'u-1', name: 'alice' });
+    expect(a.source).toBe('installed');
+    expect(a.owner).toEqual({ kind: 'user', id: 'u-1', name: 'alice-renamed' });
 
     await firstValueFrom(catalog.remove$(app, ['a', 'missing']), { defaultValue: 0 });
     expect((await firstValueFrom(catalog.list$(app))).map((r) => r.installationID)).toEqual(['b']);

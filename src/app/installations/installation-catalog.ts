@@ -20,7 +20,7 @@ export interface KnownInstallation extends Installation {
  */
 export interface InstallationCatalog {
   list$(appKey: string): Observable<readonly KnownInstallation[]>;
-  /** Adds or refreshes; an installation keeps the time it was first known. */
+  /** Adds or refreshes; an installation keeps how and when it was first known. */
   put$(appKey: string, items: readonly KnownInstallation[]): Observable<void>;
   remove$(appKey: string, installationIDs: readonly string[]): Observable<void>;
 }
@@ -68,7 +68,8 @@ export class IndexedDbCatalog implements InstallationCatalog {
       for (const item of items) {
         const old = await request<Row | undefined>(store.get([appKey, item.installationID]));
         const createdAt = old?.createdAt ?? item.createdAt ?? Date.now();
-        store.put({ ...item, createdAt, app: appKey } satisfies Row);
+        const source = old?.source ?? item.source;
+        store.put({ ...item, createdAt, source, app: appKey } satisfies Row);
       }
     });
   }

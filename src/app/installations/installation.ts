@@ -108,8 +108,8 @@ export interface InstallAnswer {
 /** The operator-facing name of an environment. */
 export function environmentLabel(development: boolean): string {
   return development
-    ? $localize`:Push environment: development@@kpc.installations.envDevelopment:Development`
-    : $localize`:Push environment: production@@kpc.installations.envProduction:Production`;
+    ? $localize`:Push environment, development@@kpc.installations.envDevelopment:Development`
+    : $localize`:Push environment, production@@kpc.installations.envProduction:Production`;
 }
 
 /** "User alice", "Thing door-1", or "Unknown owner". */

@@ -17,11 +17,14 @@ import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { PrincipalLookup, PrincipalRef, ResolvedPrincipal } from '../core/principal-lookup';
 import { SessionStore } from '../core/session';
-import { Installation, ownerLabel, parseInstallationRef, refText, refsOf } from './installation';
+import { Installation, ownerLabel, parseInstallationRef } from './installation';
 import { KnownSource } from './installation-catalog';
 import { InstallationListing } from './installation-listing';
 import { KnownInstallations, ListingMode } from './known-installations';
 import { PushInstallations } from './push-installations';
+import { UninstallAction, UninstallBy } from './uninstall-action';
+
+export type { UninstallBy } from './uninstall-action';
 
 /** What the install dialog asks for; `owner` is null when a user or thing installs for itself. */
 export interface InstallOrder {
@@ -35,9 +38,6 @@ export interface InstallOutcome {
   /** True when the owner already had this installation (Kii returns it instead of a new one). */
   readonly existing: boolean;
 }
-
-/** Which of an installation's IDs addresses the uninstall. */
-export type UninstallBy = 'id' | 'registration';
 
 /** Listing progress: how many rows arrived of how many. */
 export interface LoadProgress {
@@ -53,6 +53,7 @@ export interface LoadProgress {
 @Injectable()
 export class InstallationsStore {
   private readonly push = inject(PushInstallations);
+  private readonly uninstaller = inject(UninstallAction);
   private readonly known = inject(KnownInstallations);
   private readonly listing = inject(InstallationListing);
   private readonly lookupService = inject(PrincipalLookup);
@@ -184,25 +185,27 @@ export class InstallationsStore {
 
   /**
    * Uninstalls by installation ID or by `deviceType:registrationID` (the page confirms
-   * first). Emits true once done, false after reporting a failure.
+   * first). Emits true once done, false after the failure was reported.
    */
   uninstall$(installation: Installation, by: UninstallBy): Observable<boolean> {
-    const refs = refsOf(installation);
-    const ref = by === 'id' ? refs.byId : refs.byRegistration;
-    const target = refText(ref);
-    const label = $localize`:Action named in an error; REF is an installation ID or a device type and registration ID@@kpc.installations.actionUninstall:Uninstalling ${target}:REF:`;
-    const work$ = this.push.uninstall$(ref).pipe(map(() => true));
-    return this.run$(`uninstall:${installation.installationID}`, label, work$).pipe(
-      map((done) => done === true),
-      tap((done) => {
-        if (!done) return;
-        this.forget([installation.installationID]);
-        const who = ownerLabel(installation.owner);
-        this.notifier.done(
-          $localize`:Confirmation after uninstalling; WHO is "User alice", REF the ID used@@kpc.installations.uninstalled:Uninstalled ${target}:REF:. ${who}:WHO: no longer receives pushes on it.`,
-        );
-      }),
-    );
+    const key = `uninstall:${installation.installationID}`;
+    return new Observable<boolean>((subscriber) => {
+      if (this.pendingKeys().has(key)) {
+        subscriber.next(false);
+        subscriber.complete();
+        return undefined;
+      }
+      this.setPending(key, true);
+      return this.uninstaller
+        .run$(installation, by)
+        .pipe(
+          tap((done) => {
+            if (done) this.dropRows([installation.installationID]);
+          }),
+          finalize(() => this.setPending(key, false)),
+        )
+        .subscribe(subscriber);
+    });
   }
 
   /** Adds installations found by an import to the table and the catalog. */
@@ -213,12 +216,16 @@ export class InstallationsStore {
 
   /** Drops uninstalled installations from the table and the catalog. */
   forget(installationIDs: readonly string[]): void {
-    const gone = new Set(installationIDs);
-    this.state.update((s) => ({ ...s, rows: s.rows.filter((r) => !gone.has(r.installationID)) }));
+    this.dropRows(installationIDs);
     this.known
       .forget$(installationIDs)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({ error: (error: unknown) => this.storageFailed(error) });
+  }
+
+  private dropRows(installationIDs: readonly string[]): void {
+    const gone = new Set(installationIDs);
+    this.state.update((s) => ({ ...s, rows: s.rows.filter((r) => !gone.has(r.installationID)) }));
   }
 
   private load$(mode: ListingMode): Observable<unknown> {

@@ -1,0 +1,128 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Observable, Subject, catchError, finalize, of, switchMap, tap } from 'rxjs';
+
+import { KiiError, toKiiError } from '../core/kii-error';
+import { Notifier } from '../core/notifier';
+import { Installation, MqttEndpoint } from './installation';
+import { KnownInstallations } from './known-installations';
+import { PushInstallations } from './push-installations';
+import { UninstallAction, UninstallBy } from './uninstall-action';
+
+/**
+ * One installation's detail view: the installation (with its owner's name) and, for MQTT,
+ * its endpoint. Both fail inline with their own Retry; uninstalling reports through the
+ * Notifier. Provided by the detail page.
+ */
+@Injectable()
+export class InstallationDetailStore {
+  private readonly push = inject(PushInstallations);
+  private readonly known = inject(KnownInstallations);
+  private readonly uninstaller = inject(UninstallAction);
+  private readonly notifier = inject(Notifier);
+  private readonly destroyRef = inject(DestroyRef);
+
+  private readonly state = signal({
+    installationID: '',
+    installation: null as Installation | null,
+    loading: false,
+    loadError: null as KiiError | null,
+    endpoint: null as MqttEndpoint | null,
+    endpointLoading: false,
+    endpointError: null as KiiError | null,
+    uninstalling: false,
+  });
+  private readonly loads = new Subject<string>();
+  private readonly endpointLoads = new Subject<string>();
+
+  readonly installation = computed(() => this.state().installation);
+  readonly loading = computed(() => this.state().loading);
+  readonly loadError = computed(() => this.state().loadError);
+  readonly endpoint = computed(() => this.state().endpoint);
+  readonly endpointLoading = computed(() => this.state().endpointLoading);
+  readonly endpointError = computed(() => this.state().endpointError);
+  readonly uninstalling = computed(() => this.state().uninstalling);
+
+  constructor() {
+    this.loads
+      .pipe(
+        switchMap((id) => this.load$(id)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe();
+    this.endpointLoads
+      .pipe(
+        switchMap((id) => this.loadEndpoint$(id)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe();
+  }
+
+  /** Shows an installation: reads it, names its owner, then fetches its MQTT endpoint. */
+  open(installationID: string): void {
+    this.state.update((s) => ({ ...s, installationID }));
+    this.loads.next(installationID);
+  }
+
+  /** Repeats the failed read. */
+  retry(): void {
+    this.loads.next(this.state().installationID);
+  }
+
+  /** Fetches the endpoint again (Retry, or fresh credentials after the TTL). */
+  refreshEndpoint(): void {
+    const installation = this.installation();
+    if (installation?.deviceType === 'MQTT') this.endpointLoads.next(installation.installationID);
+  }
+
+  /** Uninstalls by either ID; true once done (the page then leaves the detail view). */
+  uninstall$(by: UninstallBy): Observable<boolean> {
+    const installation = this.installation();
+    if (!installation || this.uninstalling()) return of(false);
+    this.state.update((s) => ({ ...s, uninstalling: true }));
+    return this.uninstaller
+      .run$(installation, by)
+      .pipe(finalize(() => this.state.update((s) => ({ ...s, uninstalling: false }))));
+  }
+
+  private load$(installationID: string): Observable<unknown> {
+    this.state.update((s) => ({
+      ...s,
+      installation: null,
+      loading: true,
+      loadError: null,
+      endpoint: null,
+      endpointError: null,
+    }));
+    return this.push.get$({ by: 'id', installationID }).pipe(
+      switchMap((installation) => this.known.named$(installation)),
+      tap((installation) => {
+        this.state.update((s) => ({ ...s, installation, loading: false }));
+        // A deep link on Kii Cloud is also a look-up: the list learns it.
+        this.known.remember$([installation], 'looked-up').subscribe({
+          error: (error: unknown) =>
+            this.notifier.failed(
+              $localize`:Action named in an error@@kpc.installations.actionRemember:Updating the installations known in this browser`,
+              toKiiError(error),
+            ),
+        });
+        this.refreshEndpoint();
+      }),
+      catchError((error: unknown) => {
+        this.state.update((s) => ({ ...s, loading: false, loadError: toKiiError(error) }));
+        return of(null);
+      }),
+    );
+  }
+
+  private loadEndpoint$(installationID: string): Observable<unknown> {
+    this.state.update((s) => ({ ...s, endpointLoading: true, endpointError: null }));
+    return this.push.endpoint$(installationID).pipe(
+      tap((endpoint) => this.state.update((s) => ({ ...s, endpoint, endpointLoading: false }))),
+      catchError((error: unknown) => {
+        this.state.update((s) => ({ ...s, endpointLoading: false, endpointError: toKiiError(error) }));
+        return of(null);
+      }),
+    );
+  }
+}
