@@ -11,6 +11,18 @@ export const routes: Routes = [
     loadComponent: () => import('./connect/connect-page'),
   },
   {
+    path: 'installations',
+    title: $localize`:Browser tab title of the Installations page@@kpc.title.installations:Installations · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./installations/installations-page'),
+  },
+  {
+    path: 'installations/:installationId',
+    title: $localize`:Browser tab title of an installation's detail page@@kpc.title.installation:Installation · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./installations/installation-detail-page'),
+  },
+  {
     path: 'compose',
     title: $localize`:Browser tab title of the Compose page@@kpc.title.compose:Compose push · Kii Push Console`,
     canActivate: [requireSession],

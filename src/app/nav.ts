@@ -14,6 +14,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: $localize`:Side navigation entry for the Connect page@@kpc.nav.connect:Connect`,
   },
   {
+    path: '/installations',
+    icon: 'devices',
+    label: $localize`:Side navigation entry for the Installations page@@kpc.nav.installations:Installations`,
+  },
+  {
     path: '/compose',
     icon: 'send',
     label: $localize`:Side navigation entry for the Compose page@@kpc.nav.compose:Compose push`,
