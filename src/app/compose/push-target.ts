@@ -102,12 +102,12 @@ export function targetLabel(target: PushTarget): string {
 export function targetKindLabel(kind: TargetKind): string {
   switch (kind) {
     case 'app-topic':
-      return $localize`:Send-to choice: an app-scope topic@@kpc.compose.kindAppTopic:App topic`;
+      return $localize`:Send-to choice, an app-scope topic@@kpc.compose.kindAppTopic:App topic`;
     case 'user-topic':
-      return $localize`:Send-to choice: a topic in a user's scope@@kpc.compose.kindUserTopic:A user's topic`;
+      return $localize`:Send-to choice, a topic in a user's scope@@kpc.compose.kindUserTopic:A user's topic`;
     case 'thing-topic':
-      return $localize`:Send-to choice: a topic in a thing's scope@@kpc.compose.kindThingTopic:A thing's topic`;
+      return $localize`:Send-to choice, a topic in a thing's scope@@kpc.compose.kindThingTopic:A thing's topic`;
     case 'user':
-      return $localize`:Send-to choice: one user, without a topic@@kpc.compose.kindUser:One user directly`;
+      return $localize`:Send-to choice, one user, without a topic@@kpc.compose.kindUser:One user directly`;
   }
 }
