@@ -12,7 +12,12 @@ import type { FakeApp } from './fake-kii-sdk';
 export type FakeRequest = <T>(action: string, answer: (app: FakeApp) => T | string) => Promise<T>;
 
 /** `KiiXHRWrapper.getErrorString`: how the SDK words topic and subscription failures. */
-export function wrapperError(action: string, status: number, code?: string, message?: string): string {
+export function wrapperError(
+  action: string,
+  status: number,
+  code?: string,
+  message?: string,
+): string {
   const base = `${action} failed. statusCode: ${status}`;
   return code ? `${base} error code: ${code} message: ${message ?? ''}` : base;
 }
@@ -63,7 +68,10 @@ export class FakeKiiTopics {
   }
 
   /** The topic parts of an admin context. */
-  adminContext(): Pick<SdkAdminContext, 'topicWithName' | 'listTopics' | 'userWithID' | 'thingWithID'> {
+  adminContext(): Pick<
+    SdkAdminContext,
+    'topicWithName' | 'listTopics' | 'userWithID' | 'thingWithID'
+  > {
     return {
       ...this.scopeApi('app'),
       userWithID: (id) => this.subject('users', id),
@@ -112,7 +120,8 @@ export class FakeKiiTopics {
           const missing = this.missingOwner(app, scope);
           if (missing) return wrapperError('save topic', ...missing);
           if (topics().has(name)) {
-            return wrapperError('save topic', 409, 'TOPIC_ALREADY_EXISTS', `Topic ${name} already exists`);
+            const message = `Topic ${name} already exists`;
+            return wrapperError('save topic', 409, 'TOPIC_ALREADY_EXISTS', message);
           }
           topics().set(name, new Set());
           return self;
@@ -140,7 +149,8 @@ export class FakeKiiTopics {
       this.calls.push(`${action} ${scope} ${name} ${subscriber}`);
       return this.request(action, (app) => {
         const failure =
-          this.missingTopic(app, action, scope, name) ?? this.refusedSubscriber(app, action, scope, subscriber);
+          this.missingTopic(app, action, scope, name) ??
+          this.refusedSubscriber(app, action, scope, subscriber);
         return failure ?? change(this.topicsOf(scope).get(name)!);
       });
     };
@@ -148,7 +158,8 @@ export class FakeKiiTopics {
       subscribe: (topic) =>
         run('subscribe', topic, (subs) => {
           if (subs.has(subscriber)) {
-            return wrapperError('subscribe', 409, 'PUSH_SUBSCRIPTION_ALREADY_EXISTS', `${subscriber} already subscribes`);
+            const message = `${subscriber} already subscribes`;
+            return wrapperError('subscribe', 409, 'PUSH_SUBSCRIPTION_ALREADY_EXISTS', message);
           }
           subs.add(subscriber);
           return [null, topic];
@@ -156,7 +167,8 @@ export class FakeKiiTopics {
       unsubscribe: (topic) =>
         run('unsubscribe', topic, (subs) => {
           if (!subs.delete(subscriber)) {
-            return wrapperError('unsubscribe', 404, 'PUSH_SUBSCRIPTION_NOT_FOUND', `${subscriber} does not subscribe`);
+            const message = `${subscriber} does not subscribe`;
+            return wrapperError('unsubscribe', 404, 'PUSH_SUBSCRIPTION_NOT_FOUND', message);
           }
           return [null, topic];
         }),
@@ -167,12 +179,21 @@ export class FakeKiiTopics {
 
   private missingOwner(app: FakeApp, scope: FakeScope): [number, string, string] | null {
     const [kind, id] = scope.split('/', 2) as [string, string | undefined];
-    if (kind === 'users' && !isUser(app, id!)) return [404, 'USER_NOT_FOUND', `User userID ${id} was not found`];
-    if (kind === 'things' && !isThing(app, id!)) return [404, 'THING_NOT_FOUND', `Thing thingID ${id} was not found`];
+    if (kind === 'users' && !isUser(app, id!)) {
+      return [404, 'USER_NOT_FOUND', `User userID ${id} was not found`];
+    }
+    if (kind === 'things' && !isThing(app, id!)) {
+      return [404, 'THING_NOT_FOUND', `Thing thingID ${id} was not found`];
+    }
     return null;
   }
 
-  private missingTopic(app: FakeApp, action: string, scope: FakeScope, name: string): string | null {
+  private missingTopic(
+    app: FakeApp,
+    action: string,
+    scope: FakeScope,
+    name: string,
+  ): string | null {
     const missing = this.missingOwner(app, scope);
     if (missing) return wrapperError(action, ...missing);
     if (!this.topicsOf(scope).has(name)) {
@@ -182,7 +203,12 @@ export class FakeKiiTopics {
   }
 
   /** The subscriber must exist; user and thing topics admit only their owner. */
-  private refusedSubscriber(app: FakeApp, action: string, scope: FakeScope, subscriber: FakeSubscriber): string | null {
+  private refusedSubscriber(
+    app: FakeApp,
+    action: string,
+    scope: FakeScope,
+    subscriber: FakeSubscriber,
+  ): string | null {
     const missing = this.missingOwner(app, subscriber);
     if (missing) return wrapperError(action, ...missing);
     if (scope !== 'app' && scope !== subscriber) {

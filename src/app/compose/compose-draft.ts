@@ -26,7 +26,11 @@ export interface PushDraft {
   readonly flags: SendFlags;
 }
 
-export const EMPTY_DATA: DataDraft = { mode: 'rows', rows: [{ key: '', value: '', type: 'string' }], json: '' };
+export const EMPTY_DATA: DataDraft = {
+  mode: 'rows',
+  rows: [{ key: '', value: '', type: 'string' }],
+  json: '',
+};
 
 export const DEFAULT_DRAFT: PushDraft = {
   target: { kind: 'app-topic', by: 'name', owner: '', topic: '' },
@@ -49,7 +53,12 @@ export interface DraftCheck {
 }
 
 /** Checks the whole draft; the payload size is estimated for the typed target. */
-export function checkDraft(draft: PushDraft, appId: string, sender: PayloadSender, now: number): DraftCheck {
+export function checkDraft(
+  draft: PushDraft,
+  appId: string,
+  sender: PayloadSender,
+  now: number,
+): DraftCheck {
   const problems = [...targetProblems(draft.target)];
   const data = readData(draft.data);
   problems.push(...data.problems);

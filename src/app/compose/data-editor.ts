@@ -62,9 +62,8 @@ export class DataEditor {
     if (mode === 'json') {
       const rows = form.getRawValue().rows;
       // Rows with problems go over as typed (as text), so nothing is lost.
-      const data =
-        dataFromRows(rows).data ??
-        Object.fromEntries(rows.filter((row) => row.key.trim()).map((row) => [row.key.trim(), row.value]));
+      const typed = rows.filter((row) => row.key.trim()).map((row) => [row.key.trim(), row.value]);
+      const data = dataFromRows(rows).data ?? Object.fromEntries(typed);
       form.controls.json.setValue(Object.keys(data).length ? jsonFromData(data) : '');
       return;
     }

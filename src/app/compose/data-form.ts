@@ -33,7 +33,11 @@ export function dataForm(fb: NonNullableFormBuilder, draft: DataDraft): DataForm
 }
 
 /** Replaces the rows (after converting JSON to rows) without rebuilding the group. */
-export function setRows(fb: NonNullableFormBuilder, form: DataForm, rows: readonly DataRow[]): void {
+export function setRows(
+  fb: NonNullableFormBuilder,
+  form: DataForm,
+  rows: readonly DataRow[],
+): void {
   form.controls.rows.clear({ emitEvent: false });
   for (const row of rows) form.controls.rows.push(dataRowForm(fb, row), { emitEvent: false });
   form.controls.rows.updateValueAndValidity();

@@ -76,7 +76,9 @@ export type PayloadScope =
   | { readonly type: 'APP_AND_USER' | 'APP_AND_THING'; readonly id: string };
 
 /** Who sends: the app admin, or a user or thing with its ID. */
-export type PayloadSender = { readonly kind: 'admin' } | { readonly kind: 'user' | 'thing'; readonly id: string };
+export type PayloadSender =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'user' | 'thing'; readonly id: string };
 
 /** Reads the draft's data: rows or JSON, whichever `mode` says. */
 export function readData(draft: DataDraft): DataReading {
@@ -193,7 +195,9 @@ export function mqttPayload(
   if (body.sendSender) {
     if (sender.kind !== 'admin') payload['sender'] = sender.id;
     payload['senderURI'] =
-      sender.kind === 'admin' ? 'kiicloud://admins/APP_ADMIN' : `kiicloud://${sender.kind}s/${sender.id}`;
+      sender.kind === 'admin'
+        ? 'kiicloud://admins/APP_ADMIN'
+        : `kiicloud://${sender.kind}s/${sender.id}`;
   }
   if (body.sendOrigin) payload['origin'] = 'EXPLICIT';
   if (body.sendWhen) payload['when'] = now;
@@ -202,7 +206,8 @@ export function mqttPayload(
     return payload;
   }
   const { scope, topic } = target;
-  const owner = scope.type === 'APP' ? '' : `${scope.type === 'APP_AND_USER' ? 'users' : 'things'}/${scope.id}/`;
+  const collection = scope.type === 'APP_AND_USER' ? 'users' : 'things';
+  const owner = scope.type === 'APP' ? '' : `${collection}/${scope.id}/`;
   payload['sourceURI'] = `kiicloud://${owner}topics/${topic}`;
   if (body.sendTopicID) payload['topic'] = topic;
   if (body.sendObjectScope) {
@@ -238,5 +243,6 @@ function rowValue(row: DataRow): FlatValue | undefined {
 }
 
 function pickFlags(flags: SendFlags): SendFlags {
-  return Object.fromEntries(SEND_FLAG_NAMES.map((name) => [name, flags[name]])) as unknown as SendFlags;
+  const entries = SEND_FLAG_NAMES.map((name) => [name, flags[name]]);
+  return Object.fromEntries(entries) as unknown as SendFlags;
 }

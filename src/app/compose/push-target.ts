@@ -5,7 +5,12 @@ import { PayloadTarget } from './push-message';
 /** What a push goes to: an app topic, a user's or thing's topic, or one user directly. */
 export type TargetKind = 'app-topic' | 'user-topic' | 'thing-topic' | 'user';
 
-export const TARGET_KINDS: readonly TargetKind[] = ['app-topic', 'user-topic', 'thing-topic', 'user'];
+export const TARGET_KINDS: readonly TargetKind[] = [
+  'app-topic',
+  'user-topic',
+  'thing-topic',
+  'user',
+];
 
 /** The target as the operator typed it. */
 export interface TargetDraft {

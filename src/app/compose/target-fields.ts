@@ -79,7 +79,9 @@ export class TargetFields {
   protected readonly kindLabel = targetKindLabel;
 
   private readonly value = toSignal(
-    toObservable(this.form).pipe(switchMap((form) => form.valueChanges.pipe(startWith(form.value)))),
+    toObservable(this.form).pipe(
+      switchMap((form) => form.valueChanges.pipe(startWith(form.value))),
+    ),
   );
   protected readonly kind = computed(() => this.value()?.kind ?? 'app-topic');
   protected readonly owner = computed(() => ownerKind(this.kind()));

@@ -8,7 +8,12 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  FormGroupDirective,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -23,7 +28,13 @@ import { TOPIC_NAME_PATTERN } from './topic-scope';
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <mat-form-field>
         <mat-label i18n="Label of the new topic name field@@kpc.topics.newName">New topic name</mat-label>
-        <input matInput formControlName="name" autocomplete="off" spellcheck="false" maxlength="64" />
+        <input
+          matInput
+          formControlName="name"
+          autocomplete="off"
+          spellcheck="false"
+          maxlength="64"
+        />
         <mat-hint i18n="Hint under the new topic name field@@kpc.topics.newNameHint"
           >Letters, digits, _ and -; up to 64.</mat-hint
         >

@@ -43,7 +43,9 @@ export class PushTopics {
 
   /** Deletes the topic and with it its subscriptions. */
   delete$(topic: TopicRef): Observable<void> {
-    return this.call$((admin) => from(topicOf(admin, topic).deleteTopic()).pipe(map(() => undefined)));
+    return this.call$((admin) =>
+      from(topicOf(admin, topic).deleteTopic()).pipe(map(() => undefined)),
+    );
   }
 
   /** Subscribes a user or thing (409 PUSH_SUBSCRIPTION_ALREADY_EXISTS when it already does). */
@@ -66,11 +68,12 @@ export class PushTopics {
 
   /** Whether the user or thing subscribes; a missing topic fails with TOPIC_NOT_FOUND. */
   isSubscribed$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<boolean> {
-    return this.call$((admin) =>
-      from(subjectOf(admin, subscriber).pushSubscription().isSubscribed(topicOf(admin, topic))).pipe(
+    return this.call$((admin) => {
+      const subscription = subjectOf(admin, subscriber).pushSubscription();
+      return from(subscription.isSubscribed(topicOf(admin, topic))).pipe(
         map((result) => result[2] === true),
-      ),
-    );
+      );
+    });
   }
 
   private call$<T>(work: (admin: SdkAdminContext) => Observable<T>): Observable<T> {
@@ -112,5 +115,7 @@ function topicOf(admin: SdkAdminContext, topic: TopicRef): SdkTopic {
 }
 
 function subjectOf(admin: SdkAdminContext, subscriber: ResolvedPrincipal) {
-  return subscriber.kind === 'user' ? admin.userWithID(subscriber.id) : admin.thingWithID(subscriber.id);
+  return subscriber.kind === 'user'
+    ? admin.userWithID(subscriber.id)
+    : admin.thingWithID(subscriber.id);
 }

@@ -46,7 +46,11 @@ import { MatTooltipModule } from '@angular/material/tooltip';
         </td>
       </ng-container>
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
-      <tr mat-row *matRowDef="let name; columns: columns" [class.kpc-selected]="name === selected()"></tr>
+      <tr
+        mat-row
+        *matRowDef="let name; columns: columns"
+        [class.kpc-selected]="name === selected()"
+      ></tr>
       <tr class="mat-mdc-row" *matNoDataRow>
         <td class="mat-mdc-cell kpc-empty" [attr.colspan]="columns.length">
           @if (loading() !== 'first') {
@@ -65,7 +69,13 @@ import { MatTooltipModule } from '@angular/material/tooltip';
       />
     }
     @if (hasMore()) {
-      <button matButton type="button" class="kpc-more" [disabled]="loading() !== null" (click)="loadMore.emit()">
+      <button
+        matButton
+        type="button"
+        class="kpc-more"
+        [disabled]="loading() !== null"
+        (click)="loadMore.emit()"
+      >
         <ng-container i18n="Button that loads the next page of topics@@kpc.topics.loadMore">Load more</ng-container>
       </button>
     }

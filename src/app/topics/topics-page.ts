@@ -62,7 +62,10 @@ export default class TopicsPage {
     const status = this.store.subscription();
     const scope = this.store.scope();
     const current =
-      status && scope && status.topic.name === this.selected() && sameScope(status.topic.scope, scope);
+      status &&
+      scope &&
+      status.topic.name === this.selected() &&
+      sameScope(status.topic.scope, scope);
     return current ? status : null;
   });
   protected readonly tableCaption = computed(() => {

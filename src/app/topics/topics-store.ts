@@ -191,7 +191,7 @@ export class TopicsStore {
             this.state.update((s) => ({
               ...s,
               scope,
-              names: first ? page.names : [...s.names, ...page.names.filter((n) => !s.names.includes(n))],
+              names: first ? page.names : appendNew(s.names, page.names),
               nextKey: page.nextKey,
               loading: null,
             })),
@@ -214,7 +214,9 @@ export class TopicsStore {
 
   /** Applies a change to the list only if the scope is still the open one. */
   private update(scope: TopicScope, change: (names: readonly string[]) => readonly string[]): void {
-    this.state.update((s) => (s.scope && sameScope(s.scope, scope) ? { ...s, names: change(s.names) } : s));
+    this.state.update((s) =>
+      s.scope && sameScope(s.scope, scope) ? { ...s, names: change(s.names) } : s,
+    );
   }
 
   private act<T>(key: string, label: string, work$: Observable<T>, done: (value: T) => void): void {
@@ -236,6 +238,11 @@ export class TopicsStore {
         error: (error: unknown) => this.notifier.failed(label, toKiiError(error)),
       });
   }
+}
+
+/** The names of a next page not listed yet (a topic created meanwhile may already be). */
+function appendNew(names: readonly string[], more: readonly string[]): readonly string[] {
+  return [...names, ...more.filter((name) => !names.includes(name))];
 }
 
 function subscriptionActionLabel(action: SubscriptionAction, topic: string): string {
