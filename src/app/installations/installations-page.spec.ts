@@ -4,6 +4,7 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatTableHarness } from '@angular/material/table/testing';
 import { MatRadioGroupHarness } from '@angular/material/radio/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { Router, provideRouter } from '@angular/router';
@@ -17,6 +18,8 @@ import {
   inputLabelled,
 } from '../../testing/installations-harness';
 import {
+  ALICE_LOGIN,
+  CLOUD_APP_URL,
   CLOUD_BASE_URL,
   answerDiscovery,
   installationBody,
@@ -29,6 +32,8 @@ import {
   provideMemoryCatalog,
 } from '../../testing/memory-installation-catalog';
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { Credentials } from '../core/principal';
+import { FileSaver } from './file-saver';
 import { Installation } from './installation';
 import { catalogKey } from './installation-catalog';
 import InstallationsPage from './installations-page';
@@ -66,12 +71,16 @@ describe('InstallationsPage', () => {
   });
   afterEach(() => http.verify());
 
-  async function render(where: 'local' | 'cloud', rows?: readonly Installation[]): Promise<void> {
-    await signInAt(where);
+  async function render(
+    where: 'local' | 'cloud',
+    rows?: readonly Installation[],
+    credentials?: Credentials,
+  ): Promise<void> {
+    await signInAt(where, credentials);
     fixture = TestBed.createComponent(InstallationsPage);
     answerDiscovery(http, where === 'local');
     await fixture.whenStable();
-    if (where === 'local' && rows) {
+    if (where === 'local' && rows && !credentials) {
       http.expectOne((r) => r.url === LIST_URL).flush({ installations: rows.map(listed), total: rows.length });
     }
     await fixture.whenStable();
@@ -232,5 +241,95 @@ describe('InstallationsPage', () => {
     await answer(`${TEST_APP_URL}/installations/inst-7`, { errorCode: 'UNAUTHORIZED', message: 'no' }, 401);
     expect(await page.column('installationID')).toEqual(['inst-7']);
     expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toContain('UNAUTHORIZED');
+  });
+
+  it('bulk-uninstalls the selection plus a pasted unknown ID: dry run, results, CSV', async () => {
+    await render('local', [installationRow(1), installationRow(2), installationRow(3)]);
+    const save = spyOn(TestBed.inject(FileSaver), 'save');
+    await page.select('inst-1');
+    await page.select('inst-2');
+    await page.click(/Uninstall 2 selected/);
+    const dialog = await root.getHarness(MatDialogHarness);
+    const refs = await inputLabelled(dialog, 'Installation IDs');
+    expect(await refs.getValue()).toBe('inst-1\ninst-2');
+    await refs.setValue('inst-1\ninst-2\nunknown-id');
+    await clickButton(dialog, 'Dry run');
+
+    await settle();
+    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(installationBody(installationRow(1)));
+    http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush(installationBody(installationRow(2)));
+    http
+      .expectOne(`${TEST_APP_URL}/installations/unknown-id`)
+      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+    await settle();
+    http.expectOne(`${TEST_APP_URL}/users/user-1`).flush({ userID: 'user-1', loginName: 'user1' });
+    http.expectOne(`${TEST_APP_URL}/users/user-2`).flush({ userID: 'user-2', loginName: 'user2' });
+    await settle(150);
+    expect(await dialogText(dialog)).toContain(
+      'Dry run: 2 will be uninstalled, 1 not found, 0 refused, 0 failed.',
+    );
+    // Nothing was uninstalled by the dry run.
+    http.expectNone((r) => r.method === 'DELETE');
+
+    await clickButton(dialog, 'Uninstall 2');
+    await settle();
+    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(null, { status: 204, statusText: 'No Content' });
+    http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush(null, { status: 204, statusText: 'No Content' });
+    await settle(150);
+    expect(await dialogText(dialog)).toContain('Done: 2 uninstalled, 1 not found, 0 refused, 0 failed.');
+    const outcomes = await (await dialog.getHarness(MatTableHarness)).getCellTextByColumnName();
+    expect(outcomes['outcome'].text).toEqual(['Done', 'Done', 'Not foundINSTALLATION_NOT_FOUND']);
+
+    await clickButton(dialog, /Export CSV/);
+    expect(save).toHaveBeenCalledWith(
+      jasmine.stringMatching(/^uninstall-results-\d{8}-\d{6}\.csv$/),
+      jasmine.stringContaining('unknown-id,unknown-id,,,,not-found,INSTALLATION_NOT_FOUND,x'),
+    );
+    await clickButton(dialog, 'Close');
+    await fixture.whenStable();
+    expect(await page.column('installationID')).toEqual(['inst-3']);
+  });
+
+  it('imports installations on Kii Cloud after looking each one up', async () => {
+    await render('cloud');
+    await page.click(/Import…/);
+    const dialog = await root.getHarness(MatDialogHarness);
+    await (await inputLabelled(dialog, 'Installation IDs')).setValue('inst-1, nope, ???:x');
+    expect(await dialogText(dialog)).toContain('Not understood, skipped: ???:x');
+    await clickButton(dialog, 'Look up');
+    await settle();
+    http.expectOne(`${CLOUD_APP_URL}/installations/inst-1`).flush(installationBody(installationRow(1)));
+    http
+      .expectOne(`${CLOUD_APP_URL}/installations/nope`)
+      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+    await settle();
+    http.expectOne(`${CLOUD_APP_URL}/users/user-1`).flush({ userID: 'user-1', loginName: 'ann' });
+    await settle(150);
+    expect(await dialogText(dialog)).toContain('1 found, 1 not found');
+    await clickButton(dialog, 'Add 1 to the list');
+    await fixture.whenStable();
+    expect(await page.column('installationID')).toEqual(['inst-1']);
+    const known = catalog.of(catalogKey({ baseUrl: CLOUD_BASE_URL, appId: 'demoapp' })).get('inst-1');
+    expect(known?.source).toBe('imported');
+    expect(known?.owner?.name).toBe('ann');
+  });
+
+  it('lets a signed-in user install for itself, in the known mode', async () => {
+    await render('local', [], ALICE_LOGIN);
+    expect(await page.modeText()).toContain('Only the app admin can list installations');
+    await page.click(/Install…/);
+    const dialog = await root.getHarness(MatDialogHarness);
+    expect(await dialogText(dialog)).toContain('Installs MQTT push for you: User alice.');
+    await clickButton(dialog, 'Install');
+    await settle();
+    const [id] = [...browser.sdk.installations.all.keys()];
+    await answer(`${TEST_APP_URL}/installations/${id}`, {
+      installationID: id,
+      installationRegistrationID: 'reg-x',
+      deviceType: 'MQTT',
+      development: false,
+      userID: 'user-alice-id',
+    });
+    expect(await dialogText(dialog)).toContain('Installed MQTT push for User alice (Production)');
   });
 });
