@@ -9,7 +9,6 @@ import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { provideMaterialSymbols } from './core/icons';
 import { provideKiiSdk } from './core/kii-sdk';
-import { provideMqtt } from './core/mqtt';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -19,6 +18,7 @@ export const appConfig: ApplicationConfig = {
     provideHttpClient(withFetch()),
     provideMaterialSymbols(),
     provideKiiSdk(),
-    provideMqtt(),
+    // No provideMqtt(): monitors take MQTT_CONNECTION_FACTORY's root default, which loads
+    // ngx-mqtt (and mqtt-browser) on the first connection, outside the initial bundle.
   ],
 };

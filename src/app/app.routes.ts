@@ -34,5 +34,11 @@ export const routes: Routes = [
     canActivate: [requireSession],
     loadComponent: () => import('./topics/topics-page'),
   },
+  {
+    path: 'live',
+    title: $localize`:Browser tab title of the Live traffic page@@kpc.title.live:Live traffic · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./live/live-page'),
+  },
   { path: '**', redirectTo: 'connect' },
 ];

@@ -19,6 +19,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: $localize`:Side navigation entry for the Installations page@@kpc.nav.installations:Installations`,
   },
   {
+    path: '/live',
+    icon: 'monitoring',
+    label: $localize`:Side navigation entry for the Live traffic page@@kpc.nav.live:Live traffic`,
+  },
+  {
     path: '/compose',
     icon: 'send',
     label: $localize`:Side navigation entry for the Compose page@@kpc.nav.compose:Compose push`,

@@ -1,11 +1,14 @@
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import {
+  EMPTY,
   Observable,
   catchError,
+  expand,
   defer,
   map,
   of,
+  reduce,
   retry,
   switchMap,
   throwError,
@@ -101,6 +104,16 @@ export class MonitorSources {
           error.kind === 'not-ready' ? after$(this.clock, NOT_READY_WAIT_MS) : throwError(() => error),
       }),
       map((body) => parseEndpoint(body, this.clock.now())),
+    );
+  }
+
+  /** The app's topics (app scope), every page of them. */
+  appTopics$(): Observable<string[]> {
+    type Page = { topics: { topicID: string }[]; paginationKey?: string };
+    const page$ = (key?: string) => this.rest.app$<Page>('GET', '/topics', { query: { paginationKey: key } });
+    return page$().pipe(
+      expand((page) => (page.paginationKey ? page$(page.paginationKey) : EMPTY)),
+      reduce((names: string[], page) => [...names, ...page.topics.map((t) => t.topicID)], []),
     );
   }
 

@@ -1,0 +1,149 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Router } from '@angular/router';
+import { Observable, filter, finalize } from 'rxjs';
+
+import { KiiError } from '../core/kii-error';
+import { Notifier } from '../core/notifier';
+import { installBenchProbe } from './bench-probe';
+import { ExportFile } from './export-file';
+import { LIVE_CLOCK } from './live-clock';
+import { LiveMessage } from './live-message';
+import { EXPORT_MEDIA_TYPES, ExportFormat, exportFileName, toCsv, toNdjson } from './message-export';
+import { MessageFilter } from './message-filter';
+import { MessageDetail } from './message-detail';
+import { MessageStream } from './message-stream';
+import { Monitor } from './monitor';
+import { MonitorCard } from './monitor-card';
+import { MonitorStore } from './monitor-store';
+import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
+import { mergeNewestFirst } from './stream-rows';
+
+/**
+ * Live traffic: the running monitors with their counters and controls, and the stream of what
+ * they received with the selected message's details. `?installation=<id>` (the Installations
+ * page's "Watch live traffic") opens the takeover warning for that installation.
+ */
+@Component({
+  selector: 'kpc-live-page',
+  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MessageDetail, MessageStream, MonitorCard],
+  templateUrl: './live-page.html',
+  styleUrl: './live-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export default class LivePage {
+  private readonly store = inject(MonitorStore);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifier = inject(Notifier);
+  private readonly exportFile = inject(ExportFile);
+  private readonly router = inject(Router);
+  private readonly clock = inject(LIVE_CLOCK);
+
+  /** Query parameter: an installation to watch (after the takeover warning). */
+  readonly installation = input<string | undefined>();
+
+  protected readonly monitors = this.store.monitors;
+  protected readonly rows = computed(() => mergeNewestFirst(this.monitors().map((m) => m.feed.rows())));
+  protected readonly selected = signal<LiveMessage | null>(null);
+  protected readonly busy = signal(0);
+
+  constructor() {
+    installBenchProbe();
+    effect(() => {
+      const installationID = this.installation();
+      if (installationID) untracked(() => this.openStart(installationID));
+    });
+  }
+
+  /** Opens the new monitor dialog (on the takeover warning when an installation is given). */
+  protected openStart(installationID?: string): void {
+    const data: StartMonitorData = { tapAvailable: this.store.tapAvailable(), installationID };
+    if (installationID) {
+      // Consumed: a reload or Back must not warn again.
+      void this.router.navigate([], { queryParams: { installation: null }, queryParamsHandling: 'merge', replaceUrl: true });
+    }
+    this.dialog
+      .open<StartMonitorDialog, StartMonitorData, StartMonitorRequest>(StartMonitorDialog, {
+        data,
+        width: '640px',
+        maxWidth: '95vw',
+        autoFocus: 'first-tabbable',
+        restoreFocus: true,
+      })
+      .afterClosed()
+      .pipe(filter((request): request is StartMonitorRequest => request !== undefined))
+      .subscribe((request) => this.start(request));
+  }
+
+  protected pause(monitor: Monitor, paused: boolean): void {
+    if (paused) monitor.feed.pause();
+    else monitor.feed.resume();
+  }
+
+  protected clear(monitor: Monitor): void {
+    monitor.feed.clear();
+  }
+
+  protected filter(monitor: Monitor, value: MessageFilter): void {
+    monitor.feed.setFilter(value);
+  }
+
+  /** Saves what the monitor's view shows (its filter applied), oldest first. */
+  protected export(monitor: Monitor, format: ExportFormat): void {
+    const rows = monitor.feed.rows();
+    const text = format === 'ndjson' ? toNdjson(rows) : toCsv(rows);
+    this.exportFile.save(exportFileName(monitor.label, format, new Date(this.clock.now())), text, EXPORT_MEDIA_TYPES[format]);
+    const count = rows.length;
+    this.notifier.done(
+      $localize`:Snackbar after an export; COUNT is the number of messages@@kpc.live.exported:Exported ${count}:COUNT: messages.`,
+    );
+  }
+
+  protected stop(monitor: Monitor): void {
+    this.run(this.store.stop$(monitor), $localize`:Action name in an error message, stopping a monitor@@kpc.live.stopping:Stopping the monitor`);
+  }
+
+  protected restart(monitor: Monitor): void {
+    this.run(this.store.restart$(monitor), $localize`:Action name in an error message, starting a monitor again@@kpc.live.restarting:Starting the monitor again`);
+  }
+
+  protected remove(monitor: Monitor): void {
+    if (this.selected()?.monitorId === monitor.id) this.selected.set(null);
+    this.run(this.store.remove$(monitor), $localize`:Action name in an error message, removing a monitor@@kpc.live.removing:Removing the monitor`);
+  }
+
+  protected reconnectNow(monitor: Monitor): void {
+    monitor.link.reconnectNow();
+  }
+
+  private start(request: StartMonitorRequest): void {
+    const action = $localize`:Action name in an error message, starting a monitor@@kpc.live.starting:Starting the monitor`;
+    switch (request.kind) {
+      case 'installation':
+        return this.run(this.store.startInstallationMonitor$(request.installationID, request.settings), action);
+      case 'topics':
+        return this.run(this.store.startTopicMonitor$(request.topics, request.settings), action);
+      case 'tap':
+        return this.run(this.store.startTapMonitor$(request.settings), action);
+    }
+  }
+
+  private run(action$: Observable<unknown>, action: string): void {
+    this.busy.update((n) => n + 1);
+    action$.pipe(finalize(() => this.busy.update((n) => n - 1))).subscribe({
+      error: (error: KiiError) => this.notifier.failed(action, error),
+    });
+  }
+}
