@@ -51,7 +51,12 @@ test.describe('topics', () => {
     await page.getByRole('button', { name: `Delete topic ${topic}` }).click();
     const dialog = page.getByRole('dialog', { name: `Delete topic ${topic}?` });
     await dialog.getByRole('button', { name: 'Delete' }).click();
+    // While the modal dialog is open the table is hidden from the accessibility tree, so the
+    // row count only means something once the dialog is gone.
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText(`Topic ${topic} deleted.`)).toBeVisible();
     await expect(table.getByRole('row', { name: new RegExp(topic) })).toHaveCount(0);
+    await expect(table.getByRole('row', { name: /announcements/ })).toBeVisible();
     expect((await kiiAdmin(request, server).get(`/topics/${topic}`)).status()).toBe(404);
     expect(offHostRequests).toEqual([]);
   });

@@ -2,10 +2,12 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
   inject,
   input,
   output,
   signal,
+  untracked,
 } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -129,6 +131,19 @@ export class SubscriptionPanel {
 
   protected readonly kind = signal<'user' | 'thing'>('user');
   protected readonly who = principalRefForm(inject(NonNullableFormBuilder));
+
+  constructor() {
+    // A user's or thing's topics admit only their owner: name it, so one click is enough.
+    effect(() => {
+      const scope = this.scope();
+      if (scope.kind === 'app') return;
+      const { id, name } = scope.owner;
+      untracked(() => {
+        this.kind.set(scope.kind);
+        this.who.setValue({ by: name === id ? 'id' : 'name', value: name });
+      });
+    });
+  }
 
   protected readonly statusText = computed(() => {
     const status = this.status();

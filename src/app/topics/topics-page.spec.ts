@@ -106,6 +106,18 @@ describe('TopicsPage', () => {
     await page.settle();
     expect(await page.cardTitles()).toContain('Topics of User alice');
     expect(await page.topicNames()).toEqual(['inbox']);
+
+    // Only the owner may subscribe to its topics: the panel names alice already.
+    await page.clickInRow('inbox', 'Subscriptions');
+    expect(await (await page.field('Login name', 'kpc-subscription-panel')).getValue()).toBe('alice');
+    await (await page.button('Subscribe')).click();
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'user-alice-id', loginName: 'alice' });
+    await page.settle();
+    expect(browser.sdk.topics.subscribers('users/user-alice-id', 'inbox')).toEqual([
+      'users/user-alice-id',
+    ]);
   });
 
   it("opens a thing's topics by thing ID", async () => {
