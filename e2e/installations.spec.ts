@@ -80,6 +80,7 @@ test.describe('installations', () => {
       `Installed MQTT push for Thing ${vendorThingID} (Development)`,
     );
     await dialog.getByRole('button', { name: 'Open details' }).click();
+    await expect(page).toHaveURL(/\/en\/installations\/[^/]+$/);
     await expect(page.getByText(`Thing ${vendorThingID}`).first()).toBeVisible();
     const thingInstallationID = decodeURIComponent(page.url().split('/').pop()!);
     const thingStored = await (await admin.get(`/installations/${thingInstallationID}`)).json();

@@ -20,6 +20,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableDataSource, MatTableModule } from '@angular/material/table';
 import { Subscription, filter, merge } from 'rxjs';
 
+import { providePaginatorIntl } from '../shared/paginator-intl';
 import {
   BulkItem,
   BulkProgress,
@@ -68,6 +69,7 @@ type Outcome = PlanOutcome | RunOutcome | 'pending';
     MatProgressBarModule,
     MatTableModule,
   ],
+  providers: [providePaginatorIntl()],
   templateUrl: './bulk-dialog.html',
   styleUrl: './bulk-dialog.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

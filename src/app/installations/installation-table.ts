@@ -23,6 +23,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 
 import { principalIcon } from '../shared/principal-icon';
+import { providePaginatorIntl } from '../shared/paginator-intl';
 import { Installation, environmentLabel, ownerLabel } from './installation';
 
 // The text a row is found by, built once per row object: filtering 100,000 rows on every
@@ -68,6 +69,7 @@ function haystack(row: Installation): string {
     MatTableModule,
     MatTooltipModule,
   ],
+  providers: [providePaginatorIntl()],
   templateUrl: './installation-table.html',
   styleUrl: './installation-table.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -130,7 +130,7 @@ describe('InstallationsPage', () => {
     const started = performance.now();
     await render('local', rows);
     const paginator = await page.paginator();
-    expect(await paginator.getRangeLabel()).toBe('1 – 50 of 100000');
+    expect(await paginator.getRangeLabel()).toBe('1 – 50 of 100,000');
     await page.filter('inst-99999');
     expect(await page.column('installationID')).toEqual(['inst-99999']);
     await page.filter('');
