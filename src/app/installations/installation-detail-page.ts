@@ -25,6 +25,7 @@ import { EndpointPanel } from './endpoint-panel';
 import { environmentLabel, ownerLabel } from './installation';
 import { InstallationDetailStore } from './installation-detail-store';
 import { InstallationDialogs } from './installation-dialogs';
+import { LoadError } from '../shared/load-error';
 
 /** Where the live traffic page lives, once it exists. */
 const LIVE_PATH = 'live';
@@ -36,6 +37,7 @@ const LIVE_PATH = 'live';
 @Component({
   selector: 'kpc-installation-detail-page',
   imports: [
+    LoadError,
     DatePipe,
     RouterLink,
     MatButtonModule,

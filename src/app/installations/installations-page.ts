@@ -25,6 +25,7 @@ import { InstallationDialogs } from './installation-dialogs';
 import { InstallationTable } from './installation-table';
 import { InstallationsStore } from './installations-store';
 import { LookupForm } from './lookup-form';
+import { LoadError } from '../shared/load-error';
 
 /**
  * The Installations page: every installation (local server) or those known here (Kii
@@ -33,6 +34,7 @@ import { LookupForm } from './lookup-form';
 @Component({
   selector: 'kpc-installations-page',
   imports: [
+    LoadError,
     DecimalPipe,
     MatButtonModule,
     MatCardModule,

@@ -20,6 +20,7 @@ import { ScopePicker } from './scope-picker';
 import { TopicTable } from './topic-table';
 import { sameScope } from './topic-scope';
 import { ScopeRequest, TopicsStore } from './topics-store';
+import { LoadError } from '../shared/load-error';
 
 /**
  * The Topics page: pick a scope (the app, a user or a thing), list its topics, create and
@@ -28,6 +29,7 @@ import { ScopeRequest, TopicsStore } from './topics-store';
 @Component({
   selector: 'kpc-topics-page',
   imports: [
+    LoadError,
     RouterLink,
     MatButtonModule,
     MatCardModule,
