@@ -144,6 +144,8 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect(dialog).toHaveCount(0);
     await expect(uninstall).toHaveCount(0);
+    // The opener left with its row: focus lands on the table's filter, not the page body.
+    await expect(page.getByRole('searchbox', { name: 'Filter' })).toBeFocused();
     expect((await admin.get(`/installations/${installationID}`)).status()).toBe(404);
 
     const bulkButton = page.getByRole('button', { name: 'Uninstall many…' });

@@ -2,6 +2,7 @@ import { DatePipe, DecimalPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   computed,
   effect,
   input,
@@ -104,6 +105,7 @@ export class InstallationTable {
 
   private readonly sort = viewChild(MatSort);
   private readonly paginator = viewChild(MatPaginator);
+  private readonly filterInput = viewChild<ElementRef<HTMLInputElement>>('filterInput');
 
   protected readonly filteredCount = computed(() => {
     this.filteredVersion();
@@ -116,6 +118,11 @@ export class InstallationTable {
     return rows.length > 0 && selected.size >= rows.length && rows.every((r) => selected.has(r.installationID));
   });
   protected readonly someSelected = computed(() => this.selection().size > 0 && !this.allSelected());
+
+  /** Moves keyboard focus to the filter, e.g. after the focused row left the table. */
+  focusFilter(): void {
+    this.filterInput()?.nativeElement.focus();
+  }
 
   constructor() {
     this.dataSource.filterPredicate = (row, filter) => haystack(row).includes(filter);

@@ -8,6 +8,7 @@ import {
   inject,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -53,6 +54,7 @@ export default class InstallationsPage {
   private readonly dialogs = inject(InstallationDialogs);
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly table = viewChild(InstallationTable);
   private readonly session = inject(SessionStore).session;
 
   protected readonly selection = signal<ReadonlySet<string>>(new Set());
@@ -119,7 +121,11 @@ export default class InstallationsPage {
         switchMap((by) => this.store.uninstall$(installation, by)),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe();
+      // The row and its Uninstall button are gone: keep keyboard focus in the table's tools
+      // instead of letting it fall back to the page body.
+      .subscribe((uninstalled) => {
+        if (uninstalled) this.table()?.focusFilter();
+      });
   }
 
   protected bulk(purpose: BulkPurpose): void {
