@@ -4,6 +4,7 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { MatRadioGroupHarness } from '@angular/material/radio/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
@@ -231,6 +232,9 @@ describe('InstallationsPage', () => {
     expect(await snackBar.getMessage()).toBe(
       'Uninstalled MQTT:reg-6. User user6 no longer receives pushes on it.',
     );
+    // The row's button that opened the dialog is gone: focus goes to the filter, not the body.
+    const filter = await root.getHarness(MatInputHarness.with({ selector: '[type=search]' }));
+    expect(await filter.isFocused()).toBeTrue();
   });
 
   it('keeps the row and reports a refused uninstall', async () => {
