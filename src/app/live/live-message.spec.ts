@@ -4,7 +4,7 @@ import { decodePayload } from './live-message';
 describe('LiveMessage', () => {
   it('reads topic, sender and scope of an app topic push', () => {
     const message = liveMessage(topicPayload('announcements', { title: 'Hello' }));
-    expect(message.isJson).toBeTrue();
+    expect(message.parse().isJson).toBeTrue();
     expect(message.summary).toEqual(
       jasmine.objectContaining({ topic: 'announcements', sender: 'admins/APP_ADMIN', scope: 'app', scopeOwner: '' }),
     );
@@ -39,8 +39,8 @@ describe('LiveMessage', () => {
       }),
       { wrapped: true },
     );
-    expect(wrapped.push).toEqual({ note: 'hi' });
-    expect(wrapped.routing?.['pushMessageID']).toBe('pm1');
+    expect(wrapped.parse().push).toEqual({ note: 'hi' });
+    expect(wrapped.parse().routing?.['pushMessageID']).toBe('pm1');
     expect(wrapped.summary).toEqual(
       jasmine.objectContaining({ topic: 'maintenance', scope: 'app', sender: 'admins/APP_ADMIN', preview: '{"note":"hi"}' }),
     );
@@ -48,14 +48,13 @@ describe('LiveMessage', () => {
 
   it('keeps text that is not JSON as text, on one line', () => {
     const message = liveMessage('hello\nworld\u0007!');
-    expect(message.isJson).toBeFalse();
-    expect(message.json).toBeUndefined();
+    expect(message.parse()).toEqual({ isJson: false, json: undefined, push: undefined, routing: undefined });
     expect(message.summary).toEqual(jasmine.objectContaining({ topic: '', scope: 'unknown', preview: 'hello world !' }));
   });
 
   it('cuts long previews', () => {
     const message = liveMessage(JSON.stringify({ text: 'x'.repeat(500) }));
-    expect(message.summary.preview.length).toBe(201);
+    expect(message.summary.preview.length).toBe(121);
     expect(message.summary.preview.endsWith('…')).toBeTrue();
   });
 
@@ -66,11 +65,18 @@ describe('LiveMessage', () => {
     expect(decoded.binary).not.toBe(bytes);
     expect(decoded.text).toBe('\ufffd\u0000A');
     const message = liveMessage(bytes);
-    expect(message.isJson).toBeFalse();
+    expect(message.parse().isJson).toBeFalse();
     expect(message.size).toBe(3);
   });
 
   it('decodes UTF-8 without keeping bytes', () => {
     expect(decodePayload(new TextEncoder().encode('こんにちは'))).toEqual({ text: 'こんにちは', binary: null });
+  });
+
+  it('parses anew on each use and keeps only the summary', () => {
+    const message = liveMessage(topicPayload('news', { n: 1 }));
+    expect(message.parse().json).toEqual(message.parse().json);
+    expect(message.parse().json).not.toBe(message.parse().json);
+    expect(message.summary).toBe(message.summary);
   });
 });

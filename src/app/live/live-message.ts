@@ -14,7 +14,7 @@ export interface MessageSummary {
   readonly preview: string;
 }
 
-const PREVIEW_CHARS = 200;
+const PREVIEW_CHARS = 120;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
@@ -33,13 +33,24 @@ export function decodePayload(bytes: Uint8Array): DecodedPayload {
   }
 }
 
+/** A payload parsed for one use: not kept, so the buffer holds text and never object trees. */
+export interface ParsedPayload {
+  readonly isJson: boolean;
+  /** The JSON value; undefined when the payload is not JSON. */
+  readonly json: unknown;
+  /** The Kii push payload as an object: the tap's inner `payload`, else the JSON object. */
+  readonly push: Readonly<Record<string, unknown>> | undefined;
+  /** The tap's routing fields (`pushMessageID`, `target`, `sender`, ...); undefined otherwise. */
+  readonly routing: Readonly<Record<string, unknown>> | undefined;
+}
+
 /**
- * One received MQTT message. Intake only decodes the bytes; JSON parsing and the table's
- * columns are worked out on first use (a visible row, the selected row, a filter), because
- * at thousands of messages per second most rows are never looked at.
+ * One received MQTT message. Intake only decodes the bytes; JSON is parsed on use (a visible
+ * row, the selected row, a filter, an export) and not kept, because at thousands of messages
+ * per second most rows are never looked at, and parsed objects would multiply the memory of
+ * a full buffer. Only the small summary for the table is kept once worked out.
  */
 export class LiveMessage {
-  private parsed: { value: unknown } | null | undefined;
   private summaryCache: MessageSummary | undefined;
 
   constructor(
@@ -59,36 +70,21 @@ export class LiveMessage {
     readonly wrapped = false,
   ) {}
 
-  /** The payload's JSON value; undefined when it is not JSON. */
-  get json(): unknown {
-    if (this.parsed === undefined) {
+  /** Parses the payload (each call parses again). */
+  parse(): ParsedPayload {
+    let json: unknown;
+    let isJson = false;
+    if (!this.binary) {
       try {
-        this.parsed = this.binary ? null : { value: JSON.parse(this.text) as unknown };
+        json = JSON.parse(this.text) as unknown;
+        isJson = true;
       } catch {
-        this.parsed = null;
+        // Not JSON: shown as text.
       }
     }
-    return this.parsed?.value;
-  }
-
-  /** True when the payload is JSON. */
-  get isJson(): boolean {
-    // JSON.parse never yields undefined, so undefined means "not JSON".
-    return this.json !== undefined;
-  }
-
-  /** The Kii push payload as an object: the tap's inner `payload`, else the JSON object. */
-  get push(): Readonly<Record<string, unknown>> | undefined {
-    const json = this.json;
-    if (!isObject(json)) return undefined;
-    if (this.wrapped) return isObject(json['payload']) ? json['payload'] : undefined;
-    return json;
-  }
-
-  /** The tap's routing fields (`pushMessageID`, `target`, `sender`, ...); undefined otherwise. */
-  get routing(): Readonly<Record<string, unknown>> | undefined {
-    const json = this.json;
-    return this.wrapped && isObject(json) ? json : undefined;
+    if (!isObject(json)) return { isJson, json, push: undefined, routing: undefined };
+    if (!this.wrapped) return { isJson, json, push: json, routing: undefined };
+    return { isJson, json, push: isObject(json['payload']) ? json['payload'] : undefined, routing: json };
   }
 
   /** Topic, sender, scope and preview for the table and the filters. */
@@ -99,8 +95,7 @@ export class LiveMessage {
 }
 
 function summarize(message: LiveMessage): MessageSummary {
-  const push = message.push;
-  const routing = message.routing;
+  const { push, routing } = message.parse();
   const source = text(push?.['sourceURI']) || text(routing?.['target']);
   const { scope, scopeOwner } = scopeOf(push, source);
   const topic = text(push?.['topic']) || (/\/topics\/([^/]+)$/.exec(source)?.[1] ?? '');

@@ -27,14 +27,15 @@ export class MessageDetail {
   readonly closed = output<void>();
 
   protected readonly summary = computed(() => this.message().summary);
+  protected readonly parsed = computed(() => this.message().parse());
   protected readonly scope = computed(() => scopeLabel(this.summary()));
   protected readonly pushMessageId = computed(() => {
-    const id = this.message().routing?.['pushMessageID'];
+    const id = this.parsed().routing?.['pushMessageID'];
     return typeof id === 'string' ? id : '';
   });
   protected readonly bytes = computed(() => payloadBytes(this.message()));
   protected readonly hex = computed(() => hexDump(this.bytes()).join('\n'));
   protected readonly hexCut = computed(() => this.bytes().length > HEX_DUMP_LIMIT);
   // Open where the payload reads best: the tree for JSON, hex for bytes, else the text.
-  protected readonly firstTab = computed(() => (this.message().binary ? 2 : this.message().isJson ? 0 : 1));
+  protected readonly firstTab = computed(() => (this.message().binary ? 2 : this.parsed().isJson ? 0 : 1));
 }

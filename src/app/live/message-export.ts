@@ -42,11 +42,12 @@ function ndjsonLine(message: LiveMessage): string {
     size: message.size,
   });
   let payload: string;
+  const parsed = message.binary ? null : message.parse();
   if (message.binary) {
     payload = `"payloadBase64":${JSON.stringify(base64(message.binary))}`;
-  } else if (message.isJson) {
+  } else if (parsed?.isJson) {
     const raw = message.text.trim();
-    payload = `"payload":${/[\r\n\u2028\u2029]/.test(raw) ? JSON.stringify(message.json) : raw}`;
+    payload = `"payload":${/[\r\n\u2028\u2029]/.test(raw) ? JSON.stringify(parsed.json) : raw}`;
   } else {
     payload = `"payload":${JSON.stringify(message.text)}`;
   }

@@ -80,8 +80,7 @@ function matchesTopic(message: LiveMessage, topics: readonly RegExp[]): boolean 
 }
 
 function matchesFields(message: LiveMessage, terms: readonly FieldTerm[]): boolean {
-  const push = message.push;
-  const routing = message.routing;
+  const { push, routing } = message.parse();
   if (!push && !routing) return false;
   return terms.every(({ key, value }) => {
     // The delivered payload first; for the tap its routing (pushMessageID, target, ...) too.

@@ -1,12 +1,13 @@
 import { FAKE_CLOCK_START, FakeFrames } from '../../testing/fake-live-clock';
 import { liveMessage, topicPayload } from '../../testing/live-messages';
 import { NO_FILTER } from './message-filter';
-import { MonitorFeed } from './monitor-feed';
+import { MonitorFeed, ROWS_INTERVAL_MS } from './monitor-feed';
 
 describe('MonitorFeed', () => {
   let frames: FakeFrames;
   let feed: MonitorFeed;
   let seq: number;
+  let now: number;
 
   function arrive(count: number, topic = 'announcements', receivedAt = FAKE_CLOCK_START): void {
     for (let i = 0; i < count; i++) {
@@ -21,7 +22,9 @@ describe('MonitorFeed', () => {
   beforeEach(() => {
     frames = new FakeFrames();
     seq = 0;
-    feed = new MonitorFeed(() => frames.request(() => feed.publish()), 5);
+    now = FAKE_CLOCK_START;
+    // Frames 200 ms apart unless a spec says otherwise: past the rows' update interval.
+    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 200))), 5);
   });
 
   it('publishes once per frame however many messages arrive, not before', () => {
@@ -111,6 +114,38 @@ describe('MonitorFeed', () => {
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([4, 5]);
     expect(feed.counters()).toEqual({ received: 5, shown: 2, dropped: 3, buffered: 2, capacity: 2 });
+  });
+
+  it('updates the rows at most every ROWS_INTERVAL_MS under sustained traffic, the counters every frame', () => {
+    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 16))), 5);
+    arrive(1);
+    frame();
+    const shownAt = now;
+    expect(feed.rows().length).toBe(1);
+    arrive(1);
+    frame();
+    expect(feed.rows().length).toBe(1);
+    expect(feed.counters().received).toBe(2);
+    // Nothing else arrives: the waiting rows still come, on a later frame.
+    while (now + 16 - shownAt < ROWS_INTERVAL_MS) {
+      frame();
+      expect(feed.rows().length).toBe(1);
+    }
+    frame();
+    expect(feed.rows().length).toBe(2);
+    expect(frames.pending).toBe(0);
+  });
+
+  it('shows everything at once after resume, clear or a new filter', () => {
+    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 16))), 5);
+    arrive(1);
+    frame();
+    feed.pause();
+    arrive(1);
+    frame();
+    feed.resume();
+    frame();
+    expect(feed.rows().length).toBe(2);
   });
 
   it('charts messages per second', () => {

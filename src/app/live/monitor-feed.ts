@@ -21,6 +21,13 @@ export interface FeedCounters {
 const NO_COUNTS: Omit<FeedCounters, 'capacity'> = { received: 0, shown: 0, dropped: 0, buffered: 0 };
 
 /**
+ * The table takes new rows at most this often; counters still change every frame. Nobody reads
+ * rows scrolling by at a thousand a second, and redrawing the table at 60 Hz would take the
+ * main thread from the messages. A quiet stream still shows each message on the next frame.
+ */
+export const ROWS_INTERVAL_MS = 150;
+
+/**
  * What one monitor received: the bounded buffer, its filtered view, pause, counters and the
  * per-second rate. `add` runs for every message and touches no signal; `publish` runs at most
  * once per animation frame and is the only place the view's signals change.
@@ -35,6 +42,7 @@ export class MonitorFeed {
   private matches: LiveMessage[] = [];
   private matchesHead = 0;
   private dirty = false;
+  private rowsAt = Number.NEGATIVE_INFINITY;
 
   private readonly rowsSignal = signal<readonly LiveMessage[]>([]);
   private readonly countersSignal: WritableSignal<FeedCounters>;
@@ -76,7 +84,7 @@ export class MonitorFeed {
   }
 
   /** Moves what arrived into the view and the counters; called once per frame. */
-  publish(): void {
+  publish(now: number): void {
     this.dirty = false;
     const oldest = this.buffer.oldest()?.seq ?? Number.POSITIVE_INFINITY;
     const { active, matches } = this.compiled;
@@ -92,7 +100,15 @@ export class MonitorFeed {
       this.matches = this.matches.slice(this.matchesHead);
       this.matchesHead = 0;
     }
-    if (!this.pausedSignal()) this.rowsSignal.set(this.matches.slice(this.matchesHead));
+    if (!this.pausedSignal()) {
+      if (now - this.rowsAt >= ROWS_INTERVAL_MS) {
+        this.rowsSignal.set(this.matches.slice(this.matchesHead));
+        this.rowsAt = now;
+      } else {
+        // Come back on a later frame, even if nothing else arrives.
+        this.markDirty();
+      }
+    }
     this.countersSignal.set({
       received: this.buffer.received,
       shown: this.rowsSignal().length,
@@ -115,6 +131,7 @@ export class MonitorFeed {
   /** Shows everything buffered that matches, including what came while paused. */
   resume(): void {
     this.pausedSignal.set(false);
+    this.rowsAt = Number.NEGATIVE_INFINITY;
     this.markDirty();
   }
 
@@ -125,6 +142,7 @@ export class MonitorFeed {
     this.matches = [];
     this.matchesHead = 0;
     this.rowsSignal.set([]);
+    this.rowsAt = Number.NEGATIVE_INFINITY;
     this.markDirty();
   }
 
@@ -142,6 +160,7 @@ export class MonitorFeed {
     this.matches = compiled.active ? this.buffer.toArray().filter(compiled.matches) : this.buffer.toArray();
     this.matchesHead = 0;
     this.rowsSignal.set(this.matches.slice());
+    this.rowsAt = Number.NEGATIVE_INFINITY;
     this.markDirty();
   }
 

@@ -120,10 +120,14 @@ describe('MonitorStore', () => {
     it('charts messages per second every second', async () => {
       const monitor = await startTap();
       fakes.mqtt.latest.deliver('one');
+      fakes.frames.flush();
       fakes.clock.advance(999);
+      fakes.frames.flush();
       expect(monitor.feed.rate().at(-1)).toBe(0);
-      // Just past the second's end, so the bar holds the whole second.
+      // Just past the second's end, so the bar holds the whole second; drawn on the next frame.
       fakes.clock.advance(10);
+      expect(monitor.feed.rate().at(-1)).toBe(0);
+      fakes.frames.flush();
       expect(monitor.feed.rate().at(-1)).toBe(1);
     });
   });

@@ -1,4 +1,13 @@
-import { Injectable, LOCALE_ID, Signal, computed, effect, inject, signal, untracked } from '@angular/core';
+import {
+  Injectable,
+  LOCALE_ID,
+  Signal,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
 import {
   Observable,
   catchError,
@@ -18,7 +27,8 @@ import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { LocalServer } from '../core/local-server';
 import { MQTT_CONNECTION_FACTORY } from '../core/mqtt';
 import { SessionStore } from '../core/session';
-import { FRAME_SCHEDULER, LIVE_CLOCK } from './live-clock';
+import { LIVE_CLOCK } from './live-clock';
+import { LiveFrames } from './live-frames';
 import { LiveMessage, decodePayload } from './live-message';
 import { linkText } from './link-text';
 import { DEFAULT_MONITOR_SETTINGS, Monitor, MonitorHooks, MonitorKind, MonitorSettings } from './monitor';
@@ -37,7 +47,7 @@ import { MqttEndpoint } from './mqtt-endpoint';
 export class MonitorStore {
   private readonly factory = inject(MQTT_CONNECTION_FACTORY);
   private readonly clock = inject(LIVE_CLOCK);
-  private readonly frames = inject(FRAME_SCHEDULER);
+  private readonly frames = inject(LiveFrames);
   private readonly sources = inject(MonitorSources);
   private readonly sessions = inject(SessionStore);
   private readonly localServer = inject(LocalServer);
@@ -50,8 +60,8 @@ export class MonitorStore {
   private nextId = 0;
   private nextSeq = 0;
   private readonly dirty = new Set<MonitorFeed>();
-  private cancelFrame: (() => void) | null = null;
   private cancelRateTick: (() => void) | null = null;
+  private rateDue = false;
 
   /** All monitors, running or stopped, in the order they were started. */
   readonly monitors: Signal<readonly Monitor[]> = this.list.asReadonly();
@@ -241,22 +251,28 @@ export class MonitorStore {
 
   private requestPublish(feed: MonitorFeed): void {
     this.dirty.add(feed);
-    if (this.cancelFrame) return;
-    this.cancelFrame = this.frames.request(() => {
-      this.cancelFrame = null;
-      const feeds = [...this.dirty];
-      this.dirty.clear();
-      for (const each of feeds) each.publish();
-    });
+    this.frames.request(this, () => this.publish());
+  }
+
+  /** Messages, counters and the rate chart change here, once per animation frame. */
+  private publish(): void {
+    const now = this.clock.now();
+    if (this.rateDue) {
+      this.rateDue = false;
+      for (const monitor of this.list()) monitor.feed.publishRate(now);
+    }
+    const feeds = [...this.dirty];
+    this.dirty.clear();
+    for (const each of feeds) each.publish(now);
   }
 
   private startRateTick(): void {
     if (this.cancelRateTick) return;
     const tick = () => {
-      const now = this.clock.now();
-      for (const monitor of this.list()) monitor.feed.publishRate(now);
+      this.rateDue = true;
+      this.frames.request(this, () => this.publish());
       // Aligned to the second, so each bar is one whole second.
-      this.cancelRateTick = this.clock.setTimeout(tick, 1000 - (now % 1000) + 5);
+      this.cancelRateTick = this.clock.setTimeout(tick, 1000 - (this.clock.now() % 1000) + 5);
     };
     tick();
   }
