@@ -5,8 +5,10 @@ import { expect, test } from '@playwright/test';
 /**
  * Every message of the console has exactly one Japanese translation, with the same placeholders.
  *
- * Reads the extracted English source (`src/locale/messages.xlf`; regenerate it first with
- * `npx ng extract-i18n --output-path src/locale --format xlf`) and every `src/locale/*.ja.xlf`.
+ * Reads the English source extracted from the code and every `src/locale/*.ja.xlf`. `npm test`
+ * extracts a fresh source into a temporary file first and names it in KPC_I18N_SOURCE, so the
+ * check follows the code, not a committed copy someone forgot to regenerate; run alone, it
+ * reads `src/locale/messages.xlf` (`npx ng extract-i18n --output-path src/locale --format xlf`).
  * Runs in Node only: no page, no server.
  *
  * A translation whose ID is no longer in the source (stale) fails too: the production build
@@ -15,6 +17,7 @@ import { expect, test } from '@playwright/test';
  */
 
 const localeDir = join(import.meta.dirname, '..', 'src', 'locale');
+const sourceFile = process.env.KPC_I18N_SOURCE ?? join(localeDir, 'messages.xlf');
 
 interface Unit {
   id: string;
@@ -33,7 +36,7 @@ const decode = (text: string) =>
 
 /** The trans-units of one XLIFF 1.2 file (the shape `ng extract-i18n` writes). */
 function readUnits(file: string): Unit[] {
-  const xml = readFileSync(join(localeDir, file), 'utf8');
+  const xml = readFileSync(file.includes('/') ? file : join(localeDir, file), 'utf8');
   const units: Unit[] = [];
   for (const match of xml.matchAll(/<trans-unit\b([^>]*)>([\s\S]*?)<\/trans-unit>/g)) {
     const id = /\bid="([^"]*)"/.exec(match[1])?.[1];
@@ -65,7 +68,7 @@ const hasText = (target: string | undefined) =>
   target !== undefined && target.replace(/<[^>]*>/g, 'x').trim() !== '';
 
 test.describe('Japanese translations', () => {
-  const source = readUnits('messages.xlf');
+  const source = readUnits(sourceFile);
   const jaFiles = readdirSync(localeDir)
     .filter((name) => name.endsWith('.ja.xlf'))
     .sort();
