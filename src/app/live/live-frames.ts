@@ -1,4 +1,4 @@
-import { ApplicationRef, Injectable, inject } from '@angular/core';
+import { ApplicationRef, DestroyRef, Injectable, inject } from '@angular/core';
 
 import { FRAME_SCHEDULER } from './live-clock';
 
@@ -15,6 +15,14 @@ export class LiveFrames {
   private readonly jobs = new Map<object, () => void>();
   private cancel: (() => void) | null = null;
 
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.cancel?.();
+      this.cancel = null;
+      this.jobs.clear();
+    });
+  }
+
   /** Runs `job` before the next frame; a second request with the same `key` replaces it. */
   request(key: object, job: () => void): void {
     this.jobs.set(key, job);
@@ -27,7 +35,9 @@ export class LiveFrames {
       // Render before this frame paints: left to the scheduler, the tick would run in a task
       // after the frame and show the change a frame later. The scheduler's own tick then
       // finds nothing dirty and does nothing.
-      queueMicrotask(() => this.appRef.tick());
+      queueMicrotask(() => {
+        if (!this.appRef.destroyed) this.appRef.tick();
+      });
     });
   }
 

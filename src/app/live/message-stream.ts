@@ -59,6 +59,8 @@ export class MessageStream {
   private readonly viewportHeight = signal(STREAM_ROW_HEIGHT * 20);
   private readonly scrollKey = {};
   private readonly resizeKey = {};
+  /** The scroll position as of the last frame (what the operator did since is not in it). */
+  private knownScrollTop = 0;
 
   protected readonly columns = ['time', 'monitor', 'topic', 'sender', 'scope', 'size', 'payload'];
   protected readonly rowHeight = STREAM_ROW_HEIGHT;
@@ -110,12 +112,17 @@ export class MessageStream {
         const pin = this.pin();
         const wanted = pin ? this.topIndex() * STREAM_ROW_HEIGHT + pin.offset : 0;
         const element = this.scroller().nativeElement;
+        // The operator scrolled since the last frame: their scroll wins, and the next frame
+        // pins what they scrolled to.
+        if (Math.abs(element.scrollTop - this.knownScrollTop) >= 1) return;
         if (Math.abs(element.scrollTop - wanted) >= 1) element.scrollTop = wanted;
+        this.knownScrollTop = element.scrollTop;
       },
     });
   }
 
   private scrolledTo(scrollTop: number): void {
+    this.knownScrollTop = scrollTop;
     const rows = this.rows();
     const index = Math.min(Math.floor(scrollTop / STREAM_ROW_HEIGHT), rows.length - 1);
     // Near the top the view follows the newest message.

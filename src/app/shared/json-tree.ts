@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, forwardRef, input } from '@angular/core';
 
 /** Entries shown per object or array; the rest are counted. */
 const MAX_ENTRIES = 200;
@@ -22,6 +22,8 @@ type Node =
  */
 @Component({
   selector: 'kpc-json-tree',
+  // Nested values render as trees of their own.
+  imports: [forwardRef(() => JsonTree)],
   template: `
     @let n = node();
     @if (n.kind === 'leaf') {
@@ -37,7 +39,7 @@ type Node =
           @if (name() !== null) {
             <span class="kpc-json-key">{{ name() }}</span>:
           }
-          <span class="kpc-json-brace">{{ n.open }}</span>
+          <span class="kpc-json-brace">{{ n.open }}</span>&ngsp;
           <span class="kpc-json-size" i18n="Size of a JSON object or array in the tree@@kpc.shared.jsonSize"
             >{n.size, plural, =1 {1 entry} other {{{ n.size }} entries}}</span
           >
