@@ -1,6 +1,8 @@
 import { Routes } from '@angular/router';
 
+import { provideComposeMonitorPanel } from './compose/monitor-panel';
 import { requireSession } from './core/session-guard';
+import { ComposeMonitorSlot } from './live/compose-monitor-slot';
 
 /** Feature areas, each lazily loaded. */
 export const routes: Routes = [
@@ -26,6 +28,8 @@ export const routes: Routes = [
     path: 'compose',
     title: $localize`:Browser tab title of the Compose page@@kpc.title.compose:Compose push · Kii Push Console`,
     canActivate: [requireSession],
+    // The live area's panel: see a test push arrive in a running monitor.
+    providers: [provideComposeMonitorPanel(ComposeMonitorSlot)],
     loadComponent: () => import('./compose/compose-page'),
   },
   {
