@@ -53,7 +53,8 @@ function flag(name: string, fallback: number): number {
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -71,7 +72,16 @@ function build(): void {
   // yet must not stop it.
   const result = spawnSync(
     'npx',
-    ['ng', 'build', 'console', '--configuration', 'production', '--output-path', buildDir, '--i18n-missing-translation=warning'],
+    [
+      'ng',
+      'build',
+      'console',
+      '--configuration',
+      'production',
+      '--output-path',
+      buildDir,
+      '--i18n-missing-translation=warning',
+    ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (result.status !== 0) throw new Error('The console build failed.');
@@ -79,14 +89,24 @@ function build(): void {
 
 /** One run: a server at `rate` msg/s, a browser on the console, an All traffic monitor. */
 async function session<T>(rate: number, run: (page: Page) => Promise<T>): Promise<T> {
-  const { child, ready } = await startLocalServer(['--in-memory', '--seed-demo', '--demo-traffic', String(rate), '--console', consoleDir]);
+  const { child, ready } = await startLocalServer([
+    '--in-memory',
+    '--seed-demo',
+    '--demo-traffic',
+    String(rate),
+    '--console',
+    consoleDir,
+  ]);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
       executablePath: process.env['CHROME_BIN'] || '/usr/bin/chromium',
       args: playwrightConfig.use?.launchOptions?.args ?? [],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
     await page.addInitScript({ content: PAGE_PROBE });
     await signIn(page, `http://127.0.0.1:${ready.http}`, ready.clientSecret);
     return await run(page);
@@ -212,7 +232,8 @@ async function overload(seconds: number): Promise<Row[]> {
     const counted = await counters(card);
     const last = sequenceOf((await exportNdjson(page, card)).at(-1)!);
     const timelineList = card.getByRole('list', { name: 'Connection timeline, newest first' });
-    if (!(await timelineList.isVisible())) await card.getByRole('button', { name: 'Timeline' }).click();
+    if (!(await timelineList.isVisible()))
+      await card.getByRole('button', { name: 'Timeline' }).click();
     const timeline = (await timelineList.textContent()) ?? '';
     const heapEnd = await heapMb(cdp, true);
     const sent = last - first + 1;
@@ -226,7 +247,12 @@ async function overload(seconds: number): Promise<Row[]> {
         target: 'reported',
         pass: null,
       },
-      { metric: `click response p95 (${clicks.length} clicks)`, measured: `${fmt(clickP95, 0)} ms`, target: '≤ 200 ms', pass: clickP95 <= 200 },
+      {
+        metric: `click response p95 (${clicks.length} clicks)`,
+        measured: `${fmt(clickP95, 0)} ms`,
+        target: '≤ 200 ms',
+        pass: clickP95 <= 200,
+      },
       {
         metric: 'JS heap start / end / max',
         measured: `${fmt(heapStart, 1)} / ${fmt(heapEnd, 1)} / ${fmt(heapMax, 1)} MB`,
@@ -265,7 +291,10 @@ function print(rows: readonly Row[]): void {
   const lines = [
     '| metric | measured | target | pass/fail |',
     '|---|---|---|---|',
-    ...rows.map((r) => `| ${r.metric} | ${r.measured} | ${r.target} | ${r.pass === null ? '—' : r.pass ? 'pass' : 'FAIL'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${r.measured} | ${r.target} | ${r.pass === null ? '—' : r.pass ? 'pass' : 'FAIL'} |`,
+    ),
   ];
   console.log(lines.join('\n'));
 }
@@ -273,8 +302,13 @@ function print(rows: readonly Row[]): void {
 async function main(): Promise<void> {
   build();
   const loadBefore = load();
-  const rows = [...(await steady(flag('--seconds', 60))), ...(await overload(flag('--high-seconds', 30)))];
-  console.log(`${new Date().toISOString()}, Node ${process.version}; load average ${fmt(loadBefore, 2)} before, ${fmt(load(), 2)} after`);
+  const rows = [
+    ...(await steady(flag('--seconds', 60))),
+    ...(await overload(flag('--high-seconds', 30))),
+  ];
+  console.log(
+    `${new Date().toISOString()}, Node ${process.version}; load average ${fmt(loadBefore, 2)} before, ${fmt(load(), 2)} after`,
+  );
   print(rows);
   const failed = rows.filter((r) => r.pass === false).length;
   console.log(failed ? `${failed} target(s) missed.` : 'All targets met.');

@@ -52,11 +52,15 @@ export const PAGE_PROBE = `
 `;
 
 export async function startWindow(page: Page): Promise<void> {
-  await page.evaluate(() => (window as unknown as { __kpcBenchWindow: { start(): void } }).__kpcBenchWindow.start());
+  await page.evaluate(() =>
+    (window as unknown as { __kpcBenchWindow: { start(): void } }).__kpcBenchWindow.start(),
+  );
 }
 
 export async function stopWindow(page: Page): Promise<FrameSample> {
-  return page.evaluate(() => (window as unknown as { __kpcBenchWindow: { stop(): FrameSample } }).__kpcBenchWindow.stop());
+  return page.evaluate(() =>
+    (window as unknown as { __kpcBenchWindow: { stop(): FrameSample } }).__kpcBenchWindow.stop(),
+  );
 }
 
 /** Used JS heap in MB (CDP Performance.getMetrics), optionally after a full GC. */
@@ -88,10 +92,18 @@ export async function startAllTraffic(page: Page, origin: string): Promise<Locat
 }
 
 /** The card's counters as numbers. */
-export async function counters(card: Locator): Promise<Record<'Received' | 'Shown' | 'Dropped' | 'Buffered', number>> {
+export async function counters(
+  card: Locator,
+): Promise<Record<'Received' | 'Shown' | 'Dropped' | 'Buffered', number>> {
   const text = (await card.getByRole('group', { name: 'Counters' }).textContent()) ?? '';
-  const read = (name: string) => Number(new RegExp(`${name} ([\\d,]+)`).exec(text)?.[1].replace(/,/g, '') ?? NaN);
-  return { Received: read('Received'), Shown: read('Shown'), Dropped: read('Dropped'), Buffered: read('Buffered') };
+  const read = (name: string) =>
+    Number(new RegExp(`${name} ([\\d,]+)`).exec(text)?.[1].replace(/,/g, '') ?? NaN);
+  return {
+    Received: read('Received'),
+    Shown: read('Shown'),
+    Dropped: read('Dropped'),
+    Buffered: read('Buffered'),
+  };
 }
 
 /** Exports the card's view as NDJSON and returns the records. */
@@ -123,13 +135,19 @@ export async function clickResponseMs(page: Page, button: Locator): Promise<numb
     const state = window as unknown as { __kpcClick?: Promise<number> };
     state.__kpcClick = new Promise<number>((resolve) => {
       let down = -1;
-      document.addEventListener('pointerdown', (event) => (down = event.timeStamp), { capture: true, once: true });
+      document.addEventListener('pointerdown', (event) => (down = event.timeStamp), {
+        capture: true,
+        once: true,
+      });
       const observer = new MutationObserver(() => {
         if (down < 0) return;
         observer.disconnect();
         requestAnimationFrame(() => resolve(performance.now() - down));
       });
-      observer.observe(target!, { attributes: true, attributeFilter: ['aria-pressed', 'aria-expanded'] });
+      observer.observe(target!, {
+        attributes: true,
+        attributeFilter: ['aria-pressed', 'aria-expanded'],
+      });
     });
   }, handle);
   await button.click();

@@ -10,14 +10,21 @@ import { expect, test } from './support/fixtures';
 import { startLocalServer, type ReadyLine } from './support/local-server';
 
 /** Opens New monitor, picks `kind` and starts it; returns the monitor's card. */
-async function startMonitor(page: Page, kind: 'All traffic' | 'Topics', topics: string[] = []): Promise<Locator> {
+async function startMonitor(
+  page: Page,
+  kind: 'All traffic' | 'Topics',
+  topics: string[] = [],
+): Promise<Locator> {
   await page.getByRole('button', { name: 'New monitor' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: kind }).click();
-  for (const topic of topics) await dialog.getByRole('option', { name: topic, exact: true }).click();
+  for (const topic of topics)
+    await dialog.getByRole('option', { name: topic, exact: true }).click();
   await dialog.getByRole('button', { name: 'Start' }).click();
   await expect(dialog).toBeHidden();
-  const card = page.getByRole('region', { name: kind === 'All traffic' ? 'All traffic' : `Topics: ${topics.join(', ')}` });
+  const card = page.getByRole('region', {
+    name: kind === 'All traffic' ? 'All traffic' : `Topics: ${topics.join(', ')}`,
+  });
   await expect(card.getByRole('status')).toContainText('Connected', { timeout: 15_000 });
   return card;
 }
@@ -28,11 +35,18 @@ function counter(name: string, value: number): RegExp {
 }
 
 function streamRows(page: Page, marker: string): Locator {
-  return page.getByRole('table', { name: 'Received messages, newest first' }).getByRole('row').filter({ hasText: marker });
+  return page
+    .getByRole('table', { name: 'Received messages, newest first' })
+    .getByRole('row')
+    .filter({ hasText: marker });
 }
 
 test.describe('live traffic', () => {
-  test('shows a topic push in a Topics monitor and a direct push in an installation monitor', async ({ page, server, request }) => {
+  test('shows a topic push in a Topics monitor and a direct push in an installation monitor', async ({
+    page,
+    server,
+    request,
+  }) => {
     const admin = kiiAdmin(request, server);
     const topic = unique('live-topic').replace(/[^A-Za-z0-9_-]/g, '_');
     expect((await admin.put(`/topics/${topic}`)).status()).toBe(204);
@@ -44,16 +58,23 @@ test.describe('live traffic', () => {
     // The installation monitor, reached the way the Installations page links to it.
     await page.goto(`/en/live?installation=${installationID}`);
     const warning = page.getByRole('dialog');
-    await expect(warning.getByRole('heading', { name: `Take over installation ${installationID}?` })).toBeVisible();
+    await expect(
+      warning.getByRole('heading', { name: `Take over installation ${installationID}?` }),
+    ).toBeVisible();
     await expect(warning.getByRole('alert')).toContainText('one MQTT connection per user or thing');
     await warning.getByRole('button', { name: 'Take over and watch' }).click();
     await expect(page).toHaveURL(/\/en\/live$/);
     const installationCard = page.getByRole('region', { name: `Installation of user ${login}` });
-    await expect(installationCard.getByRole('status')).toContainText('Connected', { timeout: 15_000 });
+    await expect(installationCard.getByRole('status')).toContainText('Connected', {
+      timeout: 15_000,
+    });
     await startMonitor(page, 'Topics', [topic]);
 
     const topicMarker = unique('topic-push');
-    const sent = await admin.post(`/topics/${topic}/push/messages`, { data: { marker: topicMarker }, mqtt: { enabled: true } });
+    const sent = await admin.post(`/topics/${topic}/push/messages`, {
+      data: { marker: topicMarker },
+      mqtt: { enabled: true },
+    });
     expect(sent.status()).toBe(201);
     const topicRow = streamRows(page, topicMarker);
     await expect(topicRow).toHaveCount(1);
@@ -61,7 +82,11 @@ test.describe('live traffic', () => {
     await expect(topicRow).toContainText('App');
 
     const directMarker = unique('direct-push');
-    expect((await admin.post(`/users/${userID}/push/messages`, { data: { marker: directMarker } })).status()).toBe(201);
+    expect(
+      (
+        await admin.post(`/users/${userID}/push/messages`, { data: { marker: directMarker } })
+      ).status(),
+    ).toBe(201);
     const directRow = streamRows(page, directMarker);
     await expect(directRow).toHaveCount(1);
     await expect(directRow).toContainText(`Installation of user ${login}`);
@@ -73,7 +98,11 @@ test.describe('live traffic', () => {
     await expect(detail.getByRole('tabpanel')).toContainText(`"marker":"${directMarker}"`);
   });
 
-  test('keeps counting while paused and shows everything on resume', async ({ page, server, request }) => {
+  test('keeps counting while paused and shows everything on resume', async ({
+    page,
+    server,
+    request,
+  }) => {
     const admin = kiiAdmin(request, server);
     const userID = await admin.registerUser(unique('pause-user'));
     await signInAsAdmin(page, server);
@@ -82,17 +111,22 @@ test.describe('live traffic', () => {
     const card = await startMonitor(page, 'All traffic');
     const marker = unique('pause');
     const push = async (n: number) => {
-      for (let i = 0; i < n; i++) await admin.post(`/users/${userID}/push/messages`, { data: { marker, i } });
+      for (let i = 0; i < n; i++)
+        await admin.post(`/users/${userID}/push/messages`, { data: { marker, i } });
     };
 
     await push(2);
     await expect(streamRows(page, marker)).toHaveCount(2);
-    await expect(card.getByRole('group', { name: 'Counters' })).toContainText(counter('Received', 2));
+    await expect(card.getByRole('group', { name: 'Counters' })).toContainText(
+      counter('Received', 2),
+    );
 
     await card.getByRole('button', { name: 'Pause' }).click();
     await expect(card.getByRole('button', { name: 'Resume' })).toBeVisible();
     await push(3);
-    await expect(card.getByRole('group', { name: 'Counters' })).toContainText(counter('Received', 5));
+    await expect(card.getByRole('group', { name: 'Counters' })).toContainText(
+      counter('Received', 5),
+    );
     await expect(card.getByRole('group', { name: 'Counters' })).toContainText(counter('Shown', 2));
     await expect(streamRows(page, marker)).toHaveCount(2);
 
@@ -108,7 +142,10 @@ test.describe('live traffic', () => {
     await page.goto('/en/live');
     const card = await startMonitor(page, 'All traffic');
     const marker = unique('export');
-    for (let i = 0; i < 3; i++) await admin.post(`/users/${userID}/push/messages`, { data: { marker, i, note: 'a, "quoted" value' } });
+    for (let i = 0; i < 3; i++)
+      await admin.post(`/users/${userID}/push/messages`, {
+        data: { marker, i, note: 'a, "quoted" value' },
+      });
     await admin.post(`/users/${userID}/push/messages`, { data: { other: unique('noise') } });
     await expect(streamRows(page, marker)).toHaveCount(3);
 
@@ -126,7 +163,12 @@ test.describe('live traffic', () => {
     expect(records.map((r) => r.payload.payload.i)).toEqual([0, 1, 2]);
     for (const record of records) {
       expect(record).toEqual(
-        expect.objectContaining({ monitor: 'All traffic', scope: 'direct', scopeOwner: userID, sender: 'admins/APP_ADMIN' }),
+        expect.objectContaining({
+          monitor: 'All traffic',
+          scope: 'direct',
+          scopeOwner: userID,
+          sender: 'admins/APP_ADMIN',
+        }),
       );
       expect(record.payload.payload.marker).toBe(marker);
     }
@@ -137,13 +179,19 @@ test.describe('live traffic', () => {
     const download = await csvDownload;
     expect(download.suggestedFilename()).toMatch(/^kpc-all-traffic-\d{8}-\d{6}\.csv$/);
     const csv = readFileSync(await download.path(), 'utf8').split('\r\n');
-    expect(csv[0]).toBe('time,monitor,mqttTopic,topic,sender,scope,scopeOwner,size,payloadEncoding,payload');
+    expect(csv[0]).toBe(
+      'time,monitor,mqttTopic,topic,sender,scope,scopeOwner,size,payloadEncoding,payload',
+    );
     expect(csv.length).toBe(5);
     expect(csv[1]).toContain(`,admins/APP_ADMIN,direct,${userID},`);
     expect(csv[1]).toContain('a, \\""quoted\\"" value');
   });
 
-  test('shows markup in a payload as text and runs none of it', async ({ page, server, request }) => {
+  test('shows markup in a payload as text and runs none of it', async ({
+    page,
+    server,
+    request,
+  }) => {
     const admin = kiiAdmin(request, server);
     const userID = await admin.registerUser(unique('xss-user'));
     const dialogs: string[] = [];
@@ -157,7 +205,7 @@ test.describe('live traffic', () => {
 
     const marker = unique('xss');
     const script = '<script>window.__kpcPwned = "script"; alert("script")</script>';
-    const image = '<img src=x onerror="window.__kpcPwned = \'img\'; alert(\'img\')">';
+    const image = "<img src=x onerror=\"window.__kpcPwned = 'img'; alert('img')\">";
     await admin.post(`/users/${userID}/push/messages`, { data: { marker, image, script } });
     // The row's preview is cut after 120 characters: the image fits, the script follows below.
     const row = streamRows(page, marker);
@@ -172,11 +220,17 @@ test.describe('live traffic', () => {
     await expect(detail.getByRole('tabpanel')).toContainText('|{"pushMessageID');
 
     await expect(page.locator('img[src="x"]')).toHaveCount(0);
-    expect(await page.evaluate(() => (window as unknown as { __kpcPwned?: string }).__kpcPwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __kpcPwned?: string }).__kpcPwned),
+    ).toBeUndefined();
     expect(dialogs).toEqual([]);
   });
 
-  test('stops with an explanation when another client keeps taking the client ID', async ({ page, server, request }) => {
+  test('stops with an explanation when another client keeps taking the client ID', async ({
+    page,
+    server,
+    request,
+  }) => {
     const admin = kiiAdmin(request, server);
     const login = unique('storm-user');
     const userID = await admin.registerUser(login);
@@ -187,7 +241,9 @@ test.describe('live traffic', () => {
     const card = page.getByRole('region', { name: `Installation of user ${login}` });
     await expect(card.getByRole('status')).toContainText('Connected', { timeout: 15_000 });
 
-    const endpoint = await (await admin.get(`/installations/${installationID}/mqtt-endpoint`)).json();
+    const endpoint = await (
+      await admin.get(`/installations/${installationID}/mqtt-endpoint`)
+    ).json();
     // A device with the same endpoint whose library reconnects whenever it is kicked off.
     const device: MqttClient = connect(`mqtt://127.0.0.1:${server.mqtt}`, {
       clientId: endpoint.mqttTopic,
@@ -197,7 +253,10 @@ test.describe('live traffic', () => {
       protocolVersion: 4,
     });
     try {
-      await expect(card.getByRole('alert')).toContainText('Another client keeps taking this connection over', { timeout: 45_000 });
+      await expect(card.getByRole('alert')).toContainText(
+        'Another client keeps taking this connection over',
+        { timeout: 45_000 },
+      );
       await expect(card.getByRole('alert')).toContainText(endpoint.mqttTopic);
       await expect(card.getByRole('status')).toContainText('Stopped on an error');
       await expect(card.getByRole('button', { name: 'Start again' })).toBeVisible();
@@ -219,7 +278,9 @@ test.describe('live traffic across a server restart', () => {
   test('reconnects the monitor when its server comes back', async ({ page, request }) => {
     test.setTimeout(120_000);
     dataDir = mkdtempSync(join(tmpdir(), 'kpc-live-restart-'));
-    const consoleDir = resolve(process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirname, '..', 'dist', 'console', 'browser'));
+    const consoleDir = resolve(
+      process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirname, '..', 'dist', 'console', 'browser'),
+    );
     const flags = ['--data-dir', dataDir, '--seed-demo', '--console', consoleDir];
     let ready: ReadyLine;
     ({ child, ready } = await startLocalServer(flags));
@@ -242,12 +303,16 @@ test.describe('live traffic across a server restart', () => {
     ({ child } = await startLocalServer([...flags, '--port', String(ready.http)]));
     await expect(card.getByRole('status')).toContainText('Connected', { timeout: 45_000 });
     await card.getByRole('button', { name: 'Timeline' }).click();
-    await expect(card.getByRole('list', { name: 'Connection timeline, newest first' })).toContainText('The broker closed the connection');
+    await expect(
+      card.getByRole('list', { name: 'Connection timeline, newest first' }),
+    ).toContainText('The broker closed the connection');
 
     const admin = kiiAdmin(request, own);
     const userID = await admin.registerUser(unique('restart-user'));
     const marker = unique('after-restart');
-    expect((await admin.post(`/users/${userID}/push/messages`, { data: { marker } })).status()).toBe(201);
+    expect(
+      (await admin.post(`/users/${userID}/push/messages`, { data: { marker } })).status(),
+    ).toBe(201);
     await expect(streamRows(page, marker)).toHaveCount(1);
   });
 });

@@ -105,7 +105,14 @@ export class FakeMqttClient implements MqttClient {
   /** A PUBLISH to the client's subscribed topic (its client ID). */
   deliver(payload: string | Uint8Array, topic = String(this.options?.['clientId'] ?? '')): void {
     const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
-    this.messages.next({ topic, payload: bytes, qos: 0, retain: false, dup: false, cmd: 'publish' } as IMqttMessage);
+    this.messages.next({
+      topic,
+      payload: bytes,
+      qos: 0,
+      retain: false,
+      dup: false,
+      cmd: 'publish',
+    } as IMqttMessage);
   }
 }
 

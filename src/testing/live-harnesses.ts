@@ -9,7 +9,8 @@ import { MessageStreamHarness } from './message-stream-harness';
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 // A button's text starts with its icon's ligature ("pausePause"): match the label at the end.
-const endsWith = (label: string) => new RegExp(`(^|[\\s_a-z])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+const endsWith = (label: string) =>
+  new RegExp(`(^|[\\s_a-z])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** One monitor card (kpc-monitor-card): state, counters, errors and controls. */
 export class MonitorCardHarness extends ComponentHarness {
@@ -42,8 +43,14 @@ export class MonitorCardHarness extends ComponentHarness {
   /** The counters' values by name, as numbers. */
   async counters(): Promise<Record<'Received' | 'Shown' | 'Dropped' | 'Buffered', number>> {
     const text = squash(await (await this.counterGroup()).text());
-    const read = (name: string) => Number(new RegExp(`${name} ([\\d,]+)`).exec(text)?.[1].replace(/,/g, ''));
-    return { Received: read('Received'), Shown: read('Shown'), Dropped: read('Dropped'), Buffered: read('Buffered') };
+    const read = (name: string) =>
+      Number(new RegExp(`${name} ([\\d,]+)`).exec(text)?.[1].replace(/,/g, ''));
+    return {
+      Received: read('Received'),
+      Shown: read('Shown'),
+      Dropped: read('Dropped'),
+      Buffered: read('Buffered'),
+    };
   }
 
   /** The button whose text ends with `label` (its icon's ligature comes first). */
@@ -52,7 +59,9 @@ export class MonitorCardHarness extends ComponentHarness {
   }
 
   async hasButton(label: string): Promise<boolean> {
-    return (await this.locatorForAll(MatButtonHarness.with({ text: endsWith(label) }))()).length > 0;
+    return (
+      (await this.locatorForAll(MatButtonHarness.with({ text: endsWith(label) }))()).length > 0
+    );
   }
 
   async click(label: string): Promise<void> {
@@ -61,7 +70,10 @@ export class MonitorCardHarness extends ComponentHarness {
 
   /** Opens the filter fields (if closed) and types into the one labelled `label`. */
   async filter(label: 'Text' | 'Topic' | 'Payload key=value', value: string): Promise<void> {
-    if ((await this.locatorForAll(MatFormFieldHarness.with({ floatingLabelText: label }))()).length === 0) {
+    if (
+      (await this.locatorForAll(MatFormFieldHarness.with({ floatingLabelText: label }))())
+        .length === 0
+    ) {
       await this.click('Filter');
     }
     const field = await this.locatorFor(MatFormFieldHarness.with({ floatingLabelText: label }))();
@@ -151,7 +163,11 @@ export class MessageDetailHarness extends ComponentHarness {
   }
 
   async close(): Promise<void> {
-    await (await this.locatorFor(MatButtonHarness.with({ selector: '[aria-label="Close the message"]' }))()).click();
+    await (
+      await this.locatorFor(
+        MatButtonHarness.with({ selector: '[aria-label="Close the message"]' }),
+      )()
+    ).click();
   }
 }
 
@@ -173,7 +189,9 @@ export class LivePageHarness extends ComponentHarness {
   }
 
   async newMonitor(): Promise<void> {
-    await (await this.locatorFor(MatButtonHarness.with({ text: endsWith('New monitor') }))()).click();
+    await (
+      await this.locatorFor(MatButtonHarness.with({ text: endsWith('New monitor') }))()
+    ).click();
   }
 
   async emptyText(): Promise<string> {

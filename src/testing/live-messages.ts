@@ -19,7 +19,14 @@ let seq = 0;
 /** A received message for specs; `payload` is text or raw bytes. */
 export function liveMessage(
   payload: string | Uint8Array,
-  init: Partial<{ seq: number; monitorId: string; monitorLabel: string; receivedAt: number; mqttTopic: string; wrapped: boolean }> = {},
+  init: Partial<{
+    seq: number;
+    monitorId: string;
+    monitorLabel: string;
+    receivedAt: number;
+    mqttTopic: string;
+    wrapped: boolean;
+  }> = {},
 ): LiveMessage {
   const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
   const { text, binary } = decodePayload(bytes);

@@ -21,7 +21,10 @@ export function createLiveFakes(): LiveFakes {
 }
 
 /** The browser fakes plus the live fakes, one provider each. */
-export function provideLiveTesting(browser: TestBrowser, fakes: LiveFakes): (Provider | EnvironmentProviders)[] {
+export function provideLiveTesting(
+  browser: TestBrowser,
+  fakes: LiveFakes,
+): (Provider | EnvironmentProviders)[] {
   return [
     ...provideTestBrowser(browser),
     { provide: LIVE_CLOCK, useValue: fakes.clock },
@@ -38,14 +41,22 @@ export const LOCAL_INFO_WITH_TAP: LocalServerInfo = {
 };
 
 /** Answers the console's discovery request (sent once, when `LocalServer` is first used). */
-export function answerDiscovery(browser: TestBrowser, info: LocalServerInfo | 'absent' = LOCAL_INFO_WITH_TAP): void {
-  const request = TestBed.inject(HttpTestingController).expectOne(`${browser.location.origin}/api${LOCAL_INFO_PATH}`);
+export function answerDiscovery(
+  browser: TestBrowser,
+  info: LocalServerInfo | 'absent' = LOCAL_INFO_WITH_TAP,
+): void {
+  const request = TestBed.inject(HttpTestingController).expectOne(
+    `${browser.location.origin}/api${LOCAL_INFO_PATH}`,
+  );
   if (info === 'absent') request.flush('Not Found', { status: 404, statusText: 'Not Found' });
   else request.flush(info);
 }
 
 /** An MQTT endpoint answer as the local server sends it. */
-export function endpointAnswer(mqttTopic: string, ttlSeconds = 2147483647): Record<string, unknown> {
+export function endpointAnswer(
+  mqttTopic: string,
+  ttlSeconds = 2147483647,
+): Record<string, unknown> {
   return {
     username: `user-${mqttTopic}`,
     password: `pass-${mqttTopic}`,

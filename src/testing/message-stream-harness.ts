@@ -17,7 +17,9 @@ export class MessageStreamHarness extends ComponentHarness {
   /** The rendered rows, newest first, as column → text. */
   async rows(): Promise<Record<StreamColumn, string>[]> {
     const rows = await (await this.table()).getRows();
-    return Promise.all(rows.map((row) => row.getCellTextByColumnName() as Promise<Record<StreamColumn, string>>));
+    return Promise.all(
+      rows.map((row) => row.getCellTextByColumnName() as Promise<Record<StreamColumn, string>>),
+    );
   }
 
   /** One column of the rendered rows. */

@@ -16,7 +16,8 @@ interface BenchProbe {
  * an injection context (the Live page's constructor).
  */
 export function installBenchProbe(): void {
-  const probe = (inject(DOCUMENT).defaultView as unknown as { __kpcBench?: BenchProbe } | null)?.__kpcBench;
+  const probe = (inject(DOCUMENT).defaultView as unknown as { __kpcBench?: BenchProbe } | null)
+    ?.__kpcBench;
   if (!probe || typeof probe.renders !== 'number') return;
   afterEveryRender(() => {
     probe.renders++;

@@ -6,7 +6,13 @@ import { provideRouter } from '@angular/router';
 
 import { TEST_APP_URL, TEST_BASE_URL, signInAsAdmin } from '../../testing/admin-session';
 import { FAKE_CLOCK_START, settle } from '../../testing/fake-live-clock';
-import { LiveFakes, answerDiscovery, createLiveFakes, endpointAnswer, provideLiveTesting } from '../../testing/live-test-bed';
+import {
+  LiveFakes,
+  answerDiscovery,
+  createLiveFakes,
+  endpointAnswer,
+  provideLiveTesting,
+} from '../../testing/live-test-bed';
 import { liveMessage, topicPayload } from '../../testing/live-messages';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
 import { ComposeMonitorPanel, ComposeSend, ComposeTarget, findSend } from './compose-monitor-panel';
@@ -58,7 +64,9 @@ describe('ComposeMonitorPanel', () => {
     await fixture.whenStable();
     expect(text()).toContain('pm-1 has not reached a running monitor yet');
 
-    fakes.mqtt.latest.deliver(JSON.stringify({ pushMessageID: 'pm-1', payload: { greeting: 'hi' } }));
+    fakes.mqtt.latest.deliver(
+      JSON.stringify({ pushMessageID: 'pm-1', payload: { greeting: 'hi' } }),
+    );
     fakes.frames.flush();
     await settle();
     await fixture.whenStable();
@@ -69,7 +77,9 @@ describe('ComposeMonitorPanel', () => {
   it('starts a Topics monitor for a topic target, and says why one cannot start', async () => {
     await render(news, null);
     await click(/Watch news$/);
-    http.expectOne(`${TEST_APP_URL}/things`).flush({ errorCode: 'UNAUTHORIZED' }, { status: 403, statusText: 'Forbidden' });
+    http
+      .expectOne(`${TEST_APP_URL}/things`)
+      .flush({ errorCode: 'UNAUTHORIZED' }, { status: 403, statusText: 'Forbidden' });
     await settle();
     await fixture.whenStable();
     expect(text()).toContain('The signed-in principal is not allowed to do this.');
@@ -83,22 +93,38 @@ describe('ComposeMonitorPanel', () => {
 });
 
 describe('findSend', () => {
-  const send: ComposeSend = { pushMessageID: 'pm-7', sentAt: FAKE_CLOCK_START + 5000, keys: ['greeting', 'n'] };
+  const send: ComposeSend = {
+    pushMessageID: 'pm-7',
+    sentAt: FAKE_CLOCK_START + 5000,
+    keys: ['greeting', 'n'],
+  };
 
   it("finds a tap message by the push message ID, another monitor's by its data keys", () => {
-    const tapped = liveMessage(JSON.stringify({ pushMessageID: 'pm-7', payload: {} }), { wrapped: true, receivedAt: send.sentAt + 10 });
-    const other = liveMessage(topicPayload('news', { greeting: 'hi', n: 1 }), { receivedAt: send.sentAt + 20 });
+    const tapped = liveMessage(JSON.stringify({ pushMessageID: 'pm-7', payload: {} }), {
+      wrapped: true,
+      receivedAt: send.sentAt + 10,
+    });
+    const other = liveMessage(topicPayload('news', { greeting: 'hi', n: 1 }), {
+      receivedAt: send.sentAt + 20,
+    });
     expect(findSend([tapped], send)).toBe(tapped);
     expect(findSend([other], send)).toBe(other);
   });
 
   it('ignores messages from before the send and ones without its keys', () => {
-    const before = liveMessage(topicPayload('news', { greeting: 'hi', n: 1 }), { receivedAt: send.sentAt - 3000 });
-    const missingKey = liveMessage(topicPayload('news', { greeting: 'hi' }), { receivedAt: send.sentAt + 20 });
-    const otherId = liveMessage(JSON.stringify({ pushMessageID: 'pm-8', payload: { greeting: 1, n: 2 } }), {
-      wrapped: true,
-      receivedAt: send.sentAt + 10,
+    const before = liveMessage(topicPayload('news', { greeting: 'hi', n: 1 }), {
+      receivedAt: send.sentAt - 3000,
     });
+    const missingKey = liveMessage(topicPayload('news', { greeting: 'hi' }), {
+      receivedAt: send.sentAt + 20,
+    });
+    const otherId = liveMessage(
+      JSON.stringify({ pushMessageID: 'pm-8', payload: { greeting: 1, n: 2 } }),
+      {
+        wrapped: true,
+        receivedAt: send.sentAt + 10,
+      },
+    );
     expect(findSend([before, missingKey, otherId], send)).toBeNull();
   });
 });

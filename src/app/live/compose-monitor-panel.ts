@@ -64,7 +64,8 @@ export class ComposeMonitorPanel {
   protected readonly error = signal<string | null>(null);
 
   // Once seen, a send stays seen (it may leave a monitor's buffer later).
-  private found: { readonly id: string; readonly monitor: string; readonly at: number } | null = null;
+  private found: { readonly id: string; readonly monitor: string; readonly at: number } | null =
+    null;
 
   /** Where the newest send arrived, if a running monitor received it. */
   protected readonly arrival = computed(() => {
@@ -114,7 +115,12 @@ export function findSend(rows: readonly LiveMessage[], send: ComposeSend): LiveM
     if (message.receivedAt < send.sentAt - CLOCK_SLACK_MS) break;
     // A substring test first: parsing every message of a busy stream on each frame would not do.
     const text = message.text;
-    if (message.wrapped ? !text.includes(send.pushMessageID) : !quotedKeys.every((key) => text.includes(key))) continue;
+    if (
+      message.wrapped
+        ? !text.includes(send.pushMessageID)
+        : !quotedKeys.every((key) => text.includes(key))
+    )
+      continue;
     const { push, routing } = message.parse();
     if (routing) {
       if (routing['pushMessageID'] === send.pushMessageID) return message;

@@ -14,8 +14,12 @@ describe('ComposeMonitorSlot', () => {
       providers: [...provideLiveTesting(browser, createLiveFakes()), provideRouter([])],
     });
     await signInAsAdmin();
-    const fixture: ComponentFixture<ComposeMonitorSlot> = TestBed.createComponent(ComposeMonitorSlot);
-    fixture.componentRef.setInput('target', { kind: 'topic', topic: { scope: { kind: 'app' }, name: 'news' } });
+    const fixture: ComponentFixture<ComposeMonitorSlot> =
+      TestBed.createComponent(ComposeMonitorSlot);
+    fixture.componentRef.setInput('target', {
+      kind: 'topic',
+      topic: { scope: { kind: 'app' }, name: 'news' },
+    });
     const [deferred] = await fixture.getDeferBlocks();
     await deferred.render(DeferBlockState.Complete);
     answerDiscovery(browser);

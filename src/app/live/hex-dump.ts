@@ -27,6 +27,9 @@ export function hexDump(bytes: Uint8Array, limit = HEX_DUMP_LIMIT): string[] {
 }
 
 /** The payload's bytes: kept as received when not UTF-8, else the UTF-8 of its text. */
-export function payloadBytes(message: { readonly text: string; readonly binary: Uint8Array | null }): Uint8Array {
+export function payloadBytes(message: {
+  readonly text: string;
+  readonly binary: Uint8Array | null;
+}): Uint8Array {
   return message.binary ?? new TextEncoder().encode(message.text);
 }

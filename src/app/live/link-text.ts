@@ -66,7 +66,8 @@ export function linkText(locale: string): LinkText {
       $localize`:Error when the broker refused the SUBSCRIBE@@kpc.live.subscriptionRefused:The broker refused the subscription to ${topic}:TOPIC:.`,
     storm: (clientId) =>
       $localize`:Error when another client keeps taking over the connection; CLIENT is the client ID@@kpc.live.storm:Another client keeps taking this connection over: it connects with the same client ID (${clientId}:CLIENT:). Kii allows one MQTT connection per client ID, so each new connection closes the other one and both would reconnect in a loop. The monitor stopped to end the loop. Stop the other client (for example the device that owns this installation), or watch its topics with a Topics monitor instead, then reconnect.`,
-    stopped: () => $localize`:Timeline entry when the operator stopped the monitor@@kpc.live.stopped:Stopped`,
+    stopped: () =>
+      $localize`:Timeline entry when the operator stopped the monitor@@kpc.live.stopped:Stopped`,
   };
 }
 

@@ -6,25 +6,63 @@ describe('LiveMessage', () => {
     const message = liveMessage(topicPayload('announcements', { title: 'Hello' }));
     expect(message.parse().isJson).toBeTrue();
     expect(message.summary).toEqual(
-      jasmine.objectContaining({ topic: 'announcements', sender: 'admins/APP_ADMIN', scope: 'app', scopeOwner: '' }),
+      jasmine.objectContaining({
+        topic: 'announcements',
+        sender: 'admins/APP_ADMIN',
+        scope: 'app',
+        scopeOwner: '',
+      }),
     );
     expect(message.summary.preview).toContain('"title":"Hello"');
   });
 
   it('reads user and thing scopes from the object scope keys', () => {
     const user = liveMessage(
-      JSON.stringify({ topic: 'news', objectScopeType: 'APP_AND_USER', objectScopeUserID: 'u1', senderURI: 'kiicloud://users/u1', sender: 'u1' }),
+      JSON.stringify({
+        topic: 'news',
+        objectScopeType: 'APP_AND_USER',
+        objectScopeUserID: 'u1',
+        senderURI: 'kiicloud://users/u1',
+        sender: 'u1',
+      }),
     );
-    expect(user.summary).toEqual(jasmine.objectContaining({ topic: 'news', scope: 'user', scopeOwner: 'u1', sender: 'users/u1' }));
-    const thing = liveMessage(JSON.stringify({ topic: 'alerts', objectScopeType: 'APP_AND_THING', objectScopeThingID: 'th.1' }));
-    expect(thing.summary).toEqual(jasmine.objectContaining({ topic: 'alerts', scope: 'thing', scopeOwner: 'th.1', sender: '' }));
+    expect(user.summary).toEqual(
+      jasmine.objectContaining({
+        topic: 'news',
+        scope: 'user',
+        scopeOwner: 'u1',
+        sender: 'users/u1',
+      }),
+    );
+    const thing = liveMessage(
+      JSON.stringify({
+        topic: 'alerts',
+        objectScopeType: 'APP_AND_THING',
+        objectScopeThingID: 'th.1',
+      }),
+    );
+    expect(thing.summary).toEqual(
+      jasmine.objectContaining({ topic: 'alerts', scope: 'thing', scopeOwner: 'th.1', sender: '' }),
+    );
   });
 
   it('recognises a direct push and scopes without the scope keys by the source URI', () => {
-    const direct = liveMessage(JSON.stringify({ m: 1, sourceURI: 'kiicloud://users/u2', senderURI: 'kiicloud://admins/APP_ADMIN' }));
-    expect(direct.summary).toEqual(jasmine.objectContaining({ topic: '', scope: 'direct', scopeOwner: 'u2' }));
-    const thingTopic = liveMessage(JSON.stringify({ sourceURI: 'kiicloud://things/th.9/topics/t1' }));
-    expect(thingTopic.summary).toEqual(jasmine.objectContaining({ topic: 't1', scope: 'thing', scopeOwner: 'th.9' }));
+    const direct = liveMessage(
+      JSON.stringify({
+        m: 1,
+        sourceURI: 'kiicloud://users/u2',
+        senderURI: 'kiicloud://admins/APP_ADMIN',
+      }),
+    );
+    expect(direct.summary).toEqual(
+      jasmine.objectContaining({ topic: '', scope: 'direct', scopeOwner: 'u2' }),
+    );
+    const thingTopic = liveMessage(
+      JSON.stringify({ sourceURI: 'kiicloud://things/th.9/topics/t1' }),
+    );
+    expect(thingTopic.summary).toEqual(
+      jasmine.objectContaining({ topic: 't1', scope: 'thing', scopeOwner: 'th.9' }),
+    );
   });
 
   it("reads the tap's wrapper: the inner payload, with the routing as fallback", () => {
@@ -42,14 +80,26 @@ describe('LiveMessage', () => {
     expect(wrapped.parse().push).toEqual({ note: 'hi' });
     expect(wrapped.parse().routing?.['pushMessageID']).toBe('pm1');
     expect(wrapped.summary).toEqual(
-      jasmine.objectContaining({ topic: 'maintenance', scope: 'app', sender: 'admins/APP_ADMIN', preview: '{"note":"hi"}' }),
+      jasmine.objectContaining({
+        topic: 'maintenance',
+        scope: 'app',
+        sender: 'admins/APP_ADMIN',
+        preview: '{"note":"hi"}',
+      }),
     );
   });
 
   it('keeps text that is not JSON as text, on one line', () => {
     const message = liveMessage('hello\nworld\u0007!');
-    expect(message.parse()).toEqual({ isJson: false, json: undefined, push: undefined, routing: undefined });
-    expect(message.summary).toEqual(jasmine.objectContaining({ topic: '', scope: 'unknown', preview: 'hello world !' }));
+    expect(message.parse()).toEqual({
+      isJson: false,
+      json: undefined,
+      push: undefined,
+      routing: undefined,
+    });
+    expect(message.summary).toEqual(
+      jasmine.objectContaining({ topic: '', scope: 'unknown', preview: 'hello world !' }),
+    );
   });
 
   it('cuts long previews', () => {
@@ -70,7 +120,10 @@ describe('LiveMessage', () => {
   });
 
   it('decodes UTF-8 without keeping bytes', () => {
-    expect(decodePayload(new TextEncoder().encode('こんにちは'))).toEqual({ text: 'こんにちは', binary: null });
+    expect(decodePayload(new TextEncoder().encode('こんにちは'))).toEqual({
+      text: 'こんにちは',
+      binary: null,
+    });
   });
 
   it('parses anew on each use and keeps only the summary', () => {

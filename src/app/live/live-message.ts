@@ -84,7 +84,12 @@ export class LiveMessage {
     }
     if (!isObject(json)) return { isJson, json, push: undefined, routing: undefined };
     if (!this.wrapped) return { isJson, json, push: json, routing: undefined };
-    return { isJson, json, push: isObject(json['payload']) ? json['payload'] : undefined, routing: json };
+    return {
+      isJson,
+      json,
+      push: isObject(json['payload']) ? json['payload'] : undefined,
+      routing: json,
+    };
   }
 
   /** Topic, sender, scope and preview for the table and the filters. */
@@ -120,12 +125,18 @@ function scopeOf(
   const match = /^kiicloud:\/\/(?:(users|things)\/([^/]+))?\/?(topics\/[^/]+)?$/.exec(source);
   if (!match) return { scope: 'unknown', scopeOwner: '' };
   const [, collection, owner = '', topic] = match;
-  if (!topic) return collection === 'users' ? { scope: 'direct', scopeOwner: owner } : { scope: 'unknown', scopeOwner: '' };
+  if (!topic)
+    return collection === 'users'
+      ? { scope: 'direct', scopeOwner: owner }
+      : { scope: 'unknown', scopeOwner: '' };
   if (!collection) return { scope: 'app', scopeOwner: '' };
   return { scope: collection === 'users' ? 'user' : 'thing', scopeOwner: owner };
 }
 
-function previewOf(message: LiveMessage, push: Readonly<Record<string, unknown>> | undefined): string {
+function previewOf(
+  message: LiveMessage,
+  push: Readonly<Record<string, unknown>> | undefined,
+): string {
   const raw = message.wrapped && push ? JSON.stringify(push) : message.text;
   // Control characters (and newlines) would break the one-line row.
   const line = raw.slice(0, PREVIEW_CHARS * 2).replace(/[\u0000-\u001f\u007f]+/g, ' ');

@@ -11,7 +11,13 @@ import { TEST_APP_URL, TEST_BASE_URL, signInAsAdmin } from '../../testing/admin-
 import { settle } from '../../testing/fake-live-clock';
 import { LivePageHarness } from '../../testing/live-harnesses';
 import { topicPayload } from '../../testing/live-messages';
-import { LiveFakes, answerDiscovery, createLiveFakes, endpointAnswer, provideLiveTesting } from '../../testing/live-test-bed';
+import {
+  LiveFakes,
+  answerDiscovery,
+  createLiveFakes,
+  endpointAnswer,
+  provideLiveTesting,
+} from '../../testing/live-test-bed';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
 import { ExportFile } from './export-file';
 import LivePage from './live-page';
@@ -72,7 +78,12 @@ describe('LivePage', () => {
     const card = await page.card('All traffic');
     expect(await card.state()).toBe('Connected');
 
-    const wrap = (n: number) => JSON.stringify({ pushMessageID: `pm${n}`, target: 'kiicloud://topics/news', payload: JSON.parse(topicPayload('news', { n })) });
+    const wrap = (n: number) =>
+      JSON.stringify({
+        pushMessageID: `pm${n}`,
+        target: 'kiicloud://topics/news',
+        payload: JSON.parse(topicPayload('news', { n })),
+      });
     fakes.mqtt.latest.deliver(wrap(1));
     fakes.mqtt.latest.deliver(wrap(2));
     await frame();
@@ -120,8 +131,15 @@ describe('LivePage', () => {
     const [name, text, type] = save.calls.mostRecent().args;
     expect(name).toMatch(/^kpc-all-traffic-\d{8}-\d{6}\.ndjson$/);
     expect(type).toBe('application/x-ndjson');
-    expect(text.split('\n').filter(Boolean).map((line) => JSON.parse(line).payload)).toEqual(['keep me']);
-    expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe('Exported 1 messages.');
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).payload),
+    ).toEqual(['keep me']);
+    expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
+      'Exported 1 messages.',
+    );
   });
 
   it('warns before watching the installation it was opened for, and watches it once accepted', async () => {
@@ -129,14 +147,22 @@ describe('LivePage', () => {
     const dialog = await root.getHarness(MatDialogHarness);
     expect(await dialog.getTitleText()).toBe('Take over installation inst-1?');
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Take over and watch' }))).click();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush({ installationID: 'inst-1', deviceType: 'MQTT', thingID: 'th1' });
-    http.expectOne(`${TEST_APP_URL}/things/th1`).flush({ _thingID: 'th1', _vendorThingID: 'door-sensor-042' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush({ installationID: 'inst-1', deviceType: 'MQTT', thingID: 'th1' });
+    http
+      .expectOne(`${TEST_APP_URL}/things/th1`)
+      .flush({ _thingID: 'th1', _vendorThingID: 'door-sensor-042' });
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1/mqtt-endpoint`).flush(endpointAnswer('inst-topic'));
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1/mqtt-endpoint`)
+      .flush(endpointAnswer('inst-topic'));
     await settle();
     fakes.mqtt.latest.acceptAndGrant();
     await fixture.whenStable();
-    expect(await (await page.card('Installation of thing door-sensor-042')).state()).toBe('Connected');
+    expect(await (await page.card('Installation of thing door-sensor-042')).state()).toBe(
+      'Connected',
+    );
   });
 
   it('starts nothing when the takeover is cancelled', async () => {
@@ -153,11 +179,18 @@ describe('LivePage', () => {
     await page.newMonitor();
     const dialog = await root.getHarness(MatDialogHarness);
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Start' }))).click();
-    http.expectOne(tapUrl).flush({ errorCode: 'UNAUTHORIZED', message: 'Admin only' }, { status: 403, statusText: 'Forbidden' });
+    http
+      .expectOne(tapUrl)
+      .flush(
+        { errorCode: 'UNAUTHORIZED', message: 'Admin only' },
+        { status: 403, statusText: 'Forbidden' },
+      );
     await settle();
     await fixture.whenStable();
     const snackBar = await root.getHarness(MatSnackBarHarness);
-    expect(await snackBar.getMessage()).toContain('Starting the monitor failed: The MQTT endpoint could not be fetched');
+    expect(await snackBar.getMessage()).toContain(
+      'Starting the monitor failed: The MQTT endpoint could not be fetched',
+    );
     expect(await snackBar.getMessage()).toContain('UNAUTHORIZED');
     const card = await page.card('All traffic');
     expect(await card.state()).toBe('Stopped on an error');

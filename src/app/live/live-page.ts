@@ -21,7 +21,13 @@ import { installBenchProbe } from './bench-probe';
 import { ExportFile } from './export-file';
 import { LIVE_CLOCK } from './live-clock';
 import { LiveMessage } from './live-message';
-import { EXPORT_MEDIA_TYPES, ExportFormat, exportFileName, toCsv, toNdjson } from './message-export';
+import {
+  EXPORT_MEDIA_TYPES,
+  ExportFormat,
+  exportFileName,
+  toCsv,
+  toNdjson,
+} from './message-export';
 import { MessageFilter } from './message-filter';
 import { MessageDetail } from './message-detail';
 import { MessageStream } from './message-stream';
@@ -38,7 +44,14 @@ import { mergeNewestFirst } from './stream-rows';
  */
 @Component({
   selector: 'kpc-live-page',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MessageDetail, MessageStream, MonitorCard],
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MessageDetail,
+    MessageStream,
+    MonitorCard,
+  ],
   templateUrl: './live-page.html',
   styleUrl: './live-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -55,7 +68,9 @@ export default class LivePage {
   readonly installation = input<string | undefined>();
 
   protected readonly monitors = this.store.monitors;
-  protected readonly rows = computed(() => mergeNewestFirst(this.monitors().map((m) => m.feed.rows())));
+  protected readonly rows = computed(() =>
+    mergeNewestFirst(this.monitors().map((m) => m.feed.rows())),
+  );
   protected readonly selected = signal<LiveMessage | null>(null);
   protected readonly busy = signal(0);
 
@@ -72,7 +87,11 @@ export default class LivePage {
     const data: StartMonitorData = { tapAvailable: this.store.tapAvailable(), installationID };
     if (installationID) {
       // Consumed: a reload or Back must not warn again.
-      void this.router.navigate([], { queryParams: { installation: null }, queryParamsHandling: 'merge', replaceUrl: true });
+      void this.router.navigate([], {
+        queryParams: { installation: null },
+        queryParamsHandling: 'merge',
+        replaceUrl: true,
+      });
     }
     this.dialog
       .open<StartMonitorDialog, StartMonitorData, StartMonitorRequest>(StartMonitorDialog, {
@@ -104,7 +123,11 @@ export default class LivePage {
   protected export(monitor: Monitor, format: ExportFormat): void {
     const rows = monitor.feed.rows();
     const text = format === 'ndjson' ? toNdjson(rows) : toCsv(rows);
-    this.exportFile.save(exportFileName(monitor.label, format, new Date(this.clock.now())), text, EXPORT_MEDIA_TYPES[format]);
+    this.exportFile.save(
+      exportFileName(monitor.label, format, new Date(this.clock.now())),
+      text,
+      EXPORT_MEDIA_TYPES[format],
+    );
     const count = rows.length;
     this.notifier.done(
       $localize`:Snackbar after an export; COUNT is the number of messages@@kpc.live.exported:Exported ${count}:COUNT: messages.`,
@@ -112,16 +135,25 @@ export default class LivePage {
   }
 
   protected stop(monitor: Monitor): void {
-    this.run(this.store.stop$(monitor), $localize`:Action name in an error message, stopping a monitor@@kpc.live.stopping:Stopping the monitor`);
+    this.run(
+      this.store.stop$(monitor),
+      $localize`:Action name in an error message, stopping a monitor@@kpc.live.stopping:Stopping the monitor`,
+    );
   }
 
   protected restart(monitor: Monitor): void {
-    this.run(this.store.restart$(monitor), $localize`:Action name in an error message, starting a monitor again@@kpc.live.restarting:Starting the monitor again`);
+    this.run(
+      this.store.restart$(monitor),
+      $localize`:Action name in an error message, starting a monitor again@@kpc.live.restarting:Starting the monitor again`,
+    );
   }
 
   protected remove(monitor: Monitor): void {
     if (this.selected()?.monitorId === monitor.id) this.selected.set(null);
-    this.run(this.store.remove$(monitor), $localize`:Action name in an error message, removing a monitor@@kpc.live.removing:Removing the monitor`);
+    this.run(
+      this.store.remove$(monitor),
+      $localize`:Action name in an error message, removing a monitor@@kpc.live.removing:Removing the monitor`,
+    );
   }
 
   protected reconnectNow(monitor: Monitor): void {
@@ -132,7 +164,10 @@ export default class LivePage {
     const action = $localize`:Action name in an error message, starting a monitor@@kpc.live.starting:Starting the monitor`;
     switch (request.kind) {
       case 'installation':
-        return this.run(this.store.startInstallationMonitor$(request.installationID, request.settings), action);
+        return this.run(
+          this.store.startInstallationMonitor$(request.installationID, request.settings),
+          action,
+        );
       case 'topics':
         return this.run(this.store.startTopicMonitor$(request.topics, request.settings), action);
       case 'tap':

@@ -12,7 +12,10 @@ describe('MessageDetail', () => {
   let detail: MessageDetailHarness;
 
   async function show(message: LiveMessage): Promise<void> {
-    TestBed.configureTestingModule({ imports: [MessageDetail], providers: provideTestBrowser(createTestBrowser()) });
+    TestBed.configureTestingModule({
+      imports: [MessageDetail],
+      providers: provideTestBrowser(createTestBrowser()),
+    });
     fixture = TestBed.createComponent(MessageDetail);
     fixture.componentRef.setInput('message', message);
     await fixture.whenStable();
@@ -20,7 +23,9 @@ describe('MessageDetail', () => {
   }
 
   it('opens a JSON payload as a tree, with where it came from', async () => {
-    const message = liveMessage(topicPayload('news', { title: 'Hello', nested: 'x' }), { monitorLabel: 'Topics: news' });
+    const message = liveMessage(topicPayload('news', { title: 'Hello', nested: 'x' }), {
+      monitorLabel: 'Topics: news',
+    });
     await show(message);
     expect(await detail.selectedTab()).toBe('JSON');
     const tree = await detail.treeText();
@@ -39,7 +44,11 @@ describe('MessageDetail', () => {
   });
 
   it("shows the tap's push message ID and nests the delivered payload in the tree", async () => {
-    const wrapped = JSON.stringify({ pushMessageID: 'pm-42', target: 'kiicloud://users/u1', payload: { a: [1, 2] } });
+    const wrapped = JSON.stringify({
+      pushMessageID: 'pm-42',
+      target: 'kiicloud://users/u1',
+      payload: { a: [1, 2] },
+    });
     await show(liveMessage(wrapped, { wrapped: true }));
     expect((await detail.meta())['Push message ID']).toBe('pm-42');
     expect(await detail.treeLines()).toEqual([

@@ -16,7 +16,15 @@ import { scopeLabel } from './message-text';
  */
 @Component({
   selector: 'kpc-message-detail',
-  imports: [ClipboardModule, DatePipe, DecimalPipe, JsonTree, MatButtonModule, MatIconModule, MatTabsModule],
+  imports: [
+    ClipboardModule,
+    DatePipe,
+    DecimalPipe,
+    JsonTree,
+    MatButtonModule,
+    MatIconModule,
+    MatTabsModule,
+  ],
   templateUrl: './message-detail.html',
   styleUrl: './message-detail.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -37,5 +45,7 @@ export class MessageDetail {
   protected readonly hex = computed(() => hexDump(this.bytes()).join('\n'));
   protected readonly hexCut = computed(() => this.bytes().length > HEX_DUMP_LIMIT);
   // Open where the payload reads best: the tree for JSON, hex for bytes, else the text.
-  protected readonly firstTab = computed(() => (this.message().binary ? 2 : this.parsed().isJson ? 0 : 1));
+  protected readonly firstTab = computed(() =>
+    this.message().binary ? 2 : this.parsed().isJson ? 0 : 1,
+  );
 }

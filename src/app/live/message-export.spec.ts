@@ -7,8 +7,13 @@ describe('exports', () => {
     '{"title":"Hi, \\"you\\"","topic":"news","sourceURI":"kiicloud://topics/news","objectScopeType":"APP","senderURI":"kiicloud://admins/APP_ADMIN"}',
     { monitorLabel: 'All traffic', mqttTopic: 'tap-1' },
   );
-  const pretty = liveMessage('{\n  "a": 1\n}', { receivedAt: FAKE_CLOCK_START + 1500, monitorLabel: 'Topics: news' });
-  const text = liveMessage('=cmd|calc, then "quit"\r\nbye', { monitorLabel: 'Installation of user alice' });
+  const pretty = liveMessage('{\n  "a": 1\n}', {
+    receivedAt: FAKE_CLOCK_START + 1500,
+    monitorLabel: 'Topics: news',
+  });
+  const text = liveMessage('=cmd|calc, then "quit"\r\nbye', {
+    monitorLabel: 'Installation of user alice',
+  });
   const binary = liveMessage(new Uint8Array([0xff, 0xfe, 0x41]), { monitorLabel: 'x' });
 
   it('writes one JSON object per line, JSON payloads as JSON', () => {
@@ -43,13 +48,17 @@ describe('exports', () => {
   });
 
   it('writes only the header for no messages', () => {
-    expect(toCsv([])).toBe('time,monitor,mqttTopic,topic,sender,scope,scopeOwner,size,payloadEncoding,payload\r\n');
+    expect(toCsv([])).toBe(
+      'time,monitor,mqttTopic,topic,sender,scope,scopeOwner,size,payloadEncoding,payload\r\n',
+    );
     expect(toNdjson([])).toBe('');
   });
 
   it('names the file after the monitor and the local time', () => {
     const at = new Date(2026, 2, 1, 10, 15, 2);
-    expect(exportFileName('All traffic', 'ndjson', at)).toBe('kpc-all-traffic-20260301-101502.ndjson');
+    expect(exportFileName('All traffic', 'ndjson', at)).toBe(
+      'kpc-all-traffic-20260301-101502.ndjson',
+    );
     expect(exportFileName('ユーザー', 'csv', at)).toBe('kpc-monitor-20260301-101502.csv');
   });
 });

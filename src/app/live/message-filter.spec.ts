@@ -1,11 +1,24 @@
 import { liveMessage, topicPayload } from '../../testing/live-messages';
 import { LiveMessage } from './live-message';
-import { CompiledFilter, MessageFilter, NO_FILTER, compileFilter, isEmptyFilter } from './message-filter';
+import {
+  CompiledFilter,
+  MessageFilter,
+  NO_FILTER,
+  compileFilter,
+  isEmptyFilter,
+} from './message-filter';
 
 describe('message filters', () => {
-  const warning = liveMessage(topicPayload('announcements', { severity: 'warning', count: 3, title: 'New feature' }));
-  const info = liveMessage(topicPayload('maintenance', { severity: 'info', flag: true, gone: null }));
-  const direct = liveMessage(JSON.stringify({ severity: 'warning', sourceURI: 'kiicloud://users/u1' }), { mqttTopic: 'direct-mqtt' });
+  const warning = liveMessage(
+    topicPayload('announcements', { severity: 'warning', count: 3, title: 'New feature' }),
+  );
+  const info = liveMessage(
+    topicPayload('maintenance', { severity: 'info', flag: true, gone: null }),
+  );
+  const direct = liveMessage(
+    JSON.stringify({ severity: 'warning', sourceURI: 'kiicloud://users/u1' }),
+    { mqttTopic: 'direct-mqtt' },
+  );
   const plain = liveMessage('Severity=warning but not JSON');
   const all = [warning, info, direct, plain];
 
@@ -44,13 +57,17 @@ describe('message filters', () => {
   });
 
   it('matches the routing keys of the tap', () => {
-    const tapped = liveMessage(JSON.stringify({ pushMessageID: 'pm7', payload: { a: 'b' } }), { wrapped: true });
+    const tapped = liveMessage(JSON.stringify({ pushMessageID: 'pm7', payload: { a: 'b' } }), {
+      wrapped: true,
+    });
     const compiled = compileFilter({ ...NO_FILTER, fields: 'pushMessageID=pm7 a=b' });
     expect(compiled.ok && compiled.matches(tapped)).toBeTrue();
   });
 
   it('combines the fields', () => {
-    expect(matching({ text: 'feature', topic: 'announcements', fields: 'count=3' })).toEqual([warning]);
+    expect(matching({ text: 'feature', topic: 'announcements', fields: 'count=3' })).toEqual([
+      warning,
+    ]);
     expect(matching({ text: 'feature', topic: 'maintenance' })).toEqual([]);
   });
 

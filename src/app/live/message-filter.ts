@@ -14,7 +14,11 @@ export const NO_FILTER: MessageFilter = { text: '', topic: '', fields: '' };
 
 /** A filter ready to test messages, or the reason it cannot be used. */
 export type CompiledFilter =
-  | { readonly ok: true; readonly active: boolean; readonly matches: (message: LiveMessage) => boolean }
+  | {
+      readonly ok: true;
+      readonly active: boolean;
+      readonly matches: (message: LiveMessage) => boolean;
+    }
   | { readonly ok: false; readonly error: string };
 
 interface FieldTerm {
@@ -76,7 +80,9 @@ function topicPattern(topic: string): RegExp {
 
 function matchesTopic(message: LiveMessage, topics: readonly RegExp[]): boolean {
   const topic = message.summary.topic;
-  return topics.some((pattern) => (topic !== '' && pattern.test(topic)) || pattern.test(message.mqttTopic));
+  return topics.some(
+    (pattern) => (topic !== '' && pattern.test(topic)) || pattern.test(message.mqttTopic),
+  );
 }
 
 function matchesFields(message: LiveMessage, terms: readonly FieldTerm[]): boolean {

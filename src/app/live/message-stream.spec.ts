@@ -18,7 +18,9 @@ describe('MessageStream', () => {
   function messages(count: number, from = 1): LiveMessage[] {
     const list: LiveMessage[] = [];
     for (let seq = from; seq < from + count; seq++) {
-      list.push(liveMessage(topicPayload('news', { n: seq }), { seq, receivedAt: FAKE_CLOCK_START + seq }));
+      list.push(
+        liveMessage(topicPayload('news', { n: seq }), { seq, receivedAt: FAKE_CLOCK_START + seq }),
+      );
     }
     return list.reverse();
   }
@@ -36,7 +38,10 @@ describe('MessageStream', () => {
   }
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({ imports: [MessageStream], providers: provideTestBrowser(createTestBrowser()) });
+    TestBed.configureTestingModule({
+      imports: [MessageStream],
+      providers: provideTestBrowser(createTestBrowser()),
+    });
     fixture = TestBed.createComponent(MessageStream);
     fixture.componentRef.setInput('rows', []);
     selected = [];
@@ -45,12 +50,18 @@ describe('MessageStream', () => {
   });
 
   it('lists messages newest first with time, monitor, topic, sender, scope, size and payload', async () => {
-    const direct = liveMessage(JSON.stringify({ hi: 1, sourceURI: 'kiicloud://users/u9', senderURI: 'kiicloud://users/u2' }), {
-      seq: 2,
-      receivedAt: FAKE_CLOCK_START + 1234,
-      monitorLabel: 'Installation of user alice',
+    const direct = liveMessage(
+      JSON.stringify({ hi: 1, sourceURI: 'kiicloud://users/u9', senderURI: 'kiicloud://users/u2' }),
+      {
+        seq: 2,
+        receivedAt: FAKE_CLOCK_START + 1234,
+        monitorLabel: 'Installation of user alice',
+      },
+    );
+    const topic = liveMessage(topicPayload('news', { a: 'b' }), {
+      seq: 1,
+      receivedAt: FAKE_CLOCK_START,
     });
-    const topic = liveMessage(topicPayload('news', { a: 'b' }), { seq: 1, receivedAt: FAKE_CLOCK_START });
     await render([direct, topic]);
     expect(await stream.rows()).toEqual([
       {
@@ -101,7 +112,9 @@ describe('MessageStream', () => {
   });
 
   it('shows markup in a payload as text', async () => {
-    const payload = JSON.stringify({ html: '<img src=x onerror="window.__streamPwned=1"><b>bold</b>' });
+    const payload = JSON.stringify({
+      html: '<img src=x onerror="window.__streamPwned=1"><b>bold</b>',
+    });
     await render([liveMessage(payload, { seq: 1 })]);
     expect((await stream.column('payload'))[0]).toContain('<img src=x onerror=');
     expect((fixture.nativeElement as HTMLElement).querySelector('img, b')).toBeNull();

@@ -93,7 +93,8 @@ export class MessageStream {
     const destroyRef = inject(DestroyRef);
     afterNextRender(() => {
       const element = this.scroller().nativeElement;
-      const scrolled = () => this.frames.request(this.scrollKey, () => this.scrolledTo(element.scrollTop));
+      const scrolled = () =>
+        this.frames.request(this.scrollKey, () => this.scrolledTo(element.scrollTop));
       element.addEventListener('scroll', scrolled, { passive: true });
       const resized = new ResizeObserver(() =>
         this.frames.request(this.resizeKey, () => this.viewportHeight.set(element.clientHeight)),

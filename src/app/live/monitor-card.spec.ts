@@ -30,7 +30,10 @@ describe('MonitorCard', () => {
   /** A monitor on the fakes, with a buffer of `capacity`, connected. */
   async function connectedMonitor(capacity = 3): Promise<void> {
     let seq = 0;
-    const feed: MonitorFeed = new MonitorFeed(() => frames.request(() => feed.publish(clock.now())), capacity);
+    const feed: MonitorFeed = new MonitorFeed(
+      () => frames.request(() => feed.publish(clock.now())),
+      capacity,
+    );
     const link = new MonitorLink(
       {
         factory: mqtt,
@@ -39,12 +42,27 @@ describe('MonitorCard', () => {
         endpoint$: () => of(parseEndpoint(endpointAnswer('tap-1'), clock.now())),
         onMessage: (topic, payload) => {
           const { text, binary } = decodePayload(payload);
-          feed.add(new LiveMessage(++seq, 'm1', 'All traffic', clock.now(), topic, text, binary, payload.length));
+          feed.add(
+            new LiveMessage(
+              ++seq,
+              'm1',
+              'All traffic',
+              clock.now(),
+              topic,
+              text,
+              binary,
+              payload.length,
+            ),
+          );
         },
       },
       { keepAliveSeconds: 60, secure: false },
     );
-    monitor = new Monitor({ id: 'm1', kind: 'tap', label: 'All traffic', settings: DEFAULT_MONITOR_SETTINGS }, feed, link);
+    monitor = new Monitor(
+      { id: 'm1', kind: 'tap', label: 'All traffic', settings: DEFAULT_MONITOR_SETTINGS },
+      feed,
+      link,
+    );
     const ready = link.start();
     await settle();
     mqtt.latest.acceptAndGrant();
@@ -52,13 +70,18 @@ describe('MonitorCard', () => {
   }
 
   async function render(): Promise<void> {
-    TestBed.configureTestingModule({ imports: [MonitorCard], providers: provideTestBrowser(createTestBrowser()) });
+    TestBed.configureTestingModule({
+      imports: [MonitorCard],
+      providers: provideTestBrowser(createTestBrowser()),
+    });
     fixture = TestBed.createComponent(MonitorCard);
     fixture.componentRef.setInput('monitor', monitor);
     const card$ = fixture.componentInstance;
     card$.pauseChange.subscribe((paused) => emitted.push(`pause ${paused}`));
     card$.cleared.subscribe(() => emitted.push('clear'));
-    card$.filterChange.subscribe((f: MessageFilter) => emitted.push(`filter ${f.text}|${f.topic}|${f.fields}`));
+    card$.filterChange.subscribe((f: MessageFilter) =>
+      emitted.push(`filter ${f.text}|${f.topic}|${f.fields}`),
+    );
     card$.exported.subscribe((format: ExportFormat) => emitted.push(`export ${format}`));
     card$.stopped.subscribe(() => emitted.push('stop'));
     card$.restarted.subscribe(() => emitted.push('restart'));

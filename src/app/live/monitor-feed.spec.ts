@@ -34,7 +34,13 @@ describe('MonitorFeed', () => {
     expect(feed.counters().received).toBe(0);
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(feed.counters()).toEqual({ received: 3, shown: 3, dropped: 0, buffered: 3, capacity: 5 });
+    expect(feed.counters()).toEqual({
+      received: 3,
+      shown: 3,
+      dropped: 0,
+      buffered: 3,
+      capacity: 5,
+    });
     expect(frames.pending).toBe(0);
   });
 
@@ -42,7 +48,13 @@ describe('MonitorFeed', () => {
     arrive(8);
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([4, 5, 6, 7, 8]);
-    expect(feed.counters()).toEqual({ received: 8, shown: 5, dropped: 3, buffered: 5, capacity: 5 });
+    expect(feed.counters()).toEqual({
+      received: 8,
+      shown: 5,
+      dropped: 3,
+      buffered: 5,
+      capacity: 5,
+    });
     arrive(20);
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([24, 25, 26, 27, 28]);
@@ -57,7 +69,13 @@ describe('MonitorFeed', () => {
     frame();
     expect(feed.paused()).toBeTrue();
     expect(feed.rows().map((m) => m.seq)).toEqual([1, 2]);
-    expect(feed.counters()).toEqual({ received: 6, shown: 2, dropped: 1, buffered: 5, capacity: 5 });
+    expect(feed.counters()).toEqual({
+      received: 6,
+      shown: 2,
+      dropped: 1,
+      buffered: 5,
+      capacity: 5,
+    });
     feed.resume();
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([2, 3, 4, 5, 6]);
@@ -75,7 +93,13 @@ describe('MonitorFeed', () => {
     arrive(1, 'announcements');
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([3, 4]);
-    expect(feed.counters()).toEqual({ received: 5, shown: 2, dropped: 0, buffered: 5, capacity: 5 });
+    expect(feed.counters()).toEqual({
+      received: 5,
+      shown: 2,
+      dropped: 0,
+      buffered: 5,
+      capacity: 5,
+    });
     arrive(3, 'announcements');
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([4]);
@@ -102,7 +126,13 @@ describe('MonitorFeed', () => {
     feed.clear();
     frame();
     expect(feed.rows()).toEqual([]);
-    expect(feed.counters()).toEqual({ received: 0, shown: 0, dropped: 0, buffered: 0, capacity: 5 });
+    expect(feed.counters()).toEqual({
+      received: 0,
+      shown: 0,
+      dropped: 0,
+      buffered: 0,
+      capacity: 5,
+    });
     arrive(1);
     frame();
     expect(feed.counters().received).toBe(1);
@@ -113,7 +143,13 @@ describe('MonitorFeed', () => {
     feed.setCapacity(2);
     frame();
     expect(feed.rows().map((m) => m.seq)).toEqual([4, 5]);
-    expect(feed.counters()).toEqual({ received: 5, shown: 2, dropped: 3, buffered: 2, capacity: 2 });
+    expect(feed.counters()).toEqual({
+      received: 5,
+      shown: 2,
+      dropped: 3,
+      buffered: 2,
+      capacity: 2,
+    });
   });
 
   it('updates the rows at most every ROWS_INTERVAL_MS under sustained traffic, the counters every frame', () => {

@@ -18,7 +18,12 @@ export interface FeedCounters {
   readonly capacity: number;
 }
 
-const NO_COUNTS: Omit<FeedCounters, 'capacity'> = { received: 0, shown: 0, dropped: 0, buffered: 0 };
+const NO_COUNTS: Omit<FeedCounters, 'capacity'> = {
+  received: 0,
+  shown: 0,
+  dropped: 0,
+  buffered: 0,
+};
 
 /**
  * The table takes new rows at most this often; counters still change every frame. Nobody reads
@@ -157,7 +162,9 @@ export class MonitorFeed {
     this.filterErrorSignal.set(null);
     this.compiled = compiled;
     this.pending = [];
-    this.matches = compiled.active ? this.buffer.toArray().filter(compiled.matches) : this.buffer.toArray();
+    this.matches = compiled.active
+      ? this.buffer.toArray().filter(compiled.matches)
+      : this.buffer.toArray();
     this.matchesHead = 0;
     this.rowsSignal.set(this.matches.slice());
     this.rowsAt = Number.NEGATIVE_INFINITY;

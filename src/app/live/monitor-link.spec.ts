@@ -32,7 +32,9 @@ describe('MonitorLink', () => {
     return defer(() => {
       fetches++;
       const next = endpoints.length > 1 ? endpoints.shift()! : endpoints[0];
-      return 'error' in next ? throwError(() => next.error) : of({ ...next, fetchedAt: clock.now() });
+      return 'error' in next
+        ? throwError(() => next.error)
+        : of({ ...next, fetchedAt: clock.now() });
     });
   }
 
@@ -166,9 +168,14 @@ describe('MonitorLink', () => {
   });
 
   it('fails at once when the first endpoint cannot be fetched', async () => {
-    endpoints = [{ error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' }) }];
+    endpoints = [
+      { error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' }) },
+    ];
     await expectAsync(link.start()).toBeRejectedWith(
-      jasmine.objectContaining<LinkError>({ reason: 'endpoint', message: jasmine.stringContaining('installation was not found') }),
+      jasmine.objectContaining<LinkError>({
+        reason: 'endpoint',
+        message: jasmine.stringContaining('installation was not found'),
+      }),
     );
     expect(link.error()?.cause?.errorCode).toBe('INSTALLATION_NOT_FOUND');
     expect(mqtt.clients.length).toBe(0);

@@ -21,7 +21,8 @@ import {
 } from './reconnect-policy';
 
 /** Where a monitor's connection stands. */
-export type LinkState = 'preparing' | 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
+export type LinkState =
+  'preparing' | 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
 
 /** One line of the connection timeline. */
 export interface TimelineEntry {
@@ -220,9 +221,13 @@ export class MonitorLink {
         attempt.lastError = error?.message ?? String(error);
       }),
     );
-    attempt.subscriptions.add(client.onSuback.subscribe((suback) => suback.granted && this.subscribed(attempt)));
+    attempt.subscriptions.add(
+      client.onSuback.subscribe((suback) => suback.granted && this.subscribed(attempt)),
+    );
     attempt.subscriptions.add(client.onClose.subscribe(() => this.closed(attempt)));
-    client.connect(connectOptions(attempt.endpoint, this.options.secure, this.options.keepAliveSeconds));
+    client.connect(
+      connectOptions(attempt.endpoint, this.options.secure, this.options.keepAliveSeconds),
+    );
   }
 
   private connected(attempt: Attempt): void {
@@ -327,7 +332,8 @@ export class MonitorLink {
 
   private scheduleRefresh(delay: number | null): void {
     this.cancelRefresh?.();
-    this.cancelRefresh = delay === null ? null : this.deps.clock.setTimeout(() => this.refresh(), delay);
+    this.cancelRefresh =
+      delay === null ? null : this.deps.clock.setTimeout(() => this.refresh(), delay);
   }
 
   private refresh(): void {
@@ -344,7 +350,9 @@ export class MonitorLink {
       next: (endpoint) => {
         if (sameCredentials(endpoint, old)) {
           // The server renews credentials only once they expire: ask again just after that.
-          this.scheduleRefresh(Math.max(0, endpointExpiresAt(old) - this.deps.clock.now()) + PAST_EXPIRY_MS);
+          this.scheduleRefresh(
+            Math.max(0, endpointExpiresAt(old) - this.deps.clock.now()) + PAST_EXPIRY_MS,
+          );
           return;
         }
         this.scheduleRefresh(refreshDelayMs(endpoint.ttlSeconds));

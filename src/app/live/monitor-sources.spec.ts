@@ -60,7 +60,9 @@ describe('MonitorSources', () => {
   describe('installation$', () => {
     it("describes an MQTT installation with its owner's name", async () => {
       const info = firstValueFrom(sources.installation$('inst-1'));
-      http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
+      http
+        .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+        .flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
       http.expectOne(`${TEST_APP_URL}/users/u1`).flush({ userID: 'u1', loginName: 'alice' });
       expect(await info).toEqual({
         installationID: 'inst-1',
@@ -72,7 +74,9 @@ describe('MonitorSources', () => {
 
     it('refuses an installation that is not MQTT, and reports one that does not exist', async () => {
       const notMqtt = await failure(sources.installation$('inst-2'), () =>
-        http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush({ installationID: 'inst-2', deviceType: 'ANDROID' }),
+        http
+          .expectOne(`${TEST_APP_URL}/installations/inst-2`)
+          .flush({ installationID: 'inst-2', deviceType: 'ANDROID' }),
       );
       expect(notMqtt.kind).toBe('invalid');
       expect(notMqtt.detail).toContain('ANDROID');
@@ -112,7 +116,9 @@ describe('MonitorSources', () => {
     });
 
     it('gives up on other errors at once', async () => {
-      const error = await failure(sources.installationEndpoint$('inst-1'), () => failWith(url, 404, 'MQTT_ENDPOINT_NOT_FOUND'));
+      const error = await failure(sources.installationEndpoint$('inst-1'), () =>
+        failWith(url, 404, 'MQTT_ENDPOINT_NOT_FOUND'),
+      );
       expect(error.kind).toBe('not-found');
     });
   });
@@ -137,19 +143,27 @@ describe('MonitorSources', () => {
   describe('monitorThing$', () => {
     function answerRegistration(): { vendorThingID: string; password: string } {
       const register = http.expectOne(`${TEST_APP_URL}/things`);
-      const body = JSON.parse(register.request.body as string) as { _vendorThingID: string; _password: string };
+      const body = JSON.parse(register.request.body as string) as {
+        _vendorThingID: string;
+        _password: string;
+      };
       register.flush({ _thingID: 'th.monitor' }, { status: 201, statusText: 'Created' });
       return { vendorThingID: body._vendorThingID, password: body._password };
     }
 
     async function answerSignInAndInstall(expectedLogin: string): Promise<void> {
       const signIn = http.expectOne(`${TEST_BASE_URL}/oauth2/token`);
-      expect(signIn.request.body).toEqual(jasmine.objectContaining({ username: `VENDOR_THING_ID:${expectedLogin}` }));
+      expect(signIn.request.body).toEqual(
+        jasmine.objectContaining({ username: `VENDOR_THING_ID:${expectedLogin}` }),
+      );
       signIn.flush({ id: 'th.monitor', access_token: 'thing-token' });
       await settle();
       const install = http.expectOne(`${TEST_APP_URL}/installations`);
       expect(install.request.headers.get('authorization')).toBe('Bearer thing-token');
-      expect(JSON.parse(install.request.body as string)).toEqual({ deviceType: 'MQTT', development: false });
+      expect(JSON.parse(install.request.body as string)).toEqual({
+        deviceType: 'MQTT',
+        development: false,
+      });
       install.flush({ installationID: 'inst-monitor' });
     }
 
@@ -158,10 +172,18 @@ describe('MonitorSources', () => {
       const registered = answerRegistration();
       expect(registered.vendorThingID).toMatch(/^kpc-monitor-[0-9a-f]{16}$/);
       await answerSignInAndInstall(registered.vendorThingID);
-      expect(await thing).toEqual({ thingID: 'th.monitor', vendorThingID: registered.vendorThingID, installationID: 'inst-monitor' });
+      expect(await thing).toEqual({
+        thingID: 'th.monitor',
+        vendorThingID: registered.vendorThingID,
+        installationID: 'inst-monitor',
+      });
       const stored = JSON.parse(browser.localStorage.getItem(MONITOR_THING_STORAGE_KEY)!);
       expect(stored[`${TEST_BASE_URL} demoapp`]).toEqual(
-        jasmine.objectContaining({ vendorThingID: registered.vendorThingID, password: registered.password, thingID: 'th.monitor' }),
+        jasmine.objectContaining({
+          vendorThingID: registered.vendorThingID,
+          password: registered.password,
+          thingID: 'th.monitor',
+        }),
       );
 
       const again = firstValueFrom(sources.monitorThing$());
@@ -185,7 +207,9 @@ describe('MonitorSources', () => {
     });
 
     it('reports a registration the server refuses', async () => {
-      const error = await failure(sources.monitorThing$(), () => failWith(`${TEST_APP_URL}/things`, 403, 'UNAUTHORIZED'));
+      const error = await failure(sources.monitorThing$(), () =>
+        failWith(`${TEST_APP_URL}/things`, 403, 'UNAUTHORIZED'),
+      );
       expect(error.kind).toBe('forbidden');
       expect(browser.localStorage.getItem(MONITOR_THING_STORAGE_KEY)).toBeNull();
     });
@@ -207,9 +231,14 @@ describe('MonitorSources', () => {
       const done = lastValueFrom(sources.subscribeThing$('th.monitor', news));
       const put = http.expectOne(path);
       expect(put.request.method).toBe('PUT');
-      put.flush({ errorCode: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' }, { status: 409, statusText: 'Conflict' });
+      put.flush(
+        { errorCode: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' },
+        { status: 409, statusText: 'Conflict' },
+      );
       await done;
-      expect(sources.leftoverSubscriptions()).toEqual(['/topics/news/push/subscriptions/things/th.monitor']);
+      expect(sources.leftoverSubscriptions()).toEqual([
+        '/topics/news/push/subscriptions/things/th.monitor',
+      ]);
 
       const undone = lastValueFrom(sources.unsubscribeThing$('th.monitor', news));
       failWith(path, 404, 'PUSH_SUBSCRIPTION_NOT_FOUND', 'DELETE');
@@ -218,13 +247,22 @@ describe('MonitorSources', () => {
     });
 
     it('reports a refused subscription and a failed unsubscription', async () => {
-      const userTopic: MonitoredTopic = { scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } }, name: 'diary' };
+      const userTopic: MonitoredTopic = {
+        scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } },
+        name: 'diary',
+      };
       const refused = await failure(sources.subscribeThing$('th.monitor', userTopic), () =>
-        failWith(`${TEST_APP_URL}/users/u1/topics/diary/push/subscriptions/things/th.monitor`, 401, 'UNAUTHORIZED'),
+        failWith(
+          `${TEST_APP_URL}/users/u1/topics/diary/push/subscriptions/things/th.monitor`,
+          401,
+          'UNAUTHORIZED',
+        ),
       );
       expect(refused.kind).toBe('auth');
       expect(sources.leftoverSubscriptions()).toEqual([]);
-      const failed = await failure(sources.unsubscribeThing$('th.monitor', news), () => failWith(path, 500, 'UNDEFINED_ERROR'));
+      const failed = await failure(sources.unsubscribeThing$('th.monitor', news), () =>
+        failWith(path, 500, 'UNDEFINED_ERROR'),
+      );
       expect(failed.kind).toBe('server');
     });
   });

@@ -35,7 +35,11 @@ export interface InstallationInfo {
   readonly installationID: string;
   readonly deviceType: string;
   readonly development: boolean;
-  readonly owner: { readonly kind: 'user' | 'thing'; readonly id: string; readonly name: string } | null;
+  readonly owner: {
+    readonly kind: 'user' | 'thing';
+    readonly id: string;
+    readonly name: string;
+  } | null;
 }
 
 /** The console's own thing that Topics monitors subscribe to topics. */
@@ -73,16 +77,33 @@ export class MonitorSources {
   installation$(installationID: string): Observable<InstallationInfo> {
     const path = `/installations/${encodeURIComponent(installationID)}`;
     return this.rest
-      .app$<{ installationID: string; deviceType: string; development?: boolean; userID?: string; thingID?: string }>('GET', path)
+      .app$<{
+        installationID: string;
+        deviceType: string;
+        development?: boolean;
+        userID?: string;
+        thingID?: string;
+      }>('GET', path)
       .pipe(
         switchMap((body) => {
           if (body.deviceType !== 'MQTT') {
             return throwError(() =>
-              makeKiiError('invalid', { status: 200, detail: `${installationID} is a ${body.deviceType} installation.` }),
+              makeKiiError('invalid', {
+                status: 200,
+                detail: `${installationID} is a ${body.deviceType} installation.`,
+              }),
             );
           }
-          const info = { installationID: body.installationID, deviceType: body.deviceType, development: body.development === true };
-          const kind: 'user' | 'thing' | null = body.userID ? 'user' : body.thingID ? 'thing' : null;
+          const info = {
+            installationID: body.installationID,
+            deviceType: body.deviceType,
+            development: body.development === true,
+          };
+          const kind: 'user' | 'thing' | null = body.userID
+            ? 'user'
+            : body.thingID
+              ? 'thing'
+              : null;
           const id = body.userID ?? body.thingID;
           if (!kind || !id) return of({ ...info, owner: null });
           // The name is for the label only: an owner that cannot be looked up keeps its ID.
@@ -101,7 +122,9 @@ export class MonitorSources {
       retry({
         count: NOT_READY_RETRIES,
         delay: (error: KiiError) =>
-          error.kind === 'not-ready' ? after$(this.clock, NOT_READY_WAIT_MS) : throwError(() => error),
+          error.kind === 'not-ready'
+            ? after$(this.clock, NOT_READY_WAIT_MS)
+            : throwError(() => error),
       }),
       map((body) => parseEndpoint(body, this.clock.now())),
     );
@@ -110,7 +133,8 @@ export class MonitorSources {
   /** The app's topics (app scope), every page of them. */
   appTopics$(): Observable<string[]> {
     type Page = { topics: { topicID: string }[]; paginationKey?: string };
-    const page$ = (key?: string) => this.rest.app$<Page>('GET', '/topics', { query: { paginationKey: key } });
+    const page$ = (key?: string) =>
+      this.rest.app$<Page>('GET', '/topics', { query: { paginationKey: key } });
     return page$().pipe(
       expand((page) => (page.paginationKey ? page$(page.paginationKey) : EMPTY)),
       reduce((names: string[], page) => [...names, ...page.topics.map((t) => t.topicID)], []),
@@ -119,7 +143,9 @@ export class MonitorSources {
 
   /** Fresh credentials for the local server's tap (every push, wrapped with its routing). */
   tapEndpoint$(): Observable<MqttEndpoint> {
-    return this.rest.extension$<unknown>('POST', '/tap').pipe(map((body) => parseEndpoint(body, this.clock.now())));
+    return this.rest
+      .extension$<unknown>('POST', '/tap')
+      .pipe(map((body) => parseEndpoint(body, this.clock.now())));
   }
 
   /**
@@ -133,13 +159,19 @@ export class MonitorSources {
       const signedIn$ = stored
         ? this.signInThing$(session, stored).pipe(
             // Unknown thing or wrong password: the server was reset; register a new one.
-            catchError((error: KiiError) => (error.kind === 'auth' ? this.registerThing$(session) : throwError(() => error))),
+            catchError((error: KiiError) =>
+              error.kind === 'auth' ? this.registerThing$(session) : throwError(() => error),
+            ),
           )
         : this.registerThing$(session);
       return signedIn$.pipe(
         switchMap(({ thing, token }) =>
           this.installAsThing$(session, token).pipe(
-            map((installationID) => ({ thingID: thing.thingID, vendorThingID: thing.vendorThingID, installationID })),
+            map((installationID) => ({
+              thingID: thing.thingID,
+              vendorThingID: thing.vendorThingID,
+              installationID,
+            })),
           ),
         ),
       );
@@ -150,7 +182,9 @@ export class MonitorSources {
   subscribeThing$(thingID: string, topic: MonitoredTopic): Observable<void> {
     const path = `${monitoredTopicPath(topic)}/push/subscriptions/things/${encodeURIComponent(thingID)}`;
     return this.rest.app$<unknown>('PUT', path).pipe(
-      catchError((error: KiiError) => (error.kind === 'conflict' ? of(null) : throwError(() => error))),
+      catchError((error: KiiError) =>
+        error.kind === 'conflict' ? of(null) : throwError(() => error),
+      ),
       map(() => this.remember(path, true)),
     );
   }
@@ -170,7 +204,9 @@ export class MonitorSources {
   /** Removes a leftover subscription by its path. */
   unsubscribePath$(path: string): Observable<void> {
     return this.rest.app$<unknown>('DELETE', path).pipe(
-      catchError((error: KiiError) => (error.kind === 'not-found' ? of(null) : throwError(() => error))),
+      catchError((error: KiiError) =>
+        error.kind === 'not-found' ? of(null) : throwError(() => error),
+      ),
       map(() => this.remember(path, false)),
     );
   }
@@ -182,7 +218,11 @@ export class MonitorSources {
       thingID: '',
       subscribed: [],
     };
-    const body = { _vendorThingID: thing.vendorThingID, _password: thing.password, _thingType: 'kpc-monitor' };
+    const body = {
+      _vendorThingID: thing.vendorThingID,
+      _password: thing.password,
+      _thingType: 'kpc-monitor',
+    };
     return this.rest.app$<{ _thingID: string }>('POST', '/things', { body }).pipe(
       switchMap((created) => {
         const registered = { ...thing, thingID: created._thingID };
@@ -192,13 +232,30 @@ export class MonitorSources {
     );
   }
 
-  private signInThing$(session: Session, thing: StoredThing): Observable<{ thing: StoredThing; token: string }> {
-    const headers = new HttpHeaders({ 'x-kii-appid': session.appId, 'x-kii-appkey': session.appKey });
-    const body = { username: `VENDOR_THING_ID:${thing.vendorThingID}`, password: thing.password, grant_type: 'password' };
-    return this.http.post<{ id?: string; access_token: string }>(`${session.baseUrl}/oauth2/token`, body, { headers }).pipe(
-      catchError((error: unknown) => throwError(() => toKiiError(error))),
-      map((answer) => ({ thing: { ...thing, thingID: answer.id || thing.thingID }, token: answer.access_token })),
-    );
+  private signInThing$(
+    session: Session,
+    thing: StoredThing,
+  ): Observable<{ thing: StoredThing; token: string }> {
+    const headers = new HttpHeaders({
+      'x-kii-appid': session.appId,
+      'x-kii-appkey': session.appKey,
+    });
+    const body = {
+      username: `VENDOR_THING_ID:${thing.vendorThingID}`,
+      password: thing.password,
+      grant_type: 'password',
+    };
+    return this.http
+      .post<{ id?: string; access_token: string }>(`${session.baseUrl}/oauth2/token`, body, {
+        headers,
+      })
+      .pipe(
+        catchError((error: unknown) => throwError(() => toKiiError(error))),
+        map((answer) => ({
+          thing: { ...thing, thingID: answer.id || thing.thingID },
+          token: answer.access_token,
+        })),
+      );
   }
 
   private installAsThing$(session: Session, token: string): Observable<string> {
@@ -209,10 +266,16 @@ export class MonitorSources {
       'content-type': 'application/vnd.kii.InstallationCreationRequest+json',
     });
     const url = `${session.baseUrl}/apps/${encodeURIComponent(session.appId)}/installations`;
-    return this.http.post<{ installationID: string }>(url, JSON.stringify({ deviceType: 'MQTT', development: false }), { headers }).pipe(
-      catchError((error: unknown) => throwError(() => toKiiError(error))),
-      map((answer) => answer.installationID),
-    );
+    return this.http
+      .post<{ installationID: string }>(
+        url,
+        JSON.stringify({ deviceType: 'MQTT', development: false }),
+        { headers },
+      )
+      .pipe(
+        catchError((error: unknown) => throwError(() => toKiiError(error))),
+        map((answer) => answer.installationID),
+      );
   }
 
   private remember(path: string, subscribed: boolean): void {
@@ -235,7 +298,10 @@ export class MonitorSources {
   }
 
   private writeThing(session: Session, thing: StoredThing): void {
-    writeJson(this.storage, MONITOR_THING_STORAGE_KEY, { ...this.readThings(), [appKey(session)]: thing });
+    writeJson(this.storage, MONITOR_THING_STORAGE_KEY, {
+      ...this.readThings(),
+      [appKey(session)]: thing,
+    });
   }
 }
 

@@ -27,7 +27,10 @@ describe('MonitorStore', () => {
 
   const tapUrl = `${TEST_BASE_URL}/x-local/v1/apps/demoapp/tap`;
   const announcements: MonitoredTopic = { scope: { kind: 'app' }, name: 'announcements' };
-  const diary: MonitoredTopic = { scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } }, name: 'diary' };
+  const diary: MonitoredTopic = {
+    scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } },
+    name: 'diary',
+  };
 
   beforeEach(async () => {
     browser = createTestBrowser();
@@ -42,7 +45,10 @@ describe('MonitorStore', () => {
   afterEach(() => http.verify());
 
   /** Subscribes, lets requests be answered by `answer`, then connects the newest MQTT client. */
-  async function started(start$: Observable<Monitor>, answer: () => Promise<void> | void): Promise<Monitor> {
+  async function started(
+    start$: Observable<Monitor>,
+    answer: () => Promise<void> | void,
+  ): Promise<Monitor> {
     const monitor = firstValueFrom(start$);
     await answer();
     await settle();
@@ -51,10 +57,15 @@ describe('MonitorStore', () => {
   }
 
   async function startTap(ttlSeconds?: number): Promise<Monitor> {
-    return started(store.startTapMonitor$(), () => http.expectOne(tapUrl).flush(endpointAnswer('tap-1', ttlSeconds)));
+    return started(store.startTapMonitor$(), () =>
+      http.expectOne(tapUrl).flush(endpointAnswer('tap-1', ttlSeconds)),
+    );
   }
 
-  async function failure(start$: Observable<unknown>, answer: () => Promise<void> | void): Promise<KiiError> {
+  async function failure(
+    start$: Observable<unknown>,
+    answer: () => Promise<void> | void,
+  ): Promise<KiiError> {
     const result = firstValueFrom(start$).then(
       () => fail('expected an error'),
       (error: KiiError) => error,
@@ -82,7 +93,11 @@ describe('MonitorStore', () => {
       expect(monitor.label).toBe('All traffic');
       expect(monitor.state()).toBe('connected');
 
-      const wrapped = JSON.stringify({ pushMessageID: 'pm1', target: 'kiicloud://topics/news', payload: { a: 1 } });
+      const wrapped = JSON.stringify({
+        pushMessageID: 'pm1',
+        target: 'kiicloud://topics/news',
+        payload: { a: 1 },
+      });
       fakes.mqtt.latest.deliver(wrapped);
       fakes.mqtt.latest.deliver(wrapped);
       expect(monitor.feed.rows()).toEqual([]);
@@ -97,7 +112,9 @@ describe('MonitorStore', () => {
 
     it('reports a tap the server refuses and lists the monitor as failed', async () => {
       const error = await failure(store.startTapMonitor$(), () =>
-        http.expectOne(tapUrl).flush({ errorCode: 'UNAUTHORIZED' }, { status: 403, statusText: 'Forbidden' }),
+        http
+          .expectOne(tapUrl)
+          .flush({ errorCode: 'UNAUTHORIZED' }, { status: 403, statusText: 'Forbidden' }),
       );
       expect(error.kind).toBe('forbidden');
       expect(error.message).toContain('could not be fetched');
@@ -135,10 +152,14 @@ describe('MonitorStore', () => {
   describe('an installation monitor', () => {
     it("connects with the installation's endpoint and names its owner", async () => {
       const monitor = await started(store.startInstallationMonitor$('inst-1'), async () => {
-        http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
+        http
+          .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+          .flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
         http.expectOne(`${TEST_APP_URL}/users/u1`).flush({ userID: 'u1', loginName: 'alice' });
         await settle();
-        http.expectOne(`${TEST_APP_URL}/installations/inst-1/mqtt-endpoint`).flush(endpointAnswer('inst-topic'));
+        http
+          .expectOne(`${TEST_APP_URL}/installations/inst-1/mqtt-endpoint`)
+          .flush(endpointAnswer('inst-topic'));
       });
       expect(monitor.label).toBe('Installation of user alice');
       expect(monitor.installationID).toBe('inst-1');
@@ -157,21 +178,28 @@ describe('MonitorStore', () => {
   });
 
   describe('a Topics monitor', () => {
-    const subscription = (path: string) => `${TEST_APP_URL}${path}/push/subscriptions/things/th.monitor`;
+    const subscription = (path: string) =>
+      `${TEST_APP_URL}${path}/push/subscriptions/things/th.monitor`;
 
     it('subscribes the monitor thing, notes refused topics and unsubscribes on stop', async () => {
       const monitor = await started(store.startTopicMonitor$([announcements, diary]), async () => {
         await answerMonitorThing();
-        http.expectOne(subscription('/topics/announcements')).flush(null, { status: 204, statusText: 'No Content' });
+        http
+          .expectOne(subscription('/topics/announcements'))
+          .flush(null, { status: 204, statusText: 'No Content' });
         http
           .expectOne(subscription('/users/u1/topics/diary'))
           .flush({ errorCode: 'UNAUTHORIZED' }, { status: 401, statusText: 'Unauthorized' });
         await settle();
-        http.expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`).flush(endpointAnswer('thing-topic'));
+        http
+          .expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`)
+          .flush(endpointAnswer('thing-topic'));
       });
       expect(monitor.label).toBe('Topics: announcements');
       expect(monitor.topics).toEqual([announcements]);
-      expect(monitor.notes()).toEqual([jasmine.stringContaining('Not watching diary (user alice)')]);
+      expect(monitor.notes()).toEqual([
+        jasmine.stringContaining('Not watching diary (user alice)'),
+      ]);
       expect(monitor.notes()[0]).toContain('only the owner');
 
       fakes.mqtt.latest.deliver(topicPayload('announcements'));
@@ -203,7 +231,9 @@ describe('MonitorStore', () => {
         await answerMonitorThing();
         http.expectOne(subscription('/topics/announcements')).flush(null);
         await settle();
-        http.expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`).flush(endpointAnswer('thing-topic'));
+        http
+          .expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`)
+          .flush(endpointAnswer('thing-topic'));
       });
       const error = await failure(store.startTopicMonitor$([announcements]), () => undefined);
       expect(error.kind).toBe('conflict');
@@ -223,7 +253,9 @@ describe('MonitorStore', () => {
     const monitor = await startTap();
     fakes.mqtt.latest.deliver('kept');
     await lastValueFrom(store.stop$(monitor));
-    const again = started(store.restart$(monitor), () => http.expectOne(tapUrl).flush(endpointAnswer('tap-3')));
+    const again = started(store.restart$(monitor), () =>
+      http.expectOne(tapUrl).flush(endpointAnswer('tap-3')),
+    );
     expect(await again).toBe(monitor);
     fakes.frames.flush();
     expect(monitor.feed.rows().map((m) => m.text)).toEqual(['kept']);

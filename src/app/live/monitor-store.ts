@@ -31,7 +31,13 @@ import { LIVE_CLOCK } from './live-clock';
 import { LiveFrames } from './live-frames';
 import { LiveMessage, decodePayload } from './live-message';
 import { linkText } from './link-text';
-import { DEFAULT_MONITOR_SETTINGS, Monitor, MonitorHooks, MonitorKind, MonitorSettings } from './monitor';
+import {
+  DEFAULT_MONITOR_SETTINGS,
+  Monitor,
+  MonitorHooks,
+  MonitorKind,
+  MonitorSettings,
+} from './monitor';
 import { MonitorFeed } from './monitor-feed';
 import { LinkError, MonitorLink } from './monitor-link';
 import { MonitorSources } from './monitor-sources';
@@ -66,14 +72,17 @@ export class MonitorStore {
   /** All monitors, running or stopped, in the order they were started. */
   readonly monitors: Signal<readonly Monitor[]> = this.list.asReadonly();
   /** The local server offers the tap ("All traffic"). */
-  readonly tapAvailable = computed(() => this.localServer.info()?.extensions.includes('tap') === true);
+  readonly tapAvailable = computed(
+    () => this.localServer.info()?.extensions.includes('tap') === true,
+  );
 
   constructor() {
     // Endpoints and tokens belong to the session that fetched them: stop on sign-out or switch.
     effect(() => {
       const token = this.sessions.session()?.token;
       untracked(() => {
-        for (const monitor of this.list()) if (this.startedWith.get(monitor) !== token) monitor.link.stop();
+        for (const monitor of this.list())
+          if (this.startedWith.get(monitor) !== token) monitor.link.stop();
       });
     });
   }
@@ -94,9 +103,15 @@ export class MonitorStore {
             ? $localize`:Monitor name for a user's installation; OWNER is the login name@@kpc.live.labelUserInstallation:Installation of user ${info.owner.name}:OWNER:`
             : $localize`:Monitor name for a thing's installation; OWNER is the vendor thing ID@@kpc.live.labelThingInstallation:Installation of thing ${info.owner.name}:OWNER:`
           : $localize`:Monitor name for an installation; ID is the installation ID@@kpc.live.labelInstallation:Installation ${installationID}:ID:`;
-        const monitor = this.create('installation', label, settings, () => this.sources.installationEndpoint$(installationID), {
-          installationID,
-        });
+        const monitor = this.create(
+          'installation',
+          label,
+          settings,
+          () => this.sources.installationEndpoint$(installationID),
+          {
+            installationID,
+          },
+        );
         return this.run$(monitor);
       }),
     );
@@ -112,7 +127,8 @@ export class MonitorStore {
     settings: MonitorSettings = DEFAULT_MONITOR_SETTINGS,
   ): Observable<Monitor> {
     return defer(() => {
-      if (topics.length === 0) return throwError(() => makeKiiError('invalid', { detail: 'No topic was chosen.' }));
+      if (topics.length === 0)
+        return throwError(() => makeKiiError('invalid', { detail: 'No topic was chosen.' }));
       if (this.list().some((m) => m.kind === 'topics' && m.running())) {
         return throwError(() => topicsMonitorRunning());
       }
@@ -124,11 +140,15 @@ export class MonitorStore {
               if (subscribed.length === 0) return throwError(() => refusals[0].error);
               const label = $localize`:Monitor name for a Topics monitor; TOPICS lists the topics@@kpc.live.labelTopics:Topics: ${subscribed.map(monitoredTopicLabel).join(', ')}:TOPICS:`;
               const hooks: MonitorHooks = {
-                beforeStart$: () => this.subscribeAll$(thing.thingID, subscribed).pipe(map(() => undefined)),
+                beforeStart$: () =>
+                  this.subscribeAll$(thing.thingID, subscribed).pipe(map(() => undefined)),
                 afterStop$: () => this.unsubscribeAll$(thing.thingID, subscribed),
               };
               const endpoint$ = () => this.sources.installationEndpoint$(thing.installationID);
-              const monitor = this.create('topics', label, settings, endpoint$, { topics: subscribed, hooks });
+              const monitor = this.create('topics', label, settings, endpoint$, {
+                topics: subscribed,
+                hooks,
+              });
               for (const refusal of refusals) monitor.note(refusal.note);
               return this.run$(monitor);
             }),
@@ -157,7 +177,10 @@ export class MonitorStore {
   /** Starts a stopped or failed monitor again, keeping its buffer. */
   restart$(monitor: Monitor): Observable<Monitor> {
     return defer(() => {
-      if (monitor.kind === 'topics' && this.list().some((m) => m !== monitor && m.kind === 'topics' && m.running())) {
+      if (
+        monitor.kind === 'topics' &&
+        this.list().some((m) => m !== monitor && m.kind === 'topics' && m.running())
+      ) {
         return throwError(() => topicsMonitorRunning());
       }
       this.startedWith.set(monitor, this.sessions.session()?.token);
@@ -182,7 +205,11 @@ export class MonitorStore {
     label: string,
     settings: MonitorSettings,
     endpoint$: () => Observable<MqttEndpoint>,
-    extra: { installationID?: string; topics?: readonly MonitoredTopic[]; hooks?: MonitorHooks } = {},
+    extra: {
+      installationID?: string;
+      topics?: readonly MonitoredTopic[];
+      hooks?: MonitorHooks;
+    } = {},
   ): Monitor {
     const id = `m${++this.nextId}`;
     const feed: MonitorFeed = new MonitorFeed(() => this.requestPublish(feed), settings.capacity);
@@ -196,7 +223,19 @@ export class MonitorStore {
         onMessage: (topic, payload) => {
           const { text, binary } = decodePayload(payload);
           const seq = ++this.nextSeq;
-          feed.add(new LiveMessage(seq, id, label, this.clock.now(), topic, text, binary, payload.byteLength, tapped));
+          feed.add(
+            new LiveMessage(
+              seq,
+              id,
+              label,
+              this.clock.now(),
+              topic,
+              text,
+              binary,
+              payload.byteLength,
+              tapped,
+            ),
+          );
         },
       },
       { keepAliveSeconds: settings.keepAliveSeconds, secure: this.secure },
@@ -230,23 +269,32 @@ export class MonitorStore {
         subscribed: results.filter((r) => !r.error).map((r) => r.topic),
         refusals: results
           .filter((r): r is { topic: MonitoredTopic; error: KiiError } => r.error !== null)
-          .map(({ topic, error }) => ({ error: refusalError(topic, error), note: refusalNote(topic, error) })),
+          .map(({ topic, error }) => ({
+            error: refusalError(topic, error),
+            note: refusalNote(topic, error),
+          })),
       })),
     );
   }
 
   private unsubscribeAll$(thingID: string, topics: readonly MonitoredTopic[]): Observable<void> {
-    return forkJoin(topics.map((topic) => this.sources.unsubscribeThing$(thingID, topic))).pipe(map(() => undefined));
+    return forkJoin(topics.map((topic) => this.sources.unsubscribeThing$(thingID, topic))).pipe(
+      map(() => undefined),
+    );
   }
 
   /** Subscriptions left by a monitor that never stopped (a closed tab) would mix in; undo them. */
   private cleanLeftovers$(keep: readonly MonitoredTopic[]): Observable<void> {
     const kept = new Set(keep.map(monitoredTopicPath));
-    const stale = this.sources.leftoverSubscriptions().filter((path) => !kept.has(path.replace(/\/push\/subscriptions\/.*$/, '')));
+    const stale = this.sources
+      .leftoverSubscriptions()
+      .filter((path) => !kept.has(path.replace(/\/push\/subscriptions\/.*$/, '')));
     if (stale.length === 0) return of(undefined);
-    return forkJoin(stale.map((path) => this.sources.unsubscribePath$(path).pipe(catchError(() => of(undefined))))).pipe(
-      map(() => undefined),
-    );
+    return forkJoin(
+      stale.map((path) =>
+        this.sources.unsubscribePath$(path).pipe(catchError(() => of(undefined))),
+      ),
+    ).pipe(map(() => undefined));
   }
 
   private requestPublish(feed: MonitorFeed): void {
@@ -286,7 +334,8 @@ export class MonitorStore {
 /** A monitor that stopped by itself, as the console's one error model. */
 function linkFailure(error: LinkError): KiiError {
   if (error.cause) return { ...error.cause, message: error.message };
-  const kind = error.reason === 'storm' ? 'conflict' : error.reason === 'refused' ? 'auth' : 'server';
+  const kind =
+    error.reason === 'storm' ? 'conflict' : error.reason === 'refused' ? 'auth' : 'server';
   return { ...makeKiiError(kind, { detail: error.detail }), message: error.message };
 }
 

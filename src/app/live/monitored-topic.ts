@@ -5,7 +5,10 @@
 export interface MonitoredTopic {
   readonly scope:
     | { readonly kind: 'app' }
-    | { readonly kind: 'user' | 'thing'; readonly owner: { readonly id: string; readonly name: string } };
+    | {
+        readonly kind: 'user' | 'thing';
+        readonly owner: { readonly id: string; readonly name: string };
+      };
   readonly name: string;
 }
 

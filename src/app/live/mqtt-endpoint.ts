@@ -33,7 +33,10 @@ export function parseEndpoint(body: unknown, fetchedAt: number): MqttEndpoint {
     fetchedAt,
   };
   if (!endpoint.username || !endpoint.mqttTopic || !endpoint.host) {
-    throw makeKiiError('server', { status: 200, detail: 'The MQTT endpoint answer is incomplete.' });
+    throw makeKiiError('server', {
+      status: 200,
+      detail: 'The MQTT endpoint answer is incomplete.',
+    });
   }
   return endpoint;
 }

@@ -18,7 +18,10 @@ const HEIGHT = 32;
         <rect [attr.x]="$index + 0.1" [attr.y]="height - bar" width="0.8" [attr.height]="bar" />
       }
     </svg>
-    <span class="kpc-rate-now" aria-hidden="true" i18n="Messages in the last second@@kpc.live.rateNow"
+    <span
+      class="kpc-rate-now"
+      aria-hidden="true"
+      i18n="Messages in the last second@@kpc.live.rateNow"
       >{{ latest() | number }}/s</span
     >
   `,

@@ -3,7 +3,11 @@ import { Backoff, StormGuard, refreshDelayMs } from './reconnect-policy';
 describe('Backoff', () => {
   it('doubles up to the maximum, half fixed and half random', () => {
     const randoms = [0, 1, 0.5, 0, 0, 0, 0, 0];
-    const backoff = new Backoff(() => randoms.shift() ?? 0, { baseMs: 1000, maxMs: 8000, stableMs: 10_000 });
+    const backoff = new Backoff(() => randoms.shift() ?? 0, {
+      baseMs: 1000,
+      maxMs: 8000,
+      stableMs: 10_000,
+    });
     expect(backoff.nextDelay()).toBe(500);
     expect(backoff.nextDelay()).toBe(2000);
     expect(backoff.nextDelay()).toBe(3000);

@@ -28,7 +28,10 @@ describe('StartMonitorDialog', () => {
   let result: StartMonitorRequest | undefined | 'open';
 
   async function open(data: StartMonitorData): Promise<MatDialogHarness> {
-    TestBed.configureTestingModule({ imports: [Opener], providers: provideTestBrowser(createTestBrowser()) });
+    TestBed.configureTestingModule({
+      imports: [Opener],
+      providers: provideTestBrowser(createTestBrowser()),
+    });
     http = TestBed.inject(HttpTestingController);
     await signInAsAdmin();
     const fixture = TestBed.createComponent(Opener);
@@ -47,7 +50,9 @@ describe('StartMonitorDialog', () => {
   }
 
   async function field(dialog: MatDialogHarness, label: string): Promise<MatInputHarness> {
-    const formField = await dialog.getHarness(MatFormFieldHarness.with({ floatingLabelText: label }));
+    const formField = await dialog.getHarness(
+      MatFormFieldHarness.with({ floatingLabelText: label }),
+    );
     return (await formField.getControl(MatInputHarness))!;
   }
 
@@ -55,7 +60,11 @@ describe('StartMonitorDialog', () => {
 
   it('starts All traffic when the local server offers it, with the settings', async () => {
     const dialog = await open({ tapAvailable: true });
-    expect(await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'All traffic' }))).isChecked()).toBeTrue();
+    expect(
+      await (
+        await dialog.getHarness(MatButtonToggleHarness.with({ text: 'All traffic' }))
+      ).isChecked(),
+    ).toBeTrue();
     await (await dialog.getHarness(MatExpansionPanelHarness)).expand();
     await (await field(dialog, 'Keep-alive (seconds)')).setValue('30');
     await (await field(dialog, 'Buffer (messages)')).setValue('500');
@@ -66,22 +75,32 @@ describe('StartMonitorDialog', () => {
   it('does not offer All traffic elsewhere, and refuses settings out of range', async () => {
     const dialog = await open({ tapAvailable: false });
     http.expectOne(`${TEST_APP_URL}/topics`).flush({ topics: [] });
-    expect(await dialog.getAllHarnesses(MatButtonToggleHarness.with({ text: 'All traffic' }))).toEqual([]);
-    await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'As an installation' }))).check();
+    expect(
+      await dialog.getAllHarnesses(MatButtonToggleHarness.with({ text: 'All traffic' })),
+    ).toEqual([]);
+    await (
+      await dialog.getHarness(MatButtonToggleHarness.with({ text: 'As an installation' }))
+    ).check();
     await (await field(dialog, 'Installation ID')).setValue('inst-1');
     await (await dialog.getHarness(MatExpansionPanelHarness)).expand();
     await (await field(dialog, 'Buffer (messages)')).setValue('5');
     await (await button(dialog, 'Continue')).click();
     expect(result).toBe('open');
-    const buffer = await dialog.getHarness(MatFormFieldHarness.with({ floatingLabelText: 'Buffer (messages)' }));
+    const buffer = await dialog.getHarness(
+      MatFormFieldHarness.with({ floatingLabelText: 'Buffer (messages)' }),
+    );
     expect(await buffer.getTextErrors()).toEqual(['From 100 to 100000 messages.']);
   });
 
   it('warns before taking over an installation; Back and Cancel start nothing', async () => {
     const dialog = await open({ tapAvailable: true });
-    await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'As an installation' }))).check();
+    await (
+      await dialog.getHarness(MatButtonToggleHarness.with({ text: 'As an installation' }))
+    ).check();
     await (await button(dialog, 'Continue')).click();
-    const id = await dialog.getHarness(MatFormFieldHarness.with({ floatingLabelText: 'Installation ID' }));
+    const id = await dialog.getHarness(
+      MatFormFieldHarness.with({ floatingLabelText: 'Installation ID' }),
+    );
     expect(await id.getTextErrors()).toEqual(['Enter the installation ID.']);
     await (await field(dialog, 'Installation ID')).setValue(' inst-7 ');
     await (await button(dialog, 'Continue')).click();
@@ -90,7 +109,11 @@ describe('StartMonitorDialog', () => {
     await (await button(dialog, 'Back')).click();
     await (await button(dialog, 'Continue')).click();
     await (await button(dialog, 'Take over and watch')).click();
-    expect(result).toEqual({ kind: 'installation', installationID: 'inst-7', settings: { keepAliveSeconds: 60, capacity: 10_000 } });
+    expect(result).toEqual({
+      kind: 'installation',
+      installationID: 'inst-7',
+      settings: { keepAliveSeconds: 60, capacity: 10_000 },
+    });
   });
 
   it('opens on the warning for an installation given by the Installations page', async () => {
@@ -105,15 +128,21 @@ describe('StartMonitorDialog', () => {
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Topics' }))).check();
     await (await button(dialog, 'Start')).click();
     expect(await dialog.getContentText()).toContain('Choose at least one topic.');
-    http.expectOne(`${TEST_APP_URL}/topics`).flush({ topics: [{ topicID: 'announcements' }], paginationKey: 'k1' });
-    http.expectOne(`${TEST_APP_URL}/topics?paginationKey=k1`).flush({ topics: [{ topicID: 'maintenance' }] });
+    http
+      .expectOne(`${TEST_APP_URL}/topics`)
+      .flush({ topics: [{ topicID: 'announcements' }], paginationKey: 'k1' });
+    http
+      .expectOne(`${TEST_APP_URL}/topics?paginationKey=k1`)
+      .flush({ topics: [{ topicID: 'maintenance' }] });
     const list = await dialog.getHarness(MatSelectionListHarness);
     await list.selectItems({ title: 'maintenance' });
 
     await (await field(dialog, 'Login name')).setValue('alice');
     await (await field(dialog, 'Topic')).setValue('diary');
     await (await button(dialog, 'Add')).click();
-    http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u1', loginName: 'alice' });
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'u1', loginName: 'alice' });
     expect(await (await dialog.getHarness(MatChipHarness)).getText()).toBe('diary (user alice)');
 
     await (await button(dialog, 'Start')).click();
@@ -130,7 +159,9 @@ describe('StartMonitorDialog', () => {
   it('says when the owner of a topic is not found, and when topics cannot be listed', async () => {
     const dialog = await open({ tapAvailable: true });
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Topics' }))).check();
-    http.expectOne(`${TEST_APP_URL}/topics`).flush({ errorCode: 'UNDEFINED_ERROR' }, { status: 500, statusText: 'x' });
+    http
+      .expectOne(`${TEST_APP_URL}/topics`)
+      .flush({ errorCode: 'UNDEFINED_ERROR' }, { status: 500, statusText: 'x' });
     expect(await dialog.getContentText()).toContain("The app's topics could not be loaded");
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Thing' }))).check();
     await (await field(dialog, 'Vendor thing ID')).setValue('nope');

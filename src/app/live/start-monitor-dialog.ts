@@ -30,8 +30,16 @@ export interface StartMonitorData {
 
 /** The monitor the operator asked for; the dialog closes with undefined on cancel. */
 export type StartMonitorRequest =
-  | { readonly kind: 'installation'; readonly installationID: string; readonly settings: MonitorSettings }
-  | { readonly kind: 'topics'; readonly topics: readonly MonitoredTopic[]; readonly settings: MonitorSettings }
+  | {
+      readonly kind: 'installation';
+      readonly installationID: string;
+      readonly settings: MonitorSettings;
+    }
+  | {
+      readonly kind: 'topics';
+      readonly topics: readonly MonitoredTopic[];
+      readonly settings: MonitorSettings;
+    }
   | { readonly kind: 'tap'; readonly settings: MonitorSettings };
 
 /**
@@ -56,13 +64,16 @@ export type StartMonitorRequest =
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class StartMonitorDialog {
-  private readonly dialogRef = inject<MatDialogRef<StartMonitorDialog, StartMonitorRequest>>(MatDialogRef);
+  private readonly dialogRef =
+    inject<MatDialogRef<StartMonitorDialog, StartMonitorRequest>>(MatDialogRef);
   protected readonly data = inject<StartMonitorData>(MAT_DIALOG_DATA);
 
   protected readonly kind = signal<MonitorKind>(
     this.data.installationID ? 'installation' : this.data.tapAvailable ? 'tap' : 'topics',
   );
-  protected readonly step = signal<'choose' | 'takeover'>(this.data.installationID ? 'takeover' : 'choose');
+  protected readonly step = signal<'choose' | 'takeover'>(
+    this.data.installationID ? 'takeover' : 'choose',
+  );
   protected readonly topics = signal<readonly MonitoredTopic[]>([]);
   protected readonly submitted = signal(false);
 
@@ -72,11 +83,19 @@ export class StartMonitorDialog {
   });
   protected readonly keepAlive = new FormControl(DEFAULT_MONITOR_SETTINGS.keepAliveSeconds, {
     nonNullable: true,
-    validators: [Validators.required, Validators.min(MIN_KEEP_ALIVE_SECONDS), Validators.max(MAX_KEEP_ALIVE_SECONDS)],
+    validators: [
+      Validators.required,
+      Validators.min(MIN_KEEP_ALIVE_SECONDS),
+      Validators.max(MAX_KEEP_ALIVE_SECONDS),
+    ],
   });
   protected readonly capacity = new FormControl(DEFAULT_MONITOR_SETTINGS.capacity, {
     nonNullable: true,
-    validators: [Validators.required, Validators.min(MIN_BUFFER_CAPACITY), Validators.max(MAX_BUFFER_CAPACITY)],
+    validators: [
+      Validators.required,
+      Validators.min(MIN_BUFFER_CAPACITY),
+      Validators.max(MAX_BUFFER_CAPACITY),
+    ],
   });
   protected readonly limits = {
     minKeepAlive: MIN_KEEP_ALIVE_SECONDS,
@@ -89,7 +108,9 @@ export class StartMonitorDialog {
   protected readonly trimmedId = computed(() => this.installationIdValue().trim());
 
   constructor() {
-    this.installationId.valueChanges.pipe(takeUntilDestroyed()).subscribe((v) => this.installationIdValue.set(v));
+    this.installationId.valueChanges
+      .pipe(takeUntilDestroyed())
+      .subscribe((v) => this.installationIdValue.set(v));
   }
 
   protected choose(kind: MonitorKind): void {
@@ -109,7 +130,12 @@ export class StartMonitorDialog {
         if (this.installationId.valid) this.step.set('takeover');
         return;
       case 'topics':
-        if (this.topics().length > 0) this.dialogRef.close({ kind: 'topics', topics: this.topics(), settings: this.settings() });
+        if (this.topics().length > 0)
+          this.dialogRef.close({
+            kind: 'topics',
+            topics: this.topics(),
+            settings: this.settings(),
+          });
         return;
       case 'tap':
         this.dialogRef.close({ kind: 'tap', settings: this.settings() });
@@ -119,7 +145,11 @@ export class StartMonitorDialog {
 
   /** The operator accepted the takeover. */
   protected takeOver(): void {
-    this.dialogRef.close({ kind: 'installation', installationID: this.trimmedId(), settings: this.settings() });
+    this.dialogRef.close({
+      kind: 'installation',
+      installationID: this.trimmedId(),
+      settings: this.settings(),
+    });
   }
 
   protected back(): void {

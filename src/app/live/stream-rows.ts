@@ -14,7 +14,8 @@ export function mergeNewestFirst(views: readonly (readonly LiveMessage[])[]): Li
   for (let i = 0; i < total; i++) {
     let best = -1;
     for (let l = 0; l < lists.length; l++) {
-      if (next[l] >= 0 && (best < 0 || lists[l][next[l]].seq > lists[best][next[best]].seq)) best = l;
+      if (next[l] >= 0 && (best < 0 || lists[l][next[l]].seq > lists[best][next[best]].seq))
+        best = l;
     }
     out[i] = lists[best][next[best]--];
   }

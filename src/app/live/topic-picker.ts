@@ -54,7 +54,10 @@ export class TopicPicker {
   protected readonly ownerKind = signal<'user' | 'thing'>('user');
   protected readonly adding = signal(false);
   protected readonly addError = signal<string | null>(null);
-  protected readonly owner = new FormControl('', { nonNullable: true, validators: [Validators.required] });
+  protected readonly owner = new FormControl('', {
+    nonNullable: true,
+    validators: [Validators.required],
+  });
   protected readonly topicName = new FormControl('', {
     nonNullable: true,
     validators: [Validators.required, Validators.pattern(TOPIC_NAME)],
@@ -62,7 +65,11 @@ export class TopicPicker {
   protected readonly label = monitoredTopicLabel;
 
   private readonly loads = new Subject<void>();
-  private readonly adds = new Subject<{ kind: 'user' | 'thing'; ownerText: string; name: string }>();
+  private readonly adds = new Subject<{
+    kind: 'user' | 'thing';
+    ownerText: string;
+    name: string;
+  }>();
 
   constructor() {
     this.loads
@@ -86,7 +93,10 @@ export class TopicPicker {
           this.adding.set(true);
           this.addError.set(null);
           return this.lookup.resolve$({ kind, by: 'name', value: ownerText }).pipe(
-            map((owner): MonitoredTopic => ({ scope: { kind, owner: { id: owner.id, name: owner.name } }, name })),
+            map((owner): MonitoredTopic => ({
+              scope: { kind, owner: { id: owner.id, name: owner.name } },
+              name,
+            })),
             catchError((error: unknown) => of(toKiiError(error))),
             finalize(() => this.adding.set(false)),
           );
@@ -98,7 +108,8 @@ export class TopicPicker {
           this.addError.set(result.message);
           return;
         }
-        if (!this.others().some((t) => sameMonitoredTopic(t, result))) this.others.update((list) => [...list, result]);
+        if (!this.others().some((t) => sameMonitoredTopic(t, result)))
+          this.others.update((list) => [...list, result]);
         this.topicName.reset('');
         this.emit();
       });
@@ -110,7 +121,9 @@ export class TopicPicker {
   }
 
   protected appSelectionChanged(change: MatSelectionListChange): void {
-    this.chosenApp.set(change.source.selectedOptions.selected.map((option) => option.value as string));
+    this.chosenApp.set(
+      change.source.selectedOptions.selected.map((option) => option.value as string),
+    );
     this.emit();
   }
 
@@ -118,7 +131,11 @@ export class TopicPicker {
     this.owner.markAsTouched();
     this.topicName.markAsTouched();
     if (this.owner.invalid || this.topicName.invalid) return;
-    this.adds.next({ kind: this.ownerKind(), ownerText: this.owner.value.trim(), name: this.topicName.value });
+    this.adds.next({
+      kind: this.ownerKind(),
+      ownerText: this.owner.value.trim(),
+      name: this.topicName.value,
+    });
   }
 
   protected removeOther(topic: MonitoredTopic): void {
@@ -127,7 +144,10 @@ export class TopicPicker {
   }
 
   private emit(): void {
-    const app: MonitoredTopic[] = this.chosenApp().map((name) => ({ scope: { kind: 'app' }, name }));
+    const app: MonitoredTopic[] = this.chosenApp().map((name) => ({
+      scope: { kind: 'app' },
+      name,
+    }));
     this.topicsChange.emit([...app, ...this.others()]);
   }
 }

@@ -7,7 +7,10 @@ describe('JsonTree', () => {
   let fixture: ComponentFixture<JsonTree>;
 
   async function render(value: unknown): Promise<HTMLElement> {
-    TestBed.configureTestingModule({ imports: [JsonTree], providers: provideTestBrowser(createTestBrowser()) });
+    TestBed.configureTestingModule({
+      imports: [JsonTree],
+      providers: provideTestBrowser(createTestBrowser()),
+    });
     fixture = TestBed.createComponent(JsonTree);
     fixture.componentRef.setInput('value', value);
     await fixture.whenStable();
@@ -15,10 +18,18 @@ describe('JsonTree', () => {
   }
 
   const lines = (root: HTMLElement) =>
-    Array.from(root.querySelectorAll('summary, .kpc-json-line')).map((e) => e.textContent!.replace(/\s+/g, ' ').trim());
+    Array.from(root.querySelectorAll('summary, .kpc-json-line')).map((e) =>
+      e.textContent!.replace(/\s+/g, ' ').trim(),
+    );
 
   it('shows keys and values, strings quoted, nested values one level open below the root', async () => {
-    const root = await render({ s: 'x', n: 1.5, b: false, z: null, list: [{ deep: { deeper: 1 } }] });
+    const root = await render({
+      s: 'x',
+      n: 1.5,
+      b: false,
+      z: null,
+      list: [{ deep: { deeper: 1 } }],
+    });
     expect(lines(root)).toEqual([
       '{ 5 entries',
       's: "x"',

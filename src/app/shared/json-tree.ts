@@ -40,18 +40,22 @@ type Node =
             <span class="kpc-json-key">{{ name() }}</span>:
           }
           <span class="kpc-json-brace">{{ n.open }}</span>&ngsp;
-          <span class="kpc-json-size" i18n="Size of a JSON object or array in the tree@@kpc.shared.jsonSize"
+          <span
+            class="kpc-json-size"
+            i18n="Size of a JSON object or array in the tree@@kpc.shared.jsonSize"
             >{n.size, plural, =1 {1 entry} other {{{ n.size }} entries}}</span
           >
         </summary>
         <ul>
           @for (entry of n.entries; track entry.key) {
-            <li><kpc-json-tree [name]="entry.key" [value]="entry.value" [depth]="depth() + 1" /></li>
+            <li>
+              <kpc-json-tree [name]="entry.key" [value]="entry.value" [depth]="depth() + 1" />
+            </li>
           }
           @if (n.hidden > 0) {
-            <li class="kpc-json-more" i18n="More entries than the tree shows@@kpc.shared.jsonMore"
-              >… {{ n.hidden }} more</li
-            >
+            <li class="kpc-json-more" i18n="More entries than the tree shows@@kpc.shared.jsonMore">
+              … {{ n.hidden }} more
+            </li>
           }
         </ul>
         <span class="kpc-json-brace">{{ n.close }}</span>
@@ -101,7 +105,8 @@ export class JsonTree {
 
 function toNode(value: unknown, depth: number): Node {
   if (value === null) return { kind: 'leaf', text: 'null', type: 'null' };
-  if (typeof value === 'string') return { kind: 'leaf', text: JSON.stringify(value), type: 'string' };
+  if (typeof value === 'string')
+    return { kind: 'leaf', text: JSON.stringify(value), type: 'string' };
   if (typeof value !== 'object') return { kind: 'leaf', text: String(value), type: typeof value };
   const isArray = Array.isArray(value);
   const all = isArray
