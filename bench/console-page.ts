@@ -51,16 +51,16 @@ export const PAGE_PROBE = `
 })();
 `;
 
+// The functions handed to page.evaluate run in the page; the bench is type-checked without the
+// DOM library (tsconfig.server.json), so they reach the page's globals through this type.
+type PageGlobals = typeof globalThis & Record<string, any>;
+
 export async function startWindow(page: Page): Promise<void> {
-  await page.evaluate(() =>
-    (window as unknown as { __kpcBenchWindow: { start(): void } }).__kpcBenchWindow.start(),
-  );
+  await page.evaluate(() => (globalThis as PageGlobals)['__kpcBenchWindow'].start());
 }
 
 export async function stopWindow(page: Page): Promise<FrameSample> {
-  return page.evaluate(() =>
-    (window as unknown as { __kpcBenchWindow: { stop(): FrameSample } }).__kpcBenchWindow.stop(),
-  );
+  return page.evaluate(() => (globalThis as PageGlobals)['__kpcBenchWindow'].stop() as FrameSample);
 }
 
 /** Used JS heap in MB (CDP Performance.getMetrics), optionally after a full GC. */
@@ -132,24 +132,25 @@ export function sequenceOf(record: Record<string, unknown>): number {
 export async function clickResponseMs(page: Page, button: Locator): Promise<number> {
   const handle = await button.elementHandle();
   await page.evaluate((target) => {
-    const state = window as unknown as { __kpcClick?: Promise<number> };
-    state.__kpcClick = new Promise<number>((resolve) => {
+    const page = globalThis as PageGlobals;
+    page['__kpcClick'] = new Promise<number>((resolve) => {
       let down = -1;
-      document.addEventListener('pointerdown', (event) => (down = event.timeStamp), {
-        capture: true,
-        once: true,
-      });
-      const observer = new MutationObserver(() => {
+      page['document'].addEventListener(
+        'pointerdown',
+        (event: { timeStamp: number }) => (down = event.timeStamp),
+        { capture: true, once: true },
+      );
+      const observer = new page['MutationObserver'](() => {
         if (down < 0) return;
         observer.disconnect();
-        requestAnimationFrame(() => resolve(performance.now() - down));
+        page['requestAnimationFrame'](() => resolve(performance.now() - down));
       });
-      observer.observe(target!, {
+      observer.observe(target, {
         attributes: true,
         attributeFilter: ['aria-pressed', 'aria-expanded'],
       });
     });
   }, handle);
   await button.click();
-  return page.evaluate(() => (window as unknown as { __kpcClick: Promise<number> }).__kpcClick);
+  return page.evaluate(() => (globalThis as PageGlobals)['__kpcClick'] as Promise<number>);
 }
