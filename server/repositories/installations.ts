@@ -56,6 +56,9 @@ export function createInstallationRepository(db: Db) {
   );
   const remove = db.prepare('DELETE FROM installations WHERE id = ?');
   const removeOwned = db.prepare('DELETE FROM installations WHERE user_id = ? OR thing_id = ?');
+  const removeOwnedRows = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM installations WHERE user_id = ? OR thing_id = ?',
+  );
   const endpointOf = db.prepare<[string], EndpointRow>(
     'SELECT * FROM endpoints WHERE installation_id = ?',
   );
@@ -105,7 +108,7 @@ export function createInstallationRepository(db: Db) {
       }
       const now = Date.now();
       const id = newId.installation();
-      insert.run({
+      const values = {
         id,
         registration_id: registrationId ?? newId.registration(),
         device_type: deviceType,
@@ -113,28 +116,64 @@ export function createInstallationRepository(db: Db) {
         user_id: owner.userID ?? null,
         thing_id: owner.thingID ?? null,
         created_at: now,
-      });
-      if (deviceType === 'MQTT') upsertEndpoint.run(newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds));
-      return { row: byId.get(id)!, created: true };
+      };
+      const row: InstallationRow = { seq: Number(insert.run(values).lastInsertRowid), ...values };
+      const credentials = deviceType === 'MQTT' ? newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds) : undefined;
+      if (credentials) upsertEndpoint.run(credentials);
+      return { row, created: true, endpoint: credentials };
     },
   );
 
+  // Every endpoint fetch and MQTT CONNECT looks up an installation and its endpoint: keeping
+  // the rows read here in memory saves two SQLite reads per call on the hottest REST path.
+  // Reads fill the cache, every write below evicts what it touches (eviction is harmless when a
+  // surrounding transaction rolls back; a fill never happens inside one), so the database stays
+  // the only source of truth. Bounded like the token cache: cleared when full.
+  const CACHE_LIMIT = 20_000;
+  const rowCache = new Map<string, InstallationRow>();
+  const endpointCache = new Map<string, EndpointRow>();
+  function remember<T>(cache: Map<string, T>, key: string, value: T | undefined): T | undefined {
+    if (value) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  }
+  function forget(installationId: string): void {
+    rowCache.delete(installationId);
+    endpointCache.delete(installationId);
+  }
+
   return {
-    install: installTx,
+    install(owner: Owner, deviceType: string, registrationId: string | undefined, development: boolean,
+      endpoint: { delayMs: number; ttlSeconds: number }) {
+      const result = installTx(owner, deviceType, registrationId, development, endpoint);
+      // A re-assigned push token changes the row's owner.
+      if (!result.created) forget(result.row.id);
+      // A client fetches the endpoint right after installing: fill the cache now, unless an
+      // outer transaction could still roll the new rows back.
+      else if (!db.inTransaction) {
+        remember(rowCache, result.row.id, result.row);
+        remember(endpointCache, result.row.id, result.endpoint);
+      }
+      return { row: result.row, created: result.created };
+    },
     find(id: string): InstallationRow | undefined {
-      return byId.get(id);
+      return rowCache.get(id) ?? remember(rowCache, id, byId.get(id));
     },
     findByRegistration(deviceType: string, registrationId: string): InstallationRow | undefined {
       return byRegistration.get(deviceType, registrationId);
     },
     remove(id: string): boolean {
+      forget(id);
       return remove.run(id).changes > 0;
     },
     removeOwnedBy(id: string): void {
+      for (const row of removeOwnedRows.all(id, id)) forget(row.id);
       removeOwned.run(id, id);
     },
     endpoint(installationId: string): EndpointRow | undefined {
-      return endpointOf.get(installationId);
+      return endpointCache.get(installationId) ?? remember(endpointCache, installationId, endpointOf.get(installationId));
     },
     endpointByUsername(username: string): EndpointRow | undefined {
       return endpointByUsername.get(username);
@@ -142,6 +181,7 @@ export function createInstallationRepository(db: Db) {
     /** Issues fresh credentials and topic once the old ones have expired. */
     renewEndpoint(current: EndpointRow, ttlSeconds: number): EndpointRow {
       const next = newEndpoint(current.installation_id, current.ready_at, ttlSeconds);
+      endpointCache.delete(current.installation_id);
       upsertEndpoint.run(next);
       return next;
     },

@@ -33,4 +33,21 @@ describe('installations', () => {
     expect(body.errorCode).toBe('INVALID_INPUT_DATA');
     expect(Object.keys(body.invalidFields)).toEqual(['userID']);
   });
+
+  it('moves a push token that another owner installs, and answers with the new owner afterwards', async () => {
+    const [alice, bob] = [await registerUser('alice'), await registerUser('bobby')];
+    const path = `/apps/${server.config.appId}/installations`;
+    const body = { deviceType: 'ANDROID', installationRegistrationID: 'fcm-token-1' };
+    const first = await server.api(path, { token: admin, body: { ...body, userID: alice } });
+    const { installationID } = (await first.json()) as { installationID: string };
+    // Read once so that any cached copy of the row is Alice's.
+    expect(((await (await server.api(`${path}/${installationID}`, { token: admin })).json()) as { userID: string }).userID).toBe(alice);
+
+    const second = await server.api(path, { token: admin, body: { ...body, userID: bob } });
+    expect(second.status).toBe(200);
+    const moved = (await (await server.api(`${path}/ANDROID:fcm-token-1`, { token: admin })).json()) as { installationID: string; userID: string };
+    expect(moved).toEqual(jasmine.objectContaining({ installationID, userID: bob }));
+    const byId = (await (await server.api(`${path}/${installationID}`, { token: admin })).json()) as { userID: string };
+    expect(byId.userID).toBe(bob);
+  });
 });
