@@ -44,6 +44,8 @@ export function resolvePrincipal(
   if (/^bearer$/i.test(scheme)) {
     const row = tokens.findLive(credentials);
     if (!row) throw kiiErrors.wrongToken(config.appId, credentials);
+    // An anonymous token only proves the app credentials, like x-kii-appkey does.
+    if (row.principal_type === 'anonymous') return { type: 'anonymous' };
     return { type: row.principal_type, id: row.principal_id, token: row.token } as Principal;
   }
   if (/^basic$/i.test(scheme)) {

@@ -2,10 +2,12 @@ import type { Db } from '../db/database';
 import { newId } from '../ids';
 
 export type PrincipalType = 'admin' | 'user' | 'thing';
+/** What a token can stand for: a principal, or only the app (an anonymous token). */
+export type TokenHolder = PrincipalType | 'anonymous';
 
 export interface TokenRow {
   token: string;
-  principal_type: PrincipalType;
+  principal_type: TokenHolder;
   principal_id: string;
   expires_at: number | null;
 }
@@ -25,7 +27,7 @@ export function createTokenRepository(db: Db) {
   const CACHE_LIMIT = 10_000;
 
   return {
-    issue(type: PrincipalType, principalId: string, expiresAt: number | null): TokenRow {
+    issue(type: TokenHolder, principalId: string, expiresAt: number | null): TokenRow {
       const token = newId.token();
       insert.run(token, type, principalId, expiresAt, Date.now());
       return { token, principal_type: type, principal_id: principalId, expires_at: expiresAt };

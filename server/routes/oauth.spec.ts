@@ -82,4 +82,25 @@ describe('oauth2 tokens', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 20));
     await expectKiiError(await me(login.access_token), 403, 'WRONG_TOKEN');
   });
+
+  it('issues an anonymous token for the app ID and app key, good for what anonymous callers may do only', async () => {
+    const anonymous = await expectOk<TokenAnswer>(
+      await server.api(`${rest.app}/oauth2/token`, {
+        body: { grant_type: 'client_credentials', client_id: server.config.appId, client_secret: server.config.appKey },
+      }),
+    );
+    expect(anonymous.id).toBe('ANONYMOUS_USER');
+    const token = anonymous.access_token;
+    // Registering a user is an anonymous call.
+    await expectOk(await server.api(`${rest.app}/users`, { token, body: { loginName: 'carol', password: 'secret-pass' } }), 201);
+    // Nothing that needs a principal.
+    await expectKiiError(await me(token), 401, 'UNAUTHORIZED');
+    await expectKiiError(await server.api(`${rest.app}/installations`, { token, body: { deviceType: 'MQTT' } }), 401, 'UNAUTHORIZED');
+    await expectKiiError(await server.api(`/x-local/v1${rest.app}/installations`, { token }), 401, 'UNAUTHORIZED');
+    await expectKiiError(
+      await server.api('/oauth2/token', { body: { client_id: server.config.appId, client_secret: 'not-the-key' } }),
+      400,
+      'invalid_grant',
+    );
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appNotFound } from '../auth';
 import { KiiHttpError } from '../errors';
 import { sameSecret, verifyPassword } from '../ids';
-import type { PrincipalType } from '../repositories/tokens';
+import type { TokenHolder } from '../repositories/tokens';
 import { NEVER_EXPIRES_SECONDS } from '../config';
 
 interface TokenRequest {
@@ -37,13 +37,15 @@ const tokenResponse = {
   },
 } as const;
 
+const ANONYMOUS_ID = 'ANONYMOUS_USER';
+
 /** Login failures are OAuth-flavoured (kii-api.md §2.1): 400 invalid_grant. */
 function invalidGrant(description: string): KiiHttpError {
   return new KiiHttpError(400, 'invalid_grant', description, { error: 'invalid_grant', error_description: description });
 }
 
 /**
- * Token issue for users, things and the app admin: `POST /oauth2/token` (what the SDK uses; the
+ * Token issue for users, things, the app admin and anonymous callers (app ID + app key): `POST /oauth2/token` (what the SDK uses; the
  * app comes from x-kii-appid) and the app-scoped `POST /apps/{appID}/oauth2/token`.
  */
 export const oauthRoutes: FastifyPluginAsync = async (app) => {
@@ -59,9 +61,15 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       expiresAt = Number(body.expiresAt);
       if (!Number.isFinite(expiresAt)) throw invalidGrant('expiresAt must be epoch milliseconds');
     }
-    let type: PrincipalType;
+    let type: TokenHolder;
     let id: string;
-    if (body.client_id !== undefined) {
+    if (body.client_id !== undefined && body.client_id === config.appId && body.client_id !== config.clientId) {
+      // The app ID and app key as client credentials give an anonymous token (kii-api.md §4.1,
+      // §4.2; kii_go uses it). What Kii returns as its `id` is UNCONFIRMED: the ACL's name for
+      // anyone, ANONYMOUS_USER, says what the token stands for without inventing an ID.
+      if (!sameSecret(body.client_secret ?? '', config.appKey)) throw invalidGrant('The app key is wrong');
+      [type, id] = ['anonymous', ANONYMOUS_ID];
+    } else if (body.client_id !== undefined) {
       if (body.client_id !== config.clientId || !sameSecret(body.client_secret ?? '', config.clientSecret)) {
         throw invalidGrant('The client ID or client secret is wrong');
       }
