@@ -96,5 +96,8 @@ for (const theme of ['Light', 'Dark'] as const) {
     await expect(page.getByRole('heading', { level: 1, name: 'Live traffic' })).toBeVisible();
     await check('Live traffic');
     await checkDialog(/monitor/i, () => page.getByRole('button', { name: 'New monitor' }).click());
+    await checkDialog('Keyboard shortcuts', () =>
+      page.getByRole('button', { name: 'Keyboard shortcuts' }).click(),
+    );
   });
 }

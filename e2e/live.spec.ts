@@ -98,6 +98,76 @@ test.describe('live traffic', () => {
     await expect(detail.getByRole('tabpanel')).toContainText(`"marker":"${directMarker}"`);
   });
 
+  test('drives the stream with its keyboard shortcuts, listed in a help dialog', async ({
+    page,
+    server,
+    request,
+  }) => {
+    const admin = kiiAdmin(request, server);
+    const topic = unique('keys-topic').replace(/[^A-Za-z0-9_-]/g, '_');
+    expect((await admin.put(`/topics/${topic}`)).status()).toBe(204);
+    await signInAsAdmin(page, server);
+    await page.goto('/en/live');
+    const card = await startMonitor(page, 'Topics', [topic]);
+    const markers = [1, 2, 3].map((n) => unique(`keys-${n}`));
+    for (const marker of markers) {
+      const sent = await admin.post(`/topics/${topic}/push/messages`, { data: { marker } });
+      expect(sent.status()).toBe(201);
+      await expect(streamRows(page, marker)).toHaveCount(1);
+    }
+    await page.locator('body').focus();
+
+    // ? lists the shortcuts; Escape closes the list and focus goes back where it was.
+    await page.keyboard.press('Shift+Slash');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help.getByRole('row', { name: /Pause or resume the view of every monitor/ })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(help).toHaveCount(0);
+
+    // J selects the newest message, then older ones; K goes back up; Escape returns to the row.
+    const detail = page.getByRole('region', { name: 'Message', exact: true });
+    const showsMarker = async (marker: string) => {
+      await detail.getByRole('tab', { name: 'Text' }).press('Enter');
+      await expect(detail.getByRole('tabpanel')).toContainText(marker);
+    };
+    await page.keyboard.press('j');
+    await expect(detail).toBeVisible();
+    await showsMarker(markers[2]);
+    await page.keyboard.press('Escape');
+    await expect(detail).toHaveCount(0);
+    const newest = streamRows(page, markers[2]);
+    await expect(newest).toBeFocused();
+    // J goes on from the message whose details were closed.
+    await page.keyboard.press('j');
+    await showsMarker(markers[1]);
+    await page.keyboard.press('Escape');
+    await expect(streamRows(page, markers[1])).toBeFocused();
+    await page.keyboard.press('k');
+    await expect(newest).toHaveAttribute('aria-current', 'true');
+
+    // P freezes the view, P again resumes it.
+    await page.keyboard.press('p');
+    await expect(card.getByText('Paused: the view is frozen')).toBeVisible();
+    const late = unique('keys-late');
+    await admin.post(`/topics/${topic}/push/messages`, { data: { marker: late } });
+    await expect(card).toContainText(counter('Received', 4));
+    await expect(streamRows(page, late)).toHaveCount(0);
+    await page.keyboard.press('p');
+    await expect(streamRows(page, late)).toHaveCount(1);
+
+    // C clears the view and says how much went.
+    await page.keyboard.press('c');
+    await expect(page.getByText('Cleared 4 messages from the view.')).toBeVisible();
+    await expect(streamRows(page, 'keys-')).toHaveCount(0);
+
+    // / goes to the filter, and letters typed there are text, not shortcuts.
+    await page.keyboard.press('/');
+    await expect(card.getByRole('textbox', { name: 'Text' })).toBeFocused();
+    await page.keyboard.type('pc');
+    await expect(card.getByRole('textbox', { name: 'Text' })).toHaveValue('pc');
+    await expect(card.getByText('Paused: the view is frozen')).toHaveCount(0);
+  });
+
   test('keeps counting while paused and shows everything on resume', async ({
     page,
     server,

@@ -1,3 +1,4 @@
+import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpTestingController } from '@angular/common/http/testing';
@@ -20,6 +21,7 @@ import {
 } from '../../testing/live-test-bed';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
 import { ExportFile } from './export-file';
+import { STREAM_ANNOUNCE_INTERVAL_MS } from './stream-announcer';
 import LivePage from './live-page';
 
 describe('LivePage', () => {
@@ -64,6 +66,20 @@ describe('LivePage', () => {
     await fixture.whenStable();
   }
 
+  /** A tap delivery carrying push message ID pm<n>. */
+  const tapMessage = (n: number) =>
+    JSON.stringify({
+      pushMessageID: `pm${n}`,
+      target: 'kiicloud://topics/news',
+      payload: JSON.parse(topicPayload('news', { n })),
+    });
+
+  /** A key pressed with focus on `target` (the page itself unless given). */
+  async function press(key: string, target: Element = document.body): Promise<void> {
+    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    await frame();
+  }
+
   beforeEach(() => {
     browser = createTestBrowser();
     fakes = createLiveFakes();
@@ -78,14 +94,8 @@ describe('LivePage', () => {
     const card = await page.card('All traffic');
     expect(await card.state()).toBe('Connected');
 
-    const wrap = (n: number) =>
-      JSON.stringify({
-        pushMessageID: `pm${n}`,
-        target: 'kiicloud://topics/news',
-        payload: JSON.parse(topicPayload('news', { n })),
-      });
-    fakes.mqtt.latest.deliver(wrap(1));
-    fakes.mqtt.latest.deliver(wrap(2));
+    fakes.mqtt.latest.deliver(tapMessage(1));
+    fakes.mqtt.latest.deliver(tapMessage(2));
     await frame();
     const stream = await page.stream();
     expect(await stream.column('topic')).toEqual(['news', 'news']);
@@ -197,5 +207,102 @@ describe('LivePage', () => {
     await card.click('Remove');
     await fixture.whenStable();
     expect(await page.cards()).toEqual([]);
+  });
+
+  describe('keyboard shortcuts', () => {
+    it('pauses and resumes every monitor with P, and clears the view with C, saying how many', async () => {
+      await render();
+      await startAllTraffic();
+      fakes.mqtt.latest.deliver('one');
+      await frame();
+      await press('p');
+      fakes.mqtt.latest.deliver('two');
+      await frame();
+      expect(await (await page.stream()).column('payload')).toEqual(['one']);
+      await press('P');
+      expect(await (await page.stream()).column('payload')).toEqual(['two', 'one']);
+
+      await press('c');
+      expect(await (await page.stream()).column('payload')).toEqual([]);
+      expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
+        'Cleared 2 messages from the view.',
+      );
+    });
+
+    it('walks the messages with J and K, shows each one, and goes back to the list with Escape', async () => {
+      await render();
+      await startAllTraffic();
+      for (const n of [1, 2, 3]) fakes.mqtt.latest.deliver(tapMessage(n));
+      await frame();
+      const pushId = async () => (await (await page.detail())!.meta())['Push message ID'];
+
+      await press('j');
+      expect(await pushId()).toBe('pm3');
+      await press('j', document.activeElement!);
+      await press('ArrowDown', document.activeElement!);
+      expect(await pushId()).toBe('pm1');
+      // The oldest stays selected at the end of the list.
+      await press('j', document.activeElement!);
+      expect(await pushId()).toBe('pm1');
+      await press('k', document.activeElement!);
+      expect(await pushId()).toBe('pm2');
+
+      await press('Escape', document.activeElement!);
+      expect(await page.detail()).toBeNull();
+      expect(document.activeElement?.getAttribute('aria-rowindex')).toBe('3');
+      // J goes on from the message whose details were closed.
+      await press('j', document.activeElement!);
+      expect(await pushId()).toBe('pm1');
+    });
+
+    it('ignores the keys while the operator types in a filter field', async () => {
+      await render();
+      await startAllTraffic();
+      fakes.mqtt.latest.deliver('one');
+      await frame();
+      await press('/');
+      const input = document.activeElement as HTMLInputElement;
+      expect(input.tagName).toBe('INPUT');
+      await press('p', input);
+      await press('c', input);
+      expect(await (await page.card('All traffic')).counters()).toEqual({
+        Received: 1,
+        Shown: 1,
+        Dropped: 0,
+        Buffered: 1,
+      });
+    });
+
+    it('lists the shortcuts in a dialog on ?', async () => {
+      await render();
+      await press('?');
+      const dialog = await root.getHarness(MatDialogHarness);
+      expect(await dialog.getTitleText()).toBe('Keyboard shortcuts');
+      const text = await dialog.getContentText();
+      expect(text).toContain('Pause or resume the view of every monitor');
+      expect(text).toContain('Next (older) message');
+      // Keys do nothing behind an open dialog.
+      await press('?');
+      expect((await root.getAllHarnesses(MatDialogHarness)).length).toBe(1);
+    });
+  });
+
+  it('announces arrivals to screen readers at most once per interval, with their number', async () => {
+    TestBed.overrideProvider(STREAM_ANNOUNCE_INTERVAL_MS, { useValue: 5_000 });
+    await render();
+    const announce = spyOn(TestBed.inject(LiveAnnouncer), 'announce').and.resolveTo();
+    await startAllTraffic();
+    for (let n = 0; n < 50; n++) fakes.mqtt.latest.deliver(`m${n}`);
+    await frame();
+    expect(announce).not.toHaveBeenCalled();
+    fakes.clock.advance(5_000);
+    expect(announce.calls.allArgs()).toEqual([['50 new messages', 'polite']]);
+    // Nothing new, nothing said.
+    fakes.clock.advance(5_000);
+    expect(announce).toHaveBeenCalledTimes(1);
+    fakes.mqtt.latest.deliver('last');
+    await frame();
+    fakes.clock.advance(5_000);
+    expect(announce.calls.mostRecent().args).toEqual(['1 new message', 'polite']);
   });
 });

@@ -7,6 +7,8 @@ import {
   input,
   signal,
   untracked,
+  viewChild,
+  viewChildren,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -35,6 +37,9 @@ import { Monitor } from './monitor';
 import { MonitorCard } from './monitor-card';
 import { MonitorStore } from './monitor-store';
 import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
+import { StreamCommand, commandForKey } from './shortcut-keys';
+import { ShortcutsDialog } from './shortcuts-dialog';
+import { StreamAnnouncer } from './stream-announcer';
 import { mergeNewestFirst } from './stream-rows';
 
 /**
@@ -55,6 +60,8 @@ import { mergeNewestFirst } from './stream-rows';
   templateUrl: './live-page.html',
   styleUrl: './live-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  providers: [StreamAnnouncer],
+  host: { '(document:keydown)': 'onKeydown($event)' },
 })
 export default class LivePage {
   private readonly store = inject(MonitorStore);
@@ -63,6 +70,9 @@ export default class LivePage {
   private readonly exportFile = inject(ExportFile);
   private readonly router = inject(Router);
   private readonly clock = inject(LIVE_CLOCK);
+  private readonly announcer = inject(StreamAnnouncer);
+  private readonly stream = viewChild.required(MessageStream);
+  private readonly cards = viewChildren(MonitorCard);
 
   /** Query parameter: an installation to watch (after the takeover warning). */
   readonly installation = input<string | undefined>();
@@ -73,9 +83,14 @@ export default class LivePage {
   );
   protected readonly selected = signal<LiveMessage | null>(null);
   protected readonly busy = signal(0);
+  /** Where J / K continue from when no message is selected. */
+  private cursor: LiveMessage | null = null;
 
   constructor() {
     installBenchProbe();
+    this.announcer.watch(() =>
+      this.monitors().reduce((sum, m) => sum + m.feed.counters().received, 0),
+    );
     effect(() => {
       const installationID = this.installation();
       if (installationID) untracked(() => this.openStart(installationID));
@@ -104,6 +119,77 @@ export default class LivePage {
       .afterClosed()
       .pipe(filter((request): request is StartMonitorRequest => request !== undefined))
       .subscribe((request) => this.start(request));
+  }
+
+  protected openShortcuts(): void {
+    this.dialog.open(ShortcutsDialog, { width: '560px', maxWidth: '95vw', restoreFocus: true });
+  }
+
+  /** The page's keyboard shortcuts (shortcut-keys.ts); none while a dialog is open. */
+  protected onKeydown(event: KeyboardEvent): void {
+    if (this.dialog.openDialogs.length > 0) return;
+    const command = commandForKey(event, this.stream().hasFocus());
+    if (command && this.runCommand(command)) event.preventDefault();
+  }
+
+  /** Carries out a shortcut; false when it had nothing to act on (the key keeps its default). */
+  private runCommand(command: StreamCommand): boolean {
+    const monitors = this.monitors();
+    switch (command) {
+      case 'help':
+        this.openShortcuts();
+        return true;
+      case 'togglePause': {
+        if (!monitors.length) return false;
+        const pause = monitors.some((m) => !m.feed.paused());
+        for (const monitor of monitors) this.pause(monitor, pause);
+        this.announcer.say(
+          pause
+            ? $localize`:Screen-reader announcement after the P shortcut paused the view@@kpc.live.announcePaused:View paused; messages keep arriving and counting`
+            : $localize`:Screen-reader announcement after the P shortcut resumed the view@@kpc.live.announceResumed:View resumed`,
+        );
+        return true;
+      }
+      case 'clear': {
+        if (!monitors.length) return false;
+        const count = monitors.reduce((sum, m) => sum + m.feed.counters().buffered, 0);
+        for (const monitor of monitors) this.clear(monitor);
+        this.selected.set(null);
+        this.notifier.done(
+          $localize`:Snackbar after the C shortcut cleared every monitor's view; COUNT is how many messages@@kpc.live.clearedAll:Cleared ${count}:COUNT: messages from the view.`,
+        );
+        return true;
+      }
+      case 'focusFilter': {
+        const card = this.cards()[0];
+        card?.focusFilter();
+        return card !== undefined;
+      }
+      case 'next':
+      case 'previous':
+        return this.step(command === 'next' ? 1 : -1);
+      case 'closeDetail': {
+        const message = this.selected();
+        if (!message) return false;
+        this.cursor = message;
+        this.selected.set(null);
+        this.stream().reveal(message);
+        return true;
+      }
+    }
+  }
+
+  /** Selects the next older (+1) or newer (-1) message and brings it into view. */
+  private step(direction: 1 | -1): boolean {
+    const rows = this.rows();
+    if (!rows.length) return false;
+    // After the details were closed, J / K go on from the message they showed.
+    const current = this.selected() ?? this.cursor;
+    const index = current ? rows.indexOf(current) : -1;
+    const target = rows[Math.min(rows.length - 1, Math.max(0, index + direction))];
+    this.selected.set(target);
+    this.stream().reveal(target);
+    return true;
   }
 
   protected pause(monitor: Monitor, paused: boolean): void {

@@ -4,6 +4,7 @@ import {
   Component,
   DestroyRef,
   ElementRef,
+  Injector,
   afterNextRender,
   afterRenderEffect,
   computed,
@@ -54,6 +55,7 @@ export class MessageStream {
   readonly selectMessage = output<LiveMessage>();
 
   private readonly frames = inject(LiveFrames);
+  private readonly injector = inject(Injector);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   private readonly pin = signal<Pin | null>(null);
   private readonly viewportHeight = signal(STREAM_ROW_HEIGHT * 20);
@@ -120,6 +122,36 @@ export class MessageStream {
         this.knownScrollTop = element.scrollTop;
       },
     });
+  }
+
+  /** Whether keyboard focus is in the list. */
+  hasFocus(): boolean {
+    const element = this.scroller().nativeElement;
+    return element.contains(element.ownerDocument.activeElement);
+  }
+
+  /**
+   * Scrolls `message` into view if it is not, and focuses its row: keyboard navigation
+   * (J / K, arrows) and returning from the details land on the message itself.
+   */
+  reveal(message: LiveMessage): void {
+    const rows = this.rows();
+    const index = rows.indexOf(message);
+    if (index < 0) return;
+    // The sticky header takes one row of the viewport.
+    const visible = Math.max(1, Math.floor(this.viewportHeight() / STREAM_ROW_HEIGHT) - 1);
+    const top = this.pin() ? this.topIndex() : 0;
+    let newTop: number | null = null;
+    if (index < top) newTop = index;
+    else if (index >= top + visible) newTop = index - visible + 1;
+    if (newTop !== null) this.pin.set(newTop === 0 ? null : { seq: rows[newTop].seq, offset: 0 });
+    afterNextRender(
+      () =>
+        this.scroller()
+          .nativeElement.querySelector<HTMLElement>(`[aria-rowindex="${index + 2}"]`)
+          ?.focus({ preventScroll: true }),
+      { injector: this.injector },
+    );
   }
 
   private scrolledTo(scrollTop: number): void {

@@ -1,5 +1,16 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  input,
+  output,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -68,6 +79,16 @@ export class MonitorCard {
     return Boolean(f.text.trim() || f.topic.trim() || f.fields.trim());
   });
   protected readonly showFilter = signal(false);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+
+  /** Opens the filter fields and puts the caret in the text filter (the / shortcut). */
+  focusFilter(): void {
+    this.showFilter.set(true);
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLInputElement>('.kpc-filter input')?.focus(), {
+      injector: this.injector,
+    });
+  }
   protected readonly showTimeline = signal(false);
 
   private readonly filterEdits = new Subject<MessageFilter>();
