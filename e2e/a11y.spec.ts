@@ -101,3 +101,44 @@ for (const theme of ['Light', 'Dark'] as const) {
     );
   });
 }
+
+/**
+ * The Japanese build: every page again, light theme, all rules. Longer labels and another
+ * script change layout and wrapping, not structure, so the dialogs (checked above) are not
+ * walked twice; the page must say it is Japanese (`lang`), or screen readers read it as English.
+ */
+test('no serious or critical axe violations on the Japanese pages', async ({
+  page,
+  request,
+  server,
+}) => {
+  const admin = kiiAdmin(request, server);
+  const userID = await admin.registerUser(unique('a11y-ja-user'));
+  const { installationID } = await admin.install({ userID });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await signInAsAdmin(page, server);
+
+  const pages: [path: string, heading: string, ready?: () => Promise<void>][] = [
+    ['connect', '接続'],
+    [
+      'installations',
+      'インストール',
+      () => expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible(),
+    ],
+    [
+      `installations/${installationID}`,
+      'インストール',
+      () => expect(page.getByText(installationID).first()).toBeVisible(),
+    ],
+    ['topics', 'トピック', () => expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible()],
+    ['compose', 'プッシュ通知の作成'],
+    ['live', 'ライブトラフィック'],
+  ];
+  for (const [path, heading, ready] of pages) {
+    await page.goto(`/ja/${path}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await ready?.();
+    await expectNoSeriousViolations(page, `/ja/${path}`);
+  }
+});
