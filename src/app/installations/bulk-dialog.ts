@@ -30,7 +30,7 @@ import {
   parseRefs,
   resultsCsv,
 } from './bulk-uninstall';
-import { FileSaver } from './file-saver';
+import { FileSaver } from '../shared/file-saver';
 import { Installation, ownerLabel, refText } from './installation';
 
 /** Uninstall many, or import many into the console's list (Kii Cloud). */

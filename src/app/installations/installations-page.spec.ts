@@ -34,7 +34,7 @@ import {
 } from '../../testing/memory-installation-catalog';
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { Credentials } from '../core/principal';
-import { FileSaver } from './file-saver';
+import { FileSaver } from '../shared/file-saver';
 import { Installation } from './installation';
 import { catalogKey } from './installation-catalog';
 import InstallationsPage from './installations-page';

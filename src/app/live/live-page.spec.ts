@@ -20,7 +20,7 @@ import {
   provideLiveTesting,
 } from '../../testing/live-test-bed';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
-import { ExportFile } from './export-file';
+import { FileSaver } from '../shared/file-saver';
 import { STREAM_ANNOUNCE_INTERVAL_MS } from './stream-announcer';
 import LivePage from './live-page';
 
@@ -129,7 +129,7 @@ describe('LivePage', () => {
   it('exports what the view shows, oldest first', async () => {
     await render();
     await startAllTraffic();
-    const save = spyOn(TestBed.inject(ExportFile), 'save');
+    const save = spyOn(TestBed.inject(FileSaver), 'save');
     fakes.mqtt.latest.deliver('{"a":1}');
     fakes.mqtt.latest.deliver('keep me');
     await frame();

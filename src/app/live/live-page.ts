@@ -20,7 +20,7 @@ import { Observable, filter, finalize } from 'rxjs';
 import { KiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { installBenchProbe } from './bench-probe';
-import { ExportFile } from './export-file';
+import { FileSaver } from '../shared/file-saver';
 import { LIVE_CLOCK } from './live-clock';
 import { LiveMessage } from './live-message';
 import {
@@ -67,7 +67,7 @@ export default class LivePage {
   private readonly store = inject(MonitorStore);
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
-  private readonly exportFile = inject(ExportFile);
+  private readonly files = inject(FileSaver);
   private readonly router = inject(Router);
   private readonly clock = inject(LIVE_CLOCK);
   private readonly announcer = inject(StreamAnnouncer);
@@ -209,7 +209,7 @@ export default class LivePage {
   protected export(monitor: Monitor, format: ExportFormat): void {
     const rows = monitor.feed.rows();
     const text = format === 'ndjson' ? toNdjson(rows) : toCsv(rows);
-    this.exportFile.save(
+    this.files.save(
       exportFileName(monitor.label, format, new Date(this.clock.now())),
       text,
       EXPORT_MEDIA_TYPES[format],

@@ -1,13 +1,17 @@
 import { DOCUMENT } from '@angular/common';
 import { Injectable, inject } from '@angular/core';
 
-/** Saves text as a downloaded file (specs spy on `save` instead of downloading). */
+/**
+ * Saves text as a downloaded file: bulk-uninstall results, live-traffic exports. Specs spy on
+ * `save` instead of downloading.
+ */
 @Injectable({ providedIn: 'root' })
 export class FileSaver {
   private readonly document = inject(DOCUMENT);
 
-  save(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
+  /** `type` is the media type without parameters; the text is always UTF-8. */
+  save(fileName: string, text: string, type = 'text/csv'): void {
+    const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
     const link = this.document.createElement('a');
     link.href = url;
     link.download = fileName;
