@@ -2,7 +2,8 @@
  * The raw baseline of the server benchmark: a bare aedes broker (default options, no
  * authentication hooks, no database) with MQTT over WebSocket at /mqtt on a plain HTTP server,
  * wired the way the toolchain notes recommend (ws' WebSocketServer and createWebSocketStream),
- * and at /mqtt-one-frame with the Kii server's one-frame-per-packet framing added.
+ * and at /mqtt-one-frame with the Kii server's one-frame-per-packet framing added; and a
+ * constant HTTP route as the machine's reference for the REST figures.
  *
  * Run as a child process of bench/server-bench.ts (`fork` with `--import tsx`); it reports
  * `{ ready, http, pid }` over IPC and then publishes on request with `aedes.publish`, stamping
@@ -28,7 +29,38 @@ export interface PublishRequest {
 }
 
 const aedes = await Aedes.createBroker();
-const server = createServer((_request, response) => response.writeHead(426).end());
+/**
+ * GET /endpoint-reference answers a constant JSON of an MQTT endpoint's size with the same
+ * headers the Kii server sends: the HTTP floor of this machine at that moment, measured with the
+ * same load generator as the endpoint fetches (the bench reports the fetches against it).
+ */
+const referenceBody = JSON.stringify({
+  installationID: 'i'.repeat(25),
+  username: 'u'.repeat(32),
+  password: 'p'.repeat(64),
+  mqttTopic: 't'.repeat(23),
+  host: 'localhost',
+  portTCP: 41883,
+  portSSL: 0,
+  portWS: 48080,
+  portWSS: 0,
+  'X-MQTT-TTL': 2147483646,
+});
+const server = createServer((request, response) => {
+  if (request.method !== 'GET' || request.url !== '/endpoint-reference') {
+    response.writeHead(426).end();
+    return;
+  }
+  response
+    .writeHead(200, {
+      'content-type': 'application/vnd.kii.MQTTEndpointResponse+json; charset=utf-8',
+      'x-mqtt-ttl': '2147483646',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'X-MQTT-TTL, Location, Content-Type',
+      'content-length': Buffer.byteLength(referenceBody),
+    })
+    .end(referenceBody);
+});
 const wss = new WebSocketServer({ noServer: true });
 wss.on('connection', (socket, request) => {
   const stream = createWebSocketStream(socket);

@@ -45,6 +45,8 @@ export interface BenchResults {
   };
   installRounds: Phase[];
   endpointRounds: Phase[];
+  /** Bare node:http with a constant endpoint-sized answer: the machine's HTTP floor. */
+  referenceRounds: Phase[];
   connectSeconds: { small: number; rest: number };
   server: {
     rssIdle: number;
@@ -84,6 +86,7 @@ export function printReport(results: BenchResults, options: Options): void {
 
   const installs = medianBy(results.installRounds, (p) => p.perSecond!);
   const fetches = medianBy(results.endpointRounds, (p) => p.perSecond!);
+  const reference = medianBy(results.referenceRounds, (p) => p.perSecond!);
   const smallPush = medianBy(server.smallPushes, (f) => f.p99);
   const allPush = medianBy(server.allPushes, (f) => f.p99);
   const rate = (runs: FanOut[]) => medianBy(runs, (f) => f.perSecond);
@@ -110,6 +113,18 @@ export function printReport(results: BenchResults, options: Options): void {
       `${int(fetches.perSecond!)}/s`,
       '>= 15,000/s',
       pass(fetches.perSecond! >= 15000),
+    ],
+    [
+      'reference: bare node:http, constant endpoint JSON, same client',
+      `${int(reference.perSecond!)}/s`,
+      '-',
+      '-',
+    ],
+    [
+      'endpoint fetches / bare node:http',
+      `${(fetches.perSecond! / reference.perSecond!).toFixed(2)}x`,
+      '-',
+      '-',
     ],
     [
       `one push to ${int(small)} WS subscribers: p50 / p99 / last`,
@@ -174,6 +189,9 @@ export function printReport(results: BenchResults, options: Options): void {
     `${int(p.perSecond!)}/s (server CPU ${pct(p.brokerCpu)}, ${noise(p)}, load generator ${pct(p.benchElu)})`;
   out.push(`  install rounds: ${results.installRounds.map(round).join('; ')}`);
   out.push(`  endpoint rounds: ${results.endpointRounds.map(round).join('; ')}`);
+  out.push(
+    `  reference rounds (bare node:http; "server CPU" is that process's): ${results.referenceRounds.map(round).join('; ')}`,
+  );
   out.push(
     `  server RSS idle (data loaded, no connections) ${mb(server.rssIdle)}; connecting took ${results.connectSeconds.small.toFixed(1)} s + ${results.connectSeconds.rest.toFixed(1)} s`,
   );

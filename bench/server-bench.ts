@@ -210,6 +210,23 @@ async function run(ready: ServerReady): Promise<Omit<BenchResults, 'machine'>> {
     const phase = meter();
     endpointRounds.push({ ...phase, perSecond: n / phase.seconds });
   }
+  // 3. The machine's HTTP floor right now: bare node:http answering a constant endpoint-sized
+  // JSON (in the bare-aedes process), same client, same connections, same request count. The
+  // VM's speed drifts by tens of percent between runs with no other load visible; this row
+  // tells a slow machine from a slow server.
+  const reference = await LeanHttpClient.open('127.0.0.1', raw.ready.http, options.concurrency);
+  const referenceRequest = reference.build('GET', '/endpoint-reference', headers);
+  const referenceOk = (response: LeanResponse) => leanJson(response, 200, 'reference');
+  await reference.run(10 * options.warmup, () => referenceRequest, referenceOk);
+  const referenceRounds: Phase[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    const meter = phaseMeter(raw.ready.pid);
+    await reference.run(n, () => referenceRequest, referenceOk);
+    const phase = meter();
+    referenceRounds.push({ ...phase, perSecond: n / phase.seconds });
+  }
+  reference.close();
+
   const kiiClient = (j: number): SubscriberSpec => ({
     clientId: endpoints[j].mqttTopic,
     username: endpoints[j].username,
@@ -340,6 +357,7 @@ async function run(ready: ServerReady): Promise<Omit<BenchResults, 'machine'>> {
   return {
     installRounds,
     endpointRounds,
+    referenceRounds,
     connectSeconds: { small: connectSmallSeconds, rest: connectRestSeconds },
     server: { rssIdle, rssAll, smallPushes, allPushes, bursts },
     raw: rawReference,
