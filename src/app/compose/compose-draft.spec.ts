@@ -1,3 +1,6 @@
+import { registerLocaleData } from '@angular/common';
+import localeDe from '@angular/common/locales/de';
+
 import { DEFAULT_DRAFT, PushDraft, checkDraft } from './compose-draft';
 
 const ADMIN = { kind: 'admin' } as const;
@@ -15,7 +18,7 @@ function draft(changes: Partial<PushDraft> & { topic?: string } = {}): PushDraft
 
 describe('checkDraft', () => {
   it('passes a complete draft with its body and exact size for an app topic', () => {
-    const check = checkDraft(draft(), 'demoapp', ADMIN, NOW);
+    const check = checkDraft(draft(), 'demoapp', ADMIN, NOW, 'en-US');
     expect(check.problems).toEqual([]);
     expect(check.body?.data).toEqual({ message: 'hi' });
     // {"message":"hi","senderURI":"kiicloud://admins/APP_ADMIN","sourceURI":"kiicloud://topics/news",
@@ -26,14 +29,14 @@ describe('checkDraft', () => {
 
   it('asks for the owner and the topic the target kind needs', () => {
     const userTopic = draft({ topic: '', target: { kind: 'user-topic', by: 'name', owner: ' ', topic: '' } });
-    expect(checkDraft(userTopic, 'demoapp', ADMIN, NOW).problems).toEqual(['Name the user.', 'Name the topic.']);
+    expect(checkDraft(userTopic, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual(['Name the user.', 'Name the topic.']);
     const thingTopic = draft({ target: { kind: 'thing-topic', by: 'id', owner: '', topic: 'bad topic' } });
-    expect(checkDraft(thingTopic, 'demoapp', ADMIN, NOW).problems).toEqual([
+    expect(checkDraft(thingTopic, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual([
       'Name the thing.',
       'A topic name has only letters, digits, _ and -, up to 64.',
     ]);
     const direct = draft({ target: { kind: 'user', by: 'name', owner: 'alice', topic: '' } });
-    expect(checkDraft(direct, 'demoapp', ADMIN, NOW).problems).toEqual([]);
+    expect(checkDraft(direct, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual([]);
   });
 
   it('reports data, MQTT data and environment problems, and gives no body', () => {
@@ -47,6 +50,7 @@ describe('checkDraft', () => {
       'demoapp',
       ADMIN,
       NOW,
+      'en-US',
     );
     expect(check.problems).toEqual([
       '"deep" holds an object or an array. Kii accepts only flat values: text, numbers, true, false and null.',
@@ -63,6 +67,7 @@ describe('checkDraft', () => {
       'demoapp',
       ADMIN,
       NOW,
+      'en-US',
     );
     expect(check.problems).toEqual([]);
     expect(check.body?.mqtt).toEqual({ enabled: true });
@@ -70,7 +75,7 @@ describe('checkDraft', () => {
 
   it("refuses a payload over Kii's 4,096 bytes", () => {
     const big = draft({ data: { mode: 'rows', rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }], json: '' } });
-    const check = checkDraft(big, 'demoapp', ADMIN, NOW);
+    const check = checkDraft(big, 'demoapp', ADMIN, NOW, 'en-US');
     expect(check.tooLarge).toBeTrue();
     expect(check.bytes).toBe(4158);
     expect(check.problems).toEqual([
@@ -79,11 +84,20 @@ describe('checkDraft', () => {
     expect(check.body).not.toBeNull();
   });
 
+  it('writes the byte counts of that problem as the console\'s language groups digits', () => {
+    // en-US and ja both write "4,158"; German groups with a dot, so a fixed locale shows here.
+    registerLocaleData(localeDe);
+    const big = draft({ data: { mode: 'rows', rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }], json: '' } });
+    expect(checkDraft(big, 'demoapp', ADMIN, NOW, 'de').problems).toEqual([
+      'The MQTT payload would be 4.158 bytes; Kii allows at most 4.096. Shorten or remove data.',
+    ]);
+  });
+
   it('estimates an owner named by login name with a typical ID length', () => {
     const byName = draft({ target: { kind: 'user-topic', by: 'name', owner: 'al', topic: 'inbox' } });
     const byId = draft({ target: { kind: 'user-topic', by: 'id', owner: 'u1', topic: 'inbox' } });
-    const named = checkDraft(byName, 'demoapp', ADMIN, NOW).bytes!;
-    const exact = checkDraft(byId, 'demoapp', ADMIN, NOW).bytes!;
+    const named = checkDraft(byName, 'demoapp', ADMIN, NOW, 'en-US').bytes!;
+    const exact = checkDraft(byId, 'demoapp', ADMIN, NOW, 'en-US').bytes!;
     // The ID appears twice (sourceURI, objectScopeUserID): 36 assumed characters against 2.
     expect(named - exact).toBe(2 * (36 - 2));
   });

@@ -1,3 +1,5 @@
+import { formatNumber } from '@angular/common';
+
 import { TOPIC_NAME_PATTERN } from '../topics/topic-scope';
 import {
   DEFAULT_SEND_FLAGS,
@@ -58,6 +60,8 @@ export function checkDraft(
   appId: string,
   sender: PayloadSender,
   now: number,
+  /** The console's LOCALE_ID: byte counts in problems are grouped as its language writes them. */
+  locale: string,
 ): DraftCheck {
   const problems = [...targetProblems(draft.target)];
   const data = readData(draft.data);
@@ -79,7 +83,7 @@ export function checkDraft(
   const body = bodyOf(draft, data.data, mqtt.data);
   const bytes = sizeOf(body, estimatedTarget(draft.target), appId, sender, now);
   const tooLarge = bytes > MQTT_PAYLOAD_LIMIT;
-  if (tooLarge) problems.push(tooLargeText(bytes));
+  if (tooLarge) problems.push(tooLargeText(bytes, locale));
   return { problems, body, bytes, tooLarge };
 }
 
@@ -95,9 +99,9 @@ export function sizeOf(
 }
 
 /** "The MQTT payload would be 5,120 bytes; Kii allows at most 4,096. Nothing was sent…" */
-export function tooLargeText(bytes: number): string {
-  const size = bytes.toLocaleString('en-US');
-  const limit = MQTT_PAYLOAD_LIMIT.toLocaleString('en-US');
+export function tooLargeText(bytes: number, locale: string): string {
+  const size = formatNumber(bytes, locale, '1.0-0');
+  const limit = formatNumber(MQTT_PAYLOAD_LIMIT, locale, '1.0-0');
   return $localize`:Problem when the MQTT payload is over Kii's limit; SIZE and LIMIT are byte counts@@kpc.compose.tooLarge:The MQTT payload would be ${size}:SIZE: bytes; Kii allows at most ${limit}:LIMIT:. Shorten or remove data.`;
 }
 

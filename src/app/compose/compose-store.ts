@@ -1,4 +1,4 @@
-import { Injectable, computed, inject, signal } from '@angular/core';
+import { Injectable, LOCALE_ID, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { EMPTY, Observable, Subject, catchError, exhaustMap, finalize, switchMap, tap } from 'rxjs';
 
@@ -33,6 +33,7 @@ export class ComposeStore {
   private readonly sender = inject(PushSender);
   private readonly recent = inject(RecentSends);
   private readonly notifier = inject(Notifier);
+  private readonly locale = inject(LOCALE_ID);
 
   private readonly draftState = signal<PushDraft>(
     readJson(this.storage, COMPOSE_DRAFT_STORAGE_KEY, isDraft) ?? DEFAULT_DRAFT,
@@ -46,7 +47,13 @@ export class ComposeStore {
   readonly draft = this.draftState.asReadonly();
   /** The draft's problems, body and payload size, for the current session's app. */
   readonly check = computed(() =>
-    checkDraft(this.draftState(), this.sessions.session()?.appId ?? '', ADMIN_SENDER, Date.now()),
+    checkDraft(
+      this.draftState(),
+      this.sessions.session()?.appId ?? '',
+      ADMIN_SENDER,
+      Date.now(),
+      this.locale,
+    ),
   );
   /** Problems are shown once a send was refused for them, and then until they are fixed. */
   readonly showProblems = this.attempted.asReadonly();
@@ -101,7 +108,7 @@ export class ComposeStore {
         this.targetState.set(target);
         // The estimate assumed an ID length; now the real one is known.
         const bytes = sizeOf(body, payloadTarget(target), session.appId, ADMIN_SENDER, Date.now());
-        if (bytes > MQTT_PAYLOAD_LIMIT) throw tooLarge(bytes);
+        if (bytes > MQTT_PAYLOAD_LIMIT) throw tooLarge(bytes, this.locale);
         this.phaseState.set('sending');
         return this.sender.send$(target, body).pipe(
           tap((pushMessageID) => this.record(session.appId, target, body, bytes, pushMessageID)),
@@ -145,8 +152,11 @@ export class ComposeStore {
   }
 }
 
-function tooLarge(bytes: number): KiiError {
-  return { ...makeKiiError('invalid', { detail: `${bytes} bytes` }), message: tooLargeText(bytes) };
+function tooLarge(bytes: number, locale: string): KiiError {
+  return {
+    ...makeKiiError('invalid', { detail: `${bytes} bytes` }),
+    message: tooLargeText(bytes, locale),
+  };
 }
 
 function isDraft(value: unknown): value is PushDraft {
