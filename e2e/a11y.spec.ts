@@ -109,15 +109,30 @@ async function settled(page: Page) {
   );
 }
 
-/** Runs axe on what the page shows now and records serious and critical violations. */
-async function expectNoSeriousViolations(page: Page, where: string, rules?: string[]) {
+/**
+ * Runs axe on what the page shows now and records serious and critical violations. With
+ * `decided`, color-contrast must also have no "incomplete" result: a text axe could not measure
+ * (its background hidden by an overlay) is a contrast nobody checked.
+ */
+async function expectNoSeriousViolations(
+  page: Page,
+  where: string,
+  rules?: string[],
+  decided = false,
+) {
   await settled(page);
   const builder = new AxeBuilder({ page });
-  const { violations } = await (rules ? builder.withRules(rules) : builder).analyze();
+  const { violations, incomplete } = await (rules ? builder.withRules(rules) : builder).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target).join(' | ')}`);
   expect.soft(serious, `axe on ${where}`).toEqual([]);
+  if (decided) {
+    const undecided = incomplete
+      .filter((result) => result.id === 'color-contrast')
+      .flatMap((result) => result.nodes.map((n) => `${n.target}: ${n.any.map((c) => c.message)}`));
+    expect.soft(undecided, `contrast axe could not decide on ${where}`).toEqual([]);
+  }
 }
 
 /**
@@ -132,9 +147,9 @@ async function walk(
   rules?: string[],
 ) {
   const l = labels[locale];
-  const check = async (where: string) => {
+  const check = async (where: string, decided = false) => {
     await expect(page.locator('html')).toHaveAttribute('lang', locale === 'en' ? /^en/ : 'ja');
-    await expectNoSeriousViolations(page, `/${locale}/ ${where} (${theme})`, rules);
+    await expectNoSeriousViolations(page, `/${locale}/ ${where} (${theme})`, rules, decided);
   };
   /** Opens a dialog, checks the page with it open, and closes it with Escape. */
   const checkDialog = async (name: string | RegExp, open: () => Promise<void>) => {
@@ -154,13 +169,17 @@ async function walk(
   await page.getByRole('menuitemradio', { name: l.themes[theme] }).click();
   await expect(page.locator('html')).toHaveClass(new RegExp(`kpc-theme-${theme.toLowerCase()}`));
   await expect(page.getByRole('heading', { level: 1, name: l.connect })).toBeVisible();
-  await check('Connect, signed out');
+  // Connect (navigation list, Sign in as toggles) must leave no contrast undecided. Other pages
+  // still have some axe cannot decide (reported, not yet fixed): the nav link just clicked
+  // ("a pseudo element", likely its focus ring), mat-select values under the form field's
+  // overlay, arrow-only <kbd> keys.
+  await check('Connect, signed out', true);
 
   await expect(page.getByRole('textbox', { name: l.appId })).toHaveValue(server.appId);
   await page.getByRole('textbox', { name: l.clientSecret }).fill(server.clientSecret);
   await page.getByRole('button', { name: l.signIn, exact: true }).click();
   await expect(page.getByRole('heading', { name: l.signedIn })).toBeVisible();
-  await check('Connect, signed in');
+  await check('Connect, signed in', true);
 
   await page.getByRole('link', { name: l.installations }).click();
   const table = page.getByRole('table', { name: l.installationsTable });
