@@ -148,7 +148,13 @@ describe('LivePage', () => {
         .map((line) => JSON.parse(line).payload),
     ).toEqual(['keep me']);
     expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
-      'Exported 1 messages.',
+      'Exported 1 message.',
+    );
+    await card.filter('Text', '');
+    await frame();
+    await card.export('CSV');
+    expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
+      'Exported 2 messages.',
     );
   });
 
@@ -226,6 +232,12 @@ describe('LivePage', () => {
       expect(await (await page.stream()).column('payload')).toEqual([]);
       expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
         'Cleared 2 messages from the view.',
+      );
+      fakes.mqtt.latest.deliver('three');
+      await frame();
+      await press('c');
+      expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toBe(
+        'Cleared 1 message from the view.',
       );
     });
 

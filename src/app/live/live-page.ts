@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  LOCALE_ID,
   computed,
   effect,
   inject,
@@ -10,6 +11,7 @@ import {
   viewChild,
   viewChildren,
 } from '@angular/core';
+import { formatNumber } from '@angular/common';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -71,6 +73,7 @@ export default class LivePage {
   private readonly router = inject(Router);
   private readonly clock = inject(LIVE_CLOCK);
   private readonly announcer = inject(StreamAnnouncer);
+  private readonly locale = inject(LOCALE_ID);
   private readonly stream = viewChild.required(MessageStream);
   private readonly cards = viewChildren(MonitorCard);
 
@@ -155,8 +158,11 @@ export default class LivePage {
         const count = monitors.reduce((sum, m) => sum + m.feed.counters().buffered, 0);
         for (const monitor of monitors) this.clear(monitor);
         this.selected.set(null);
+        // $localize has no plural forms at run time: one message for one, one for more.
         this.notifier.done(
-          $localize`:Snackbar after the C shortcut cleared every monitor's view; COUNT is how many messages@@kpc.live.clearedAll:Cleared ${count}:COUNT: messages from the view.`,
+          count === 1
+            ? $localize`:Snackbar after the C shortcut cleared every monitor's view of its only message@@kpc.live.clearedOne:Cleared 1 message from the view.`
+            : $localize`:Snackbar after the C shortcut cleared every monitor's view; COUNT is how many messages (0 or 2 or more)@@kpc.live.clearedAll:Cleared ${this.formatCount(count)}:COUNT: messages from the view.`,
         );
         return true;
       }
@@ -216,8 +222,15 @@ export default class LivePage {
     );
     const count = rows.length;
     this.notifier.done(
-      $localize`:Snackbar after an export; COUNT is the number of messages@@kpc.live.exported:Exported ${count}:COUNT: messages.`,
+      count === 1
+        ? $localize`:Snackbar after an export of a single message@@kpc.live.exportedOne:Exported 1 message.`
+        : $localize`:Snackbar after an export; COUNT is the number of messages (0 or 2 or more)@@kpc.live.exported:Exported ${this.formatCount(count)}:COUNT: messages.`,
     );
+  }
+
+  /** Counts in snackbars group their digits as the rest of the page does (1,234 / 1.234). */
+  private formatCount(count: number): string {
+    return formatNumber(count, this.locale);
   }
 
   protected stop(monitor: Monitor): void {
