@@ -45,6 +45,9 @@ export function createUserRepository(db: Db) {
     VALUES (@id, (SELECT coalesce(max(internal_id), 0) + 1 FROM users), @login_name, @email,
       @phone, @display_name, @country, @locale, @password_hash, @custom_json, @now, @now)`);
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  // Existence checks read the key only: decoding a whole row (hash, custom JSON) costs about
+  // three times as much, and installs and subscriptions only need to know the user is there.
+  const idById = db.prepare<[string], { id: string }>('SELECT id FROM users WHERE id = ?');
   const byLogin = db.prepare<[string], UserRow>('SELECT * FROM users WHERE login_name = ?');
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const byPhone = db.prepare<[string], UserRow>('SELECT * FROM users WHERE phone = ?');
@@ -80,6 +83,10 @@ export function createUserRepository(db: Db) {
       if (kind === 'PHONE') return byPhone.get(value);
       return undefined;
     },
+    /** The user's ID when `ref` (an ID or a qualified form) names an existing user. */
+    idOf(ref: string): string | undefined {
+      return ref.indexOf(':') < 0 ? idById.get(ref)?.id : this.find(ref)?.id;
+    },
     /** Login by the `username` of the token request: a login name or a qualified form. */
     findForLogin(username: string): UserRow | undefined {
       return /^(EMAIL|PHONE|LOGIN_NAME):/.test(username) ? this.find(username) : byLogin.get(username);
@@ -100,6 +107,8 @@ export function createThingRepository(db: Db) {
       created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)`);
   const byId = db.prepare<[string], ThingRow>('SELECT * FROM things WHERE id = ?');
   const byVendor = db.prepare<[string], ThingRow>('SELECT * FROM things WHERE vendor_thing_id = ?');
+  const idById = db.prepare<[string], { id: string }>('SELECT id FROM things WHERE id = ?');
+  const idByVendor = db.prepare<[string], { id: string }>('SELECT id FROM things WHERE vendor_thing_id = ?');
   const remove = db.prepare('DELETE FROM things WHERE id = ?');
   const setOnline = db.prepare(
     'UPDATE things SET online = ?, online_modified_at = ? WHERE id = ? AND online <> ?',
@@ -116,6 +125,11 @@ export function createThingRepository(db: Db) {
     find(ref: string): ThingRow | undefined {
       if (ref.startsWith('VENDOR_THING_ID:')) return byVendor.get(ref.slice('VENDOR_THING_ID:'.length));
       return byId.get(ref);
+    },
+    /** The thing's ID when `ref` (an ID or `VENDOR_THING_ID:x`) names an existing thing. */
+    idOf(ref: string): string | undefined {
+      if (ref.startsWith('VENDOR_THING_ID:')) return idByVendor.get(ref.slice('VENDOR_THING_ID:'.length))?.id;
+      return idById.get(ref)?.id;
     },
     findByVendorId(vendorThingID: string): ThingRow | undefined {
       return byVendor.get(vendorThingID);

@@ -89,13 +89,13 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
       throw kiiErrors.invalid('userID', 'the app admin must give exactly one of userID or thingID');
     }
     if (body.userID) {
-      const user = users.find(body.userID);
-      if (!user) throw kiiErrors.userNotFound(config.appId, 'userID', body.userID);
-      return { userID: user.id };
+      const userID = users.idOf(body.userID);
+      if (!userID) throw kiiErrors.userNotFound(config.appId, 'userID', body.userID);
+      return { userID };
     }
-    const thing = things.find(body.thingID!);
-    if (!thing) throw kiiErrors.thingNotFound(config.appId, 'thingID', body.thingID!);
-    return { thingID: thing.id };
+    const thingID = things.idOf(body.thingID!);
+    if (!thingID) throw kiiErrors.thingNotFound(config.appId, 'thingID', body.thingID!);
+    return { thingID };
   }
 
   /** `{id}` or `{deviceType}:{installationRegistrationID}` (kii-api.md §5.2-5.5). */

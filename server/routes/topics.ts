@@ -171,7 +171,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       if (principal.type !== 'admin' && (principal.type !== subscriberType || principal.id !== subscriberId)) {
         throw kiiErrors.unauthorized(config.appId, principal.id);
       }
-      const exists = subscriberType === 'user' ? users.find(subscriberId) : things.find(subscriberId);
+      const exists = subscriberType === 'user' ? users.idOf(subscriberId) : things.idOf(subscriberId);
       if (!exists) {
         throw subscriberType === 'user'
           ? kiiErrors.userNotFound(config.appId, 'userID', subscriberId)
