@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
+import { startCheckpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/database';
 import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
 import { createPushBroker, type PushBroker } from './broker/push-broker';
@@ -40,6 +41,7 @@ declare module 'fastify' {
 /** Infrastructure: database with migrations, repositories, broker and delivery; closed on shutdown. */
 const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
   const db = openDatabase(config);
+  const checkpointer = startCheckpointer(db);
   const installations = createInstallationRepository(db);
   const things = createThingRepository(db);
   things.markAllOffline();
@@ -68,6 +70,7 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     await broker.close();
   });
   app.addHook('onClose', async () => {
+    await checkpointer.close();
     db.close();
   });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
 
 /** Numbered migrations bring an existing data directory up to date and keep its rows. */
@@ -34,5 +35,50 @@ describe('database migrations', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+/** The WAL is checkpointed by a worker thread, so the fsyncs stay off the event loop. */
+describe('WAL checkpointer', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kpc-checkpoint-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('copies committed pages into the database file while the server writes, and loses nothing', async () => {
+    const db = openDatabase({ dataDir, inMemory: false });
+    const checkpointer = startCheckpointer(db, 20);
+    // The server's own connection only checkpoints as a backstop.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_CHECKPOINT_PAGES);
+    const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, NULL, 1)');
+    for (let i = 0; i < 500; i++) insert.run(`tok-${i}`, 'user', `u-${i}`);
+    let stats = await checkpointer.stats();
+    for (let waited = 0; stats.frames === 0 && waited < 3000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stats = await checkpointer.stats();
+    }
+    expect(stats.error).toBeUndefined();
+    expect(stats.checkpoints).toBeGreaterThan(0);
+    expect(stats.frames).toBeGreaterThan(0);
+    for (let i = 500; i < 600; i++) insert.run(`tok-${i}`, 'user', `u-${i}`);
+    await checkpointer.close();
+    db.close();
+
+    const reopened = new Database(join(dataDir, 'kii-local.sqlite'), { readonly: true });
+    try {
+      expect(reopened.prepare('SELECT count(*) AS n FROM tokens').get()).toEqual({ n: 600 });
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('starts nothing for an in-memory database', async () => {
+    const db = openDatabase({ dataDir, inMemory: true });
+    const checkpointer = startCheckpointer(db);
+    expect(await checkpointer.stats()).toEqual({ checkpoints: 0, frames: 0 });
+    await checkpointer.close();
+    db.close();
   });
 });
