@@ -14,6 +14,8 @@ export interface Options {
   json?: string;
   cpuProf?: string;
   serverRoot?: string;
+  /** Where the server keeps its SQLite database: in memory, or a file in a temporary directory. */
+  storage: 'memory' | 'file';
 }
 
 export function parseOptions(argv: string[]): Options {
@@ -29,6 +31,7 @@ export function parseOptions(argv: string[]): Options {
     warmup: 1_000,
     raw10k: true,
     markdown: false,
+    storage: 'memory',
   };
   const numbers: Record<string, keyof Options> = {
     '--clients': 'clients',
@@ -59,6 +62,11 @@ export function parseOptions(argv: string[]): Options {
       options[strings[flag]] = value;
     } else if (flag === '--markdown') options.markdown = true;
     else if (flag === '--no-raw-10k') options.raw10k = false;
+    else if (flag === '--storage') {
+      const value = argv[++i];
+      if (value !== 'memory' && value !== 'file') throw new Error('--storage needs memory or file');
+      options.storage = value;
+    }
     else throw new Error(`unknown flag ${flag}`);
   }
   options.small = Math.min(options.small, options.clients);

@@ -48,13 +48,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /**
- * Starts `node --import tsx server/main.ts --in-memory` on free 127.0.0.1 ports and waits for its
- * ready line. `nodeFlags` go before `--import` (e.g. `--cpu-prof`); `root` is the checkout
+ * Starts `node --import tsx server/main.ts --in-memory` (or `--data-dir dataDir`) on free
+ * 127.0.0.1 ports and waits for its ready line. `nodeFlags` go before `--import` (e.g. `--cpu-prof`); `root` is the checkout
  * whose server/ runs (this one by default; another one compares two versions).
  */
 export async function startKiiServer(
   nodeFlags: string[] = [],
   root = repoRoot,
+  dataDir?: string,
 ): Promise<Child<ServerReady>> {
   const child = spawn(
     process.execPath,
@@ -63,7 +64,7 @@ export async function startKiiServer(
       '--import',
       'tsx',
       'server/main.ts',
-      '--in-memory',
+      ...(dataDir ? ['--data-dir', dataDir] : ['--in-memory']),
       '--host',
       '127.0.0.1',
       '--public-host',

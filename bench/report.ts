@@ -40,6 +40,8 @@ export interface BenchResults {
     cpu: string;
     node: string;
     date: string;
+    /** Where the server kept its SQLite database. */
+    storage: string;
     loadBefore: string;
     loadAfter: string;
   };
@@ -171,7 +173,7 @@ export function printReport(results: BenchResults, options: Options): void {
       .trimEnd();
   const out = [
     `${m.nproc} cores (${m.cpu}), Node ${m.node}, ${m.date}`,
-    `load average ${m.loadBefore} before, ${m.loadAfter} after`,
+    `load average ${m.loadBefore} before, ${m.loadAfter} after; server storage: ${m.storage}`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

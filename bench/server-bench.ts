@@ -6,15 +6,17 @@
  *   node --import tsx bench/server-bench.ts [--clients 10000] [--small 1000] [--workers 2]
  *     [--rounds 4] [--repeats 3] [--bursts 5] [--burst-pushes 10] [--concurrency 64]
  *     [--warmup 1000] [--no-raw-10k] [--markdown] [--json <file>] [--cpu-prof <dir>]
- *     [--server-root <checkout>]
+ *     [--server-root <checkout>] [--storage memory|file]
  *
  * The server runs as its own child process (`server/main.ts --in-memory` on free 127.0.0.1
- * ports), the baseline as another (bench/raw-aedes.ts), and the MQTT.js WebSocket subscribers
+ * ports; with `--storage file` a SQLite file in a temporary directory, removed afterwards), the baseline as another (bench/raw-aedes.ts), and the MQTT.js WebSocket subscribers
  * in `--workers` processes (bench/subscribers.ts), so that no two of them share an event loop.
  * Prints a table and details; writes nothing unless `--json` (or `--cpu-prof`) asks for it.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LeanHttpClient, type LeanResponse } from './http-load';
 import { connectClients, fanOut, ownPids, phaseMeter, settledRss } from './measure';
 import {
@@ -68,16 +70,19 @@ const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   node: process.version,
   date: new Date().toISOString(),
+  storage: options.storage === 'file' ? 'SQLite file (WAL) in a temporary directory' : 'SQLite in memory',
   loadBefore: loadAverage(),
   loadAfter: '',
 };
 log(
-  `${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, load average ${machine.loadBefore}`,
+  `${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, load average ${machine.loadBefore}; server storage: ${machine.storage}`,
 );
 
+const dataDir = options.storage === 'file' ? mkdtempSync(join(tmpdir(), 'kpc-bench-')) : undefined;
 const server = await startKiiServer(
   options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [],
   options.serverRoot,
+  dataDir,
 );
 const raw = await startRawAedes();
 const workers = Array.from({ length: options.workers }, () => startSubscriberWorker());
@@ -90,6 +95,7 @@ async function shutdown() {
   await Promise.all(workers.map((w) => w.stop()));
   await server.stop();
   await raw.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
 
