@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
 import { startCheckpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/database';
+import { createGroupCommit, type GroupCommit } from './db/group-commit';
 import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
 import { createPushBroker, type PushBroker } from './broker/push-broker';
 import { createDelivery, type Delivery } from './push/delivery';
@@ -19,6 +20,8 @@ import { consoleStatic } from './routes/console-static';
 export interface KiiServices {
   config: ServerConfig;
   db: Db;
+  /** Writes on hot paths (installs) share one transaction per event-loop turn. */
+  groupCommit: GroupCommit;
   users: UserRepository;
   things: ThingRepository;
   tokens: TokenRepository;
@@ -53,6 +56,7 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
   app.decorate('kii', {
     config,
     db,
+    groupCommit: createGroupCommit(db),
     users: createUserRepository(db),
     things,
     tokens: createTokenRepository(db),

@@ -151,7 +151,8 @@ export function createInstallationRepository(db: Db) {
       // A re-assigned push token changes the row's owner.
       if (!result.created) forget(result.row.id);
       // A client fetches the endpoint right after installing: fill the cache now, unless an
-      // outer transaction could still roll the new rows back.
+      // outer transaction could still roll the new rows back (API installs run inside the group
+      // commit, so theirs are cached on the first read instead).
       else if (!db.inTransaction) {
         remember(rowCache, result.row.id, result.row);
         remember(endpointCache, result.row.id, result.endpoint);

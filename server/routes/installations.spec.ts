@@ -50,4 +50,21 @@ describe('installations', () => {
     const byId = (await (await server.api(`${path}/${installationID}`, { token: admin })).json()) as { userID: string };
     expect(byId.userID).toBe(bob);
   });
+
+  it('answers concurrent installs of one owner with one installation, and fails only the bad one of a batch', async () => {
+    const userID = await registerUser('alice');
+    const path = `/apps/${server.config.appId}/installations`;
+    // Sent together, these reach the server in the same event-loop turn and share one commit.
+    const responses = await Promise.all([
+      ...Array.from({ length: 5 }, () => server.api(path, { token: admin, body: { deviceType: 'MQTT', userID } })),
+      server.api(path, { token: admin, body: { deviceType: 'MQTT', userID: 'no-such-user' } }),
+    ]);
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.slice(0, 5).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(statuses[5]).toBe(404);
+    const ids = await Promise.all(responses.slice(0, 5).map(async (response) => ((await response.json()) as { installationID: string }).installationID));
+    expect(new Set(ids).size).toBe(1);
+    const endpoint = await server.api(`${path}/${ids[0]}/mqtt-endpoint`, { token: admin });
+    expect(endpoint.status).toBe(200);
+  });
 });
