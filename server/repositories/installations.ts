@@ -139,6 +139,12 @@ export function createInstallationRepository(db: Db) {
     }
     return value;
   }
+  /** Caches the rows of an install whose transaction has committed. */
+  function committed(result: { row: InstallationRow; created: boolean; endpoint?: EndpointRow }): void {
+    if (!result.created) return;
+    remember(rowCache, result.row.id, result.row);
+    remember(endpointCache, result.row.id, result.endpoint);
+  }
   function forget(installationId: string): void {
     rowCache.delete(installationId);
     endpointCache.delete(installationId);
@@ -151,14 +157,12 @@ export function createInstallationRepository(db: Db) {
       // A re-assigned push token changes the row's owner.
       if (!result.created) forget(result.row.id);
       // A client fetches the endpoint right after installing: fill the cache now, unless an
-      // outer transaction could still roll the new rows back (API installs run inside the group
-      // commit, so theirs are cached on the first read instead).
-      else if (!db.inTransaction) {
-        remember(rowCache, result.row.id, result.row);
-        remember(endpointCache, result.row.id, result.endpoint);
-      }
-      return { row: result.row, created: result.created };
+      // outer transaction could still roll the new rows back (then the caller hands the result
+      // to committed() once the transaction is through).
+      else if (!db.inTransaction) committed(result);
+      return result;
     },
+    committed,
     find(id: string): InstallationRow | undefined {
       return rowCache.get(id) ?? remember(rowCache, id, byId.get(id));
     },

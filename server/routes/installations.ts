@@ -119,7 +119,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const body = request.body ?? {};
       // Checked inside the group transaction, so the owner still exists when its row is written.
-      const { row, created } = await groupCommit.run(() => {
+      const result = await groupCommit.run(() => {
         const owner = ownerOf(request, body);
         const deviceType = body.deviceType ?? body.installationType;
         if (!deviceType) throw kiiErrors.invalid('deviceType', 'is required (MQTT, ANDROID, IOS or JPUSH)');
@@ -134,6 +134,8 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
           ttlSeconds: config.mqttTtlSeconds,
         });
       });
+      installations.committed(result);
+      const { row, created } = result;
       // A repeat MQTT install returns the existing installation. Kii's status for it is
       // UNCONFIRMED (kii-api.md §12.2); 200 tells "nothing new" apart and the SDK accepts any 2xx.
       reply
