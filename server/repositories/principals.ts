@@ -101,6 +101,13 @@ export function createUserRepository(db: Db) {
   };
 }
 
+const VENDOR_THING_ID_PREFIX = 'VENDOR_THING_ID:';
+
+/** The vendor thing ID when `ref` is Kii's `VENDOR_THING_ID:x` form; undefined for a thing ID. */
+export function vendorThingIdOf(ref: string): string | undefined {
+  return ref.startsWith(VENDOR_THING_ID_PREFIX) ? ref.slice(VENDOR_THING_ID_PREFIX.length) : undefined;
+}
+
 /** Things, looked up by ID or by `VENDOR_THING_ID:x`. */
 export function createThingRepository(db: Db) {
   const insert = db.prepare(`INSERT INTO things (id, vendor_thing_id, password_hash, fields_json,
@@ -123,13 +130,13 @@ export function createThingRepository(db: Db) {
       return byId.get(id)!;
     },
     find(ref: string): ThingRow | undefined {
-      if (ref.startsWith('VENDOR_THING_ID:')) return byVendor.get(ref.slice('VENDOR_THING_ID:'.length));
-      return byId.get(ref);
+      const vendorThingID = vendorThingIdOf(ref);
+      return vendorThingID === undefined ? byId.get(ref) : byVendor.get(vendorThingID);
     },
     /** The thing's ID when `ref` (an ID or `VENDOR_THING_ID:x`) names an existing thing. */
     idOf(ref: string): string | undefined {
-      if (ref.startsWith('VENDOR_THING_ID:')) return idByVendor.get(ref.slice('VENDOR_THING_ID:'.length))?.id;
-      return idById.get(ref)?.id;
+      const vendorThingID = vendorThingIdOf(ref);
+      return (vendorThingID === undefined ? idById.get(ref) : idByVendor.get(vendorThingID))?.id;
     },
     findByVendorId(vendorThingID: string): ThingRow | undefined {
       return byVendor.get(vendorThingID);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appNotFound } from '../auth';
 import { KiiHttpError } from '../errors';
 import { sameSecret, verifyPassword } from '../ids';
+import { vendorThingIdOf } from '../repositories/principals';
 import type { TokenHolder } from '../repositories/tokens';
 import { NEVER_EXPIRES_SECONDS } from '../config';
 
@@ -75,8 +76,9 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       }
       [type, id] = ['admin', config.clientId];
     } else if (body.username !== undefined && body.password !== undefined) {
-      if (body.username.startsWith('VENDOR_THING_ID:')) {
-        const thing = things.findByVendorId(body.username.slice('VENDOR_THING_ID:'.length));
+      const vendorThingID = vendorThingIdOf(body.username);
+      if (vendorThingID !== undefined) {
+        const thing = things.findByVendorId(vendorThingID);
         if (!thing || !verifyPassword(body.password, thing.password_hash)) {
           throw invalidGrant('The thing was not found or the password is wrong');
         }

@@ -43,6 +43,11 @@ describe('deleting users and things', () => {
     await expectKiiError(await server.api(`${rest.app}/installations/${installationID}`, { token: admin }), 404, 'INSTALLATION_NOT_FOUND');
     await expectKiiError(await server.api(`${rest.app}/things/${thing.id}`, { token: admin }), 404, 'THING_NOT_FOUND');
     await expectKiiError(await server.api(`${rest.app}/things/${thing.id}`, { token: thing.token }), 403, 'WRONG_TOKEN');
+    // The 404 names the form the caller used.
+    const byVendor = await expectKiiError(await server.api(`${rest.app}/things/VENDOR_THING_ID:sensor-9`, { token: admin }), 404, 'THING_NOT_FOUND');
+    expect(byVendor).toEqual(jasmine.objectContaining({ field: 'vendorThingID', value: 'sensor-9' }));
+    const byId = await expectKiiError(await server.api(`${rest.app}/things/${thing.id}`, { token: admin }), 404, 'THING_NOT_FOUND');
+    expect(byId).toEqual(jasmine.objectContaining({ field: 'thingID', value: thing.id }));
   });
 
   it("refuses to delete another user's account and keeps it whole", async () => {

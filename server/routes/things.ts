@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
-import type { ThingRow } from '../repositories/principals';
+import { vendorThingIdOf, type ThingRow } from '../repositories/principals';
 import { forgetPrincipal } from '../push/forget-principal';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
@@ -110,7 +110,9 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
   );
 
   function notFound(ref: string) {
-    const byVendor = ref.startsWith('VENDOR_THING_ID:');
-    return kiiErrors.thingNotFound(config.appId, byVendor ? 'vendorThingID' : 'thingID', byVendor ? ref.slice(16) : ref);
+    const vendorThingID = vendorThingIdOf(ref);
+    return vendorThingID === undefined
+      ? kiiErrors.thingNotFound(config.appId, 'thingID', ref)
+      : kiiErrors.thingNotFound(config.appId, 'vendorThingID', vendorThingID);
   }
 };
