@@ -49,8 +49,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /**
  * Starts `node --import tsx server/main.ts --in-memory` (or `--data-dir dataDir`) on free
- * 127.0.0.1 ports and waits for its ready line. `nodeFlags` go before `--import` (e.g. `--cpu-prof`); `root` is the checkout
- * whose server/ runs (this one by default; another one compares two versions).
+ * 127.0.0.1 ports and waits for its ready line. `nodeFlags` go before `--import` (e.g.
+ * `--cpu-prof`); `root` is the checkout whose server/ runs (this one by default; another one
+ * compares two versions).
  */
 export async function startKiiServer(
   nodeFlags: string[] = [],

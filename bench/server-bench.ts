@@ -9,8 +9,9 @@
  *     [--server-root <checkout>] [--storage memory|file]
  *
  * The server runs as its own child process (`server/main.ts --in-memory` on free 127.0.0.1
- * ports; with `--storage file` a SQLite file in a temporary directory, removed afterwards), the baseline as another (bench/raw-aedes.ts), and the MQTT.js WebSocket subscribers
- * in `--workers` processes (bench/subscribers.ts), so that no two of them share an event loop.
+ * ports; with `--storage file` a SQLite file in a temporary directory, removed afterwards), the
+ * baseline as another (bench/raw-aedes.ts), and the MQTT.js WebSocket subscribers in `--workers`
+ * processes (bench/subscribers.ts), so that no two of them share an event loop.
  * Prints a table and details; writes nothing unless `--json` (or `--cpu-prof`) asks for it.
  */
 import { execFileSync } from 'node:child_process';
