@@ -53,6 +53,7 @@ export const PAGE_PROBE = `
 
 // The functions handed to page.evaluate run in the page; the bench is type-checked without the
 // DOM library (tsconfig.server.json), so they reach the page's globals through this type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's own objects, untyped here
 type PageGlobals = typeof globalThis & Record<string, any>;
 
 export async function startWindow(page: Page): Promise<void> {

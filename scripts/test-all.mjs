@@ -14,10 +14,14 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 function ensureChromium() {
   const wanted = process.env.CHROME_BIN || '/usr/bin/chromium';
   if (existsSync(wanted)) return wanted;
-  const canApt = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  const canApt =
+    process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
   if (canApt) {
-    console.log('Chromium is missing: installing Debian\'s chromium package (about 30 s)...');
-    const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+    console.log("Chromium is missing: installing Debian's chromium package (about 30 s)...");
+    const quiet = {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    };
     let result = spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], quiet);
     if (result.status !== 0) {
       spawnSync('apt-get', ['update', '-q'], quiet);
@@ -25,14 +29,20 @@ function ensureChromium() {
     }
     if (result.status === 0 && existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
-  console.error(`Chromium not found at ${wanted}: install it (sudo apt-get install -y chromium) or set CHROME_BIN to a Chromium or Chrome binary.`);
+  console.error(
+    `Chromium not found at ${wanted}: install it (sudo apt-get install -y chromium) or set CHROME_BIN to a Chromium or Chrome binary.`,
+  );
   process.exit(1);
 }
 
 /** Runs a command, echoing its output, and returns the output for counting. */
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const echo = (stream) => (chunk) => {
       output += chunk;
@@ -44,13 +54,57 @@ function run(command, args, env = {}) {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour escapes start with ESC
 const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 const suites = {
+  /**
+   * ESLint (typescript-eslint, angular-eslint with its template and accessibility rules) and
+   * Prettier: a file counts as passed when ESLint reports no error in it and Prettier would not
+   * change it.
+   */
+  async lint() {
+    const dir = mkdtempSync(join(tmpdir(), 'kpc-lint-'));
+    const report = join(dir, 'eslint.json');
+    try {
+      const eslint = await run(bin('eslint'), ['.', '--format', 'json', '--output-file', report]);
+      let files;
+      try {
+        files = JSON.parse(readFileSync(report, 'utf8'));
+      } catch {
+        return { code: eslint.code || 1, passed: 0, failed: 1, skipped: 0 };
+      }
+      for (const file of files) {
+        for (const m of file.messages) {
+          const kind = m.severity === 2 ? 'error' : 'warning';
+          console.log(`${file.filePath}:${m.line}:${m.column} ${kind} ${m.message} (${m.ruleId})`);
+        }
+      }
+      const prettier = await run(bin('prettier'), ['--list-different', '.']);
+      const unformatted = strip(prettier.output)
+        .split('\n')
+        .filter((line) => line.trim() && !line.startsWith('['));
+      for (const file of unformatted)
+        console.log(`not formatted (npm run format fixes it): ${file}`);
+      const linted = files.filter((f) => f.errorCount === 0).length;
+      const failed = files.length - linted + unformatted.length;
+      return { code: failed ? 1 : eslint.code, passed: linted, failed, skipped: 0 };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   /** Karma in headless Chromium; counts from its last "Executed N of M" line. */
   async console(chrome) {
-    const { code, output } = await run(bin('ng'), ['test', '--watch=false', '--browsers=ChromeHeadlessCI', '--no-progress'], { CHROME_BIN: chrome });
-    const lines = [...strip(output).matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?(?: \(skipped (\d+)\))?/g)];
+    const { code, output } = await run(
+      bin('ng'),
+      ['test', '--watch=false', '--browsers=ChromeHeadlessCI', '--no-progress'],
+      { CHROME_BIN: chrome },
+    );
+    const lines = [
+      ...strip(output).matchAll(
+        /Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?(?: \(skipped (\d+)\))?/g,
+      ),
+    ];
     const last = lines.at(-1);
     if (!last) return { code: code || 1, passed: 0, failed: 0, skipped: 0 };
     const executed = Number(last[1]);
@@ -60,7 +114,12 @@ const suites = {
   },
   /** Jasmine on Node through tsx; counts from "N specs, M failures[, K pending specs]". */
   async server() {
-    const { code, output } = await run(process.execPath, ['--import', 'tsx', join(root, 'node_modules/jasmine/bin/jasmine.js'), '--config=server/jasmine.json']);
+    const { code, output } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      join(root, 'node_modules/jasmine/bin/jasmine.js'),
+      '--config=server/jasmine.json',
+    ]);
     const match = /(\d+) specs?, (\d+) failures?(?:, (\d+) pending specs?)?/.exec(strip(output));
     if (!match) return { code: code || 1, passed: 0, failed: 0, skipped: 0 };
     const [specs, failed, skipped] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
@@ -75,7 +134,14 @@ const suites = {
     const build = await run(bin('ng'), ['build', '--configuration', 'production', '--no-progress']);
     if (build.code !== 0) return { code: build.code, passed: 0, failed: 1, skipped: 0 };
     const dir = mkdtempSync(join(tmpdir(), 'kpc-e2e-'));
-    const extract = await run(bin('ng'), ['extract-i18n', '--output-path', dir, '--format', 'xlf', '--progress=false']);
+    const extract = await run(bin('ng'), [
+      'extract-i18n',
+      '--output-path',
+      dir,
+      '--format',
+      'xlf',
+      '--progress=false',
+    ]);
     if (extract.code !== 0) return { code: extract.code, passed: 0, failed: 1, skipped: 0 };
     const report = join(dir, 'report.json');
     const { code } = await run(bin('playwright'), ['test', '--reporter=list,json'], {
@@ -83,7 +149,7 @@ const suites = {
       PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       KPC_I18N_SOURCE: join(dir, 'messages.xlf'),
     });
-    let stats = { expected: 0, unexpected: 0, skipped: 0, flaky: 0 };
+    let stats;
     try {
       stats = JSON.parse(readFileSync(report, 'utf8')).stats;
     } catch {
@@ -91,18 +157,27 @@ const suites = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return { code, passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+    return {
+      code,
+      passed: stats.expected + stats.flaky,
+      failed: stats.unexpected,
+      skipped: stats.skipped,
+    };
   },
 };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites));
 if (unknown.length) {
-  console.error(`Unknown suite ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`);
+  console.error(
+    `Unknown suite ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`,
+  );
   process.exit(2);
 }
 const names = wanted.length ? wanted : Object.keys(suites);
-const chrome = names.some((name) => name !== 'server') ? ensureChromium() : undefined;
+const chrome = names.some((name) => name === 'console' || name === 'e2e')
+  ? ensureChromium()
+  : undefined;
 
 const results = [];
 for (const name of names) {
@@ -117,9 +192,13 @@ for (const r of results) {
   const empty = r.passed + r.failed === 0;
   const status = r.code !== 0 || r.failed > 0 ? 'FAILED' : empty ? 'FAILED (ran no tests)' : 'ok';
   if (status !== 'ok') ok = false;
-  console.log(`${r.name.padEnd(8)} ${status.padEnd(22)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+  console.log(
+    `${r.name.padEnd(8)} ${status.padEnd(22)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`,
+  );
 }
 const total = (key) => results.reduce((sum, r) => sum + r[key], 0);
 const skipped = total('skipped');
-console.log(`${total('passed')} passed, ${total('failed')} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(
+  `${total('passed')} passed, ${total('failed')} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
 process.exit(ok ? 0 : 1);

@@ -12,6 +12,8 @@ export interface LocalServer extends ReadyLine {
  * the page made to a host other than 127.0.0.1 (nothing may load from outside the machine).
  */
 export const test = base.extend<{ server: LocalServer; offHostRequests: string[] }>({
+  // Playwright reads a fixture's dependencies from its first parameter's destructuring pattern.
+  // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     const ready = JSON.parse(process.env.KPC_SERVER!) as LocalServer;
     await use({ ...ready, origin: `http://127.0.0.1:${ready.http}` });

@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed } from '@angular/core/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
@@ -7,7 +7,7 @@ import { createTestBrowser, provideTestBrowser } from '../../testing/test-provid
 import { makeKiiError } from './kii-error';
 import { Notifier, failureText } from './notifier';
 
-@Component({ template: '' })
+@Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Host {}
 
 describe('Notifier', () => {

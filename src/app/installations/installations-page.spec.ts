@@ -1,4 +1,4 @@
-import { Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpTestingController } from '@angular/common/http/testing';
@@ -39,7 +39,7 @@ import { Installation } from './installation';
 import { catalogKey } from './installation-catalog';
 import InstallationsPage from './installations-page';
 
-@Component({ template: '' })
+@Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Blank {}
 
 const LIST_URL = `${TEST_BASE_URL}/x-local/v1/apps/demoapp/installations`;

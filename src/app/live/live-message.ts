@@ -139,6 +139,7 @@ function previewOf(
 ): string {
   const raw = message.wrapped && push ? JSON.stringify(push) : message.text;
   // Control characters (and newlines) would break the one-line row.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
   const line = raw.slice(0, PREVIEW_CHARS * 2).replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line;
 }

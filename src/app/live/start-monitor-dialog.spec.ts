@@ -1,6 +1,6 @@
 import { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
@@ -17,7 +17,7 @@ import { TEST_APP_URL, signInAsAdmin } from '../../testing/admin-session';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
 
-@Component({ template: '' })
+@Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Opener {
   readonly dialog = inject(MatDialog);
 }

@@ -28,7 +28,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
             matButton
             type="button"
             [attr.aria-pressed]="name === selected()"
-            (click)="select.emit(name)"
+            (click)="topicSelect.emit(name)"
             i18n="Button that opens the subscriptions of a topic@@kpc.topics.subscriptionsButton"
           >
             Subscriptions
@@ -114,7 +114,7 @@ export class TopicTable {
   /** Running actions of the store (`delete:<topic>` disables that row's Delete). */
   readonly pending = input<ReadonlySet<string>>(new Set());
 
-  readonly select = output<string>();
+  readonly topicSelect = output<string>();
   readonly remove = output<string>();
   readonly loadMore = output<void>();
 
