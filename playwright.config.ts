@@ -27,7 +27,10 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: { executablePath: process.env.CHROME_BIN || '/usr/bin/chromium', args: chromiumFlags },
+    launchOptions: {
+      executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
+      args: chromiumFlags,
+    },
     trace: 'retain-on-failure',
     locale: 'en-US',
   },

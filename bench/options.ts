@@ -66,8 +66,7 @@ export function parseOptions(argv: string[]): Options {
       const value = argv[++i];
       if (value !== 'memory' && value !== 'file') throw new Error('--storage needs memory or file');
       options.storage = value;
-    }
-    else throw new Error(`unknown flag ${flag}`);
+    } else throw new Error(`unknown flag ${flag}`);
   }
   options.small = Math.min(options.small, options.clients);
   return options;

@@ -71,7 +71,8 @@ const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   node: process.version,
   date: new Date().toISOString(),
-  storage: options.storage === 'file' ? 'SQLite file (WAL) in a temporary directory' : 'SQLite in memory',
+  storage:
+    options.storage === 'file' ? 'SQLite file (WAL) in a temporary directory' : 'SQLite in memory',
   loadBefore: loadAverage(),
   loadAfter: '',
 };

@@ -224,8 +224,7 @@ for (const theme of ['Light', 'Dark'] as const) {
     page,
     request,
     server,
-  }) =>
-    walk({ page, request, server }, 'en', theme, theme === 'Dark' ? themeRules : undefined));
+  }) => walk({ page, request, server }, 'en', theme, theme === 'Dark' ? themeRules : undefined));
 }
 
 /**

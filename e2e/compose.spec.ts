@@ -20,7 +20,9 @@ async function device(request: APIRequestContext, server: LocalServer) {
   const loginName = unique('u');
   const userID = await admin.registerUser(loginName);
   const { installationID } = await admin.install({ userID });
-  const endpoint = (await (await admin.get(`/installations/${installationID}/mqtt-endpoint`)).json()) as Endpoint;
+  const endpoint = (await (
+    await admin.get(`/installations/${installationID}/mqtt-endpoint`)
+  ).json()) as Endpoint;
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${endpoint.portTCP}`, {
     clientId: endpoint.mqttTopic,
     username: endpoint.username,
@@ -52,7 +54,9 @@ test.describe('compose push', () => {
     const topic = unique('t');
     expect((await admin.put(`/topics/${topic}`)).status()).toBe(204);
     const receiver = await device(request, server);
-    expect((await admin.put(`/topics/${topic}/push/subscriptions/users/${receiver.userID}`)).status()).toBe(204);
+    expect(
+      (await admin.put(`/topics/${topic}/push/subscriptions/users/${receiver.userID}`)).status(),
+    ).toBe(204);
 
     try {
       await signInAsAdmin(page, server);
@@ -69,7 +73,9 @@ test.describe('compose push', () => {
       const recent = page.getByRole('table', { name: 'Recent sends' });
       const topicRow = recent.getByRole('row', { name: new RegExp(`app topic ${topic}`) });
       await expect(topicRow).toBeVisible();
-      const topicMessageId = (await topicRow.getByRole('cell').nth(2).innerText()).replace('content_copy', '').trim();
+      const topicMessageId = (await topicRow.getByRole('cell').nth(2).innerText())
+        .replace('content_copy', '')
+        .trim();
       expect(topicMessageId).toMatch(/^\S{6,}$/);
       await expect.poll(() => receiver.received.length).toBe(1);
       expect(receiver.received[0]).toEqual(
@@ -92,11 +98,16 @@ test.describe('compose push', () => {
       await mqttData.getByRole('textbox', { name: 'Value' }).first().fill('for-mqtt');
       await page.getByRole('button', { name: 'Send', exact: true }).click();
 
-      const directRow = recent.getByRole('row', { name: new RegExp(`user ${receiver.loginName} \\(direct push\\)`) });
+      const directRow = recent.getByRole('row', {
+        name: new RegExp(`user ${receiver.loginName} \\(direct push\\)`),
+      });
       await expect(directRow).toBeVisible();
       await expect.poll(() => receiver.received.length).toBe(2);
       expect(receiver.received[1]).toEqual(
-        expect.objectContaining({ only: 'for-mqtt', sourceURI: `kiicloud://users/${receiver.userID}` }),
+        expect.objectContaining({
+          only: 'for-mqtt',
+          sourceURI: `kiicloud://users/${receiver.userID}`,
+        }),
       );
       expect(receiver.received[1]).not.toHaveProperty('greeting');
       // The newest send is listed first, and both IDs differ.
@@ -105,7 +116,9 @@ test.describe('compose push', () => {
 
       // The list survives a reload of the tab.
       await page.reload();
-      await expect(recent.getByRole('row', { name: new RegExp(`app topic ${topic}`) })).toBeVisible();
+      await expect(
+        recent.getByRole('row', { name: new RegExp(`app topic ${topic}`) }),
+      ).toBeVisible();
       expect(offHostRequests).toEqual([]);
     } finally {
       await receiver.client.endAsync();
@@ -134,8 +147,14 @@ test.describe('compose push', () => {
 
       const alert = page.getByRole('alert');
       await expect(alert).toContainText('Nothing was sent.');
-      await expect(alert).toContainText(/The MQTT payload would be 5,\d{3} bytes; Kii allows at most 4,096/);
-      await expect(page.getByRole('table', { name: 'Recent sends' }).getByRole('row', { name: new RegExp(topic) })).toHaveCount(0);
+      await expect(alert).toContainText(
+        /The MQTT payload would be 5,\d{3} bytes; Kii allows at most 4,096/,
+      );
+      await expect(
+        page
+          .getByRole('table', { name: 'Recent sends' })
+          .getByRole('row', { name: new RegExp(topic) }),
+      ).toHaveCount(0);
       // Give a wrongly sent message time to arrive before saying none did.
       await page.waitForTimeout(500);
       expect(receiver.received).toEqual([]);

@@ -1,7 +1,10 @@
 import { expect, test } from './support/fixtures';
 
 test.describe('connect', () => {
-  test('says which credentials were wrong, and when the app does not exist', async ({ page, server }) => {
+  test('says which credentials were wrong, and when the app does not exist', async ({
+    page,
+    server,
+  }) => {
     await page.goto('/en/connect');
     await expect(page.getByRole('textbox', { name: 'App ID' })).toHaveValue(server.appId);
     const alert = page.getByRole('alert');
@@ -27,11 +30,16 @@ test.describe('connect', () => {
     await expect(alert).toContainText('The app was not found. Check the app ID and the site.');
   });
 
-  test('a reload keeps the saved profile and the session, but not the secret', async ({ page, server }) => {
+  test('a reload keeps the saved profile and the session, but not the secret', async ({
+    page,
+    server,
+  }) => {
     await page.goto('/en/connect');
     await expect(page.getByRole('textbox', { name: 'App ID' })).toHaveValue(server.appId);
     await page.getByRole('textbox', { name: 'Client secret' }).fill(server.clientSecret);
-    await expect(page.getByRole('checkbox', { name: 'Remember the secret in this browser' })).not.toBeChecked();
+    await expect(
+      page.getByRole('checkbox', { name: 'Remember the secret in this browser' }),
+    ).not.toBeChecked();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Signed in' })).toBeVisible();
 
@@ -42,7 +50,9 @@ test.describe('connect', () => {
     await expect(page.getByText('secret remembered')).toHaveCount(0);
     await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue(server.clientId);
     await expect(page.getByRole('textbox', { name: 'Client secret' })).toHaveValue('');
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(stored).not.toContain(server.clientSecret);
   });
 });

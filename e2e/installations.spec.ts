@@ -31,7 +31,9 @@ test.describe('installations', () => {
     const vendorThingID = unique('inst-thing');
     const userID = await admin.registerUser(loginName);
     const thingID = await admin.registerThing(vendorThingID);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: server.origin,
+    });
 
     await signInAsAdmin(page, server);
     await openInstallations(page);
@@ -53,10 +55,14 @@ test.describe('installations', () => {
     await expect(page).toHaveURL(/\/en\/installations\/[^/]+$/);
     const installationID = decodeURIComponent(page.url().split('/').pop()!);
     const stored = await (await admin.get(`/installations/${installationID}`)).json();
-    expect(stored).toEqual(expect.objectContaining({ userID, deviceType: 'MQTT', development: false }));
+    expect(stored).toEqual(
+      expect.objectContaining({ userID, deviceType: 'MQTT', development: false }),
+    );
 
     // The endpoint, the password masked until revealed.
-    const endpoint = await (await admin.get(`/installations/${installationID}/mqtt-endpoint`)).json();
+    const endpoint = await (
+      await admin.get(`/installations/${installationID}/mqtt-endpoint`)
+    ).json();
     await expect(page.getByText(`User ${loginName}`).first()).toBeVisible();
     await expect(page.getByText(endpoint.mqttTopic, { exact: true })).toBeVisible();
     await expect(page.getByText(endpoint.username, { exact: true })).toBeVisible();
@@ -87,20 +93,28 @@ test.describe('installations', () => {
     expect(thingStored).toEqual(expect.objectContaining({ thingID, development: true }));
     await page.getByRole('link', { name: 'All installations' }).click();
     await page.getByRole('searchbox', { name: 'Filter' }).fill(vendorThingID);
-    await expect(table.getByRole('row', { name: new RegExp(`Thing ${vendorThingID}`) })).toContainText('Development');
+    await expect(
+      table.getByRole('row', { name: new RegExp(`Thing ${vendorThingID}`) }),
+    ).toContainText('Development');
 
     // Installing the user again returns the installation it already has.
     await page.getByRole('button', { name: 'Install…' }).click();
     dialog = page.getByRole('dialog', { name: 'Install push' });
     await dialog.getByRole('textbox', { name: 'Login name' }).fill(loginName);
     await dialog.getByRole('button', { name: 'Install', exact: true }).click();
-    await expect(dialog.getByRole('status')).toContainText(`User ${loginName} already had an MQTT installation`);
+    await expect(dialog.getByRole('status')).toContainText(
+      `User ${loginName} already had an MQTT installation`,
+    );
     await expect(dialog.getByText(installationID, { exact: true })).toBeVisible();
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(offHostRequests).toEqual([]);
   });
 
-  test('uninstalls by installation ID and by registration ID', async ({ page, request, server }) => {
+  test('uninstalls by installation ID and by registration ID', async ({
+    page,
+    request,
+    server,
+  }) => {
     const admin = kiiAdmin(request, server);
     const first = unique('un-id');
     const second = unique('un-reg');
@@ -116,12 +130,18 @@ test.describe('installations', () => {
     const confirm = page.getByRole('dialog', { name: 'Uninstall this installation?' });
     await expect(confirm).toContainText(`User ${first} will stop receiving pushes`);
     await confirm.getByRole('button', { name: 'Uninstall', exact: true }).click();
-    await expect(snackBar(page)).toContainText(`Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`);
+    await expect(snackBar(page)).toContainText(
+      `Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`,
+    );
     expect((await admin.get(`/installations/${one.installationID}`)).status()).toBe(404);
-    await expect(page.getByRole('button', { name: `Uninstall ${one.installationID}` })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: `Uninstall ${one.installationID}` })).toHaveCount(
+      0,
+    );
 
     // By registration ID, after looking it up.
-    await page.getByRole('textbox', { name: 'Installation ID or deviceType:registrationID' }).fill(`MQTT:${two.installationRegistrationID}`);
+    await page
+      .getByRole('textbox', { name: 'Installation ID or deviceType:registrationID' })
+      .fill(`MQTT:${two.installationRegistrationID}`);
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect(page).toHaveURL(new RegExp(`/installations/${two.installationID}$`));
     await page.getByRole('button', { name: 'Uninstall…' }).click();
@@ -130,15 +150,22 @@ test.describe('installations', () => {
     await byRegistration.getByRole('radio', { name: /Registration ID/ }).check();
     await byRegistration.getByRole('button', { name: 'Uninstall', exact: true }).click();
     await expect(page).toHaveURL(/\/en\/installations$/);
-    await expect(snackBar(page)).toContainText(`Uninstalled MQTT:${two.installationRegistrationID}.`);
+    await expect(snackBar(page)).toContainText(
+      `Uninstalled MQTT:${two.installationRegistrationID}.`,
+    );
     expect((await admin.get(`/installations/${two.installationID}`)).status()).toBe(404);
   });
 
-  test('bulk-uninstalls after a dry run, with one unknown ID in the list', async ({ page, request, server }) => {
+  test('bulk-uninstalls after a dry run, with one unknown ID in the list', async ({
+    page,
+    request,
+    server,
+  }) => {
     const admin = kiiAdmin(request, server);
     const names = [unique('bulk-a'), unique('bulk-b')];
     const installed = [];
-    for (const name of names) installed.push(await admin.install({ userID: await admin.registerUser(name) }));
+    for (const name of names)
+      installed.push(await admin.install({ userID: await admin.registerUser(name) }));
     const unknown = unique('no-such-installation');
 
     await signInAsAdmin(page, server);
@@ -147,17 +174,23 @@ test.describe('installations', () => {
     const dialog = page.getByRole('dialog', { name: 'Uninstall many' });
     await dialog
       .getByRole('textbox', { name: 'Installation IDs' })
-      .fill(`${installed[0].installationID}\n${unknown}, MQTT:${installed[1].installationRegistrationID}`);
+      .fill(
+        `${installed[0].installationID}\n${unknown}, MQTT:${installed[1].installationRegistrationID}`,
+      );
     await expect(dialog.getByText('3 installations named')).toBeVisible();
     await dialog.getByRole('button', { name: 'Dry run' }).click();
-    await expect(dialog).toContainText('Dry run: 2 will be uninstalled, 1 not found, 0 refused, 0 failed.');
+    await expect(dialog).toContainText(
+      'Dry run: 2 will be uninstalled, 1 not found, 0 refused, 0 failed.',
+    );
     // The dry run changed nothing.
     expect((await admin.get(`/installations/${installed[0].installationID}`)).status()).toBe(200);
 
     await dialog.getByRole('button', { name: 'Uninstall 2' }).click();
     await expect(dialog).toContainText('Done: 2 uninstalled, 1 not found, 0 refused, 0 failed.');
     const results = dialog.getByRole('table', { name: 'Installations and outcomes' });
-    await expect(results.getByRole('row', { name: new RegExp(`${unknown}.*Not found`) })).toBeVisible();
+    await expect(
+      results.getByRole('row', { name: new RegExp(`${unknown}.*Not found`) }),
+    ).toBeVisible();
     await expect(results.getByRole('row', { name: /Done/ })).toHaveCount(2);
 
     const [download] = await Promise.all([

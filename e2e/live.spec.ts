@@ -120,7 +120,9 @@ test.describe('live traffic', () => {
     // ? lists the shortcuts; Escape closes the list and focus goes back where it was.
     await page.keyboard.press('Shift+Slash');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await expect(help.getByRole('row', { name: /Pause or resume the view of every monitor/ })).toBeVisible();
+    await expect(
+      help.getByRole('row', { name: /Pause or resume the view of every monitor/ }),
+    ).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(help).toHaveCount(0);
 

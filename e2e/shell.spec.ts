@@ -1,7 +1,10 @@
 import { expect, test } from './support/fixtures';
 
 test.describe('console shell', () => {
-  test('loads, switches to Japanese and back, and never leaves 127.0.0.1', async ({ page, offHostRequests }) => {
+  test('loads, switches to Japanese and back, and never leaves 127.0.0.1', async ({
+    page,
+    offHostRequests,
+  }) => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/en\/connect$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Connect' })).toBeVisible();

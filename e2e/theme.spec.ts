@@ -14,7 +14,9 @@ async function looksDark(page: Page): Promise<boolean> {
     const probe = document.createElement('div');
     probe.style.color = getComputedStyle(document.body).backgroundColor;
     document.body.appendChild(probe);
-    const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g)!.map(Number);
+    const [r, g, b] = getComputedStyle(probe)
+      .color.match(/[\d.]+/g)!
+      .map(Number);
     probe.remove();
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
   });

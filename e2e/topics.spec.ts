@@ -28,7 +28,10 @@ test.describe('topics', () => {
     await expect(table.getByRole('row', { name: new RegExp(topic) })).toBeVisible();
     await expect(page.getByRole('textbox', { name: 'New topic name' })).toHaveValue('');
 
-    await table.getByRole('row', { name: new RegExp(topic) }).getByRole('button', { name: 'Subscriptions' }).click();
+    await table
+      .getByRole('row', { name: new RegExp(topic) })
+      .getByRole('button', { name: 'Subscriptions' })
+      .click();
     await expect(page.getByRole('heading', { name: `Subscriptions of ${topic}` })).toBeVisible();
     await page.getByRole('textbox', { name: 'Login name' }).fill(loginName);
     const status = page.getByRole('status');
@@ -36,8 +39,12 @@ test.describe('topics', () => {
     await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
     await expect(status).toHaveText(`Yes: user ${loginName} subscribes to ${topic}.`);
     // The server agrees.
-    const userId = (await (await kiiAdmin(request, server).get(`/users/LOGIN_NAME:${loginName}`)).json()).userID;
-    const check = await kiiAdmin(request, server).get(`/topics/${topic}/push/subscriptions/users/${userId}`);
+    const userId = (
+      await (await kiiAdmin(request, server).get(`/users/LOGIN_NAME:${loginName}`)).json()
+    ).userID;
+    const check = await kiiAdmin(request, server).get(
+      `/topics/${topic}/push/subscriptions/users/${userId}`,
+    );
     expect(check.status()).toBe(204);
 
     await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
@@ -76,10 +83,15 @@ test.describe('topics', () => {
 
     await page.getByRole('textbox', { name: 'New topic name' }).fill(topic);
     await page.getByRole('button', { name: 'Create topic' }).click();
-    await table.getByRole('row', { name: new RegExp(topic) }).getByRole('button', { name: 'Subscriptions' }).click();
+    await table
+      .getByRole('row', { name: new RegExp(topic) })
+      .getByRole('button', { name: 'Subscriptions' })
+      .click();
     await page.getByRole('textbox', { name: 'Login name' }).last().fill(loginName);
     await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-    await expect(page.getByRole('status')).toHaveText(`Yes: user ${loginName} subscribes to ${topic}.`);
+    await expect(page.getByRole('status')).toHaveText(
+      `Yes: user ${loginName} subscribes to ${topic}.`,
+    );
   });
 
   test('says when a user does not exist', async ({ page, server }) => {

@@ -18,7 +18,9 @@ declare module 'fastify' {
 }
 
 export function appNotFound(appID: string): KiiHttpError {
-  return new KiiHttpError(404, 'APP_NOT_FOUND', `The application ${appID} was not found`, { appID });
+  return new KiiHttpError(404, 'APP_NOT_FOUND', `The application ${appID} was not found`, {
+    appID,
+  });
 }
 
 /**

@@ -123,7 +123,8 @@ export function parseArgs(argv: string[], base: ServerConfig = defaultConfig): S
     }
     const value = Number(raw);
     const valid = spec.kind === 'int' ? Number.isInteger(value) : Number.isFinite(value);
-    if (!valid || value < 0) throw new UsageError(`${name} needs a non-negative number, got "${raw}"`);
+    if (!valid || value < 0)
+      throw new UsageError(`${name} needs a non-negative number, got "${raw}"`);
     record[spec.key] = value;
   }
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {

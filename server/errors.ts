@@ -58,7 +58,11 @@ export function escapePercent(value: unknown): unknown {
 
 export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyReply {
   const name = exceptionNames[error.errorCode] ?? 'Kii';
-  const body = escapePercent({ errorCode: error.errorCode, message: error.message, ...error.extra });
+  const body = escapePercent({
+    errorCode: error.errorCode,
+    message: error.message,
+    ...error.extra,
+  });
   // With the charset given, fastify keeps the type as written; otherwise it lowercases it
   // while appending one (`installationnotfoundexception`), unlike Kii's media types.
   return reply
@@ -76,11 +80,15 @@ function validationError(error: FastifyError): KiiHttpError {
     const params = item.params as { missingProperty?: string; additionalProperty?: string };
     const named = params.missingProperty ?? params.additionalProperty;
     const path = (item.instancePath || '').replace(/^\//, '').replaceAll('/', '.');
-    const field = named ? [path, named].filter(Boolean).join('.') : path || error.validationContext || 'body';
+    const field = named
+      ? [path, named].filter(Boolean).join('.')
+      : path || error.validationContext || 'body';
     invalidFields[field] = item.message ?? 'invalid';
   }
   const names = Object.keys(invalidFields).join(', ');
-  return new KiiHttpError(400, 'INVALID_INPUT_DATA', `Invalid input data: ${names}`, { invalidFields });
+  return new KiiHttpError(400, 'INVALID_INPUT_DATA', `Invalid input data: ${names}`, {
+    invalidFields,
+  });
 }
 
 /** The one error handler: every failure leaves the server as a Kii error envelope. */
@@ -89,15 +97,31 @@ export function kiiErrorHandler(error: FastifyError, request: FastifyRequest, re
   if (error.validation) return sendKiiError(reply, validationError(error));
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendKiiError(reply, new KiiHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', 'The request body is too large'));
+      return sendKiiError(
+        reply,
+        new KiiHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', 'The request body is too large'),
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return sendKiiError(reply, new KiiHttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported media type: ${request.headers['content-type']}`));
+      return sendKiiError(
+        reply,
+        new KiiHttpError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Unsupported media type: ${request.headers['content-type']}`,
+        ),
+      );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return sendKiiError(reply, new KiiHttpError(400, 'INVALID_JSON', 'The request body is not valid JSON'));
+      return sendKiiError(
+        reply,
+        new KiiHttpError(400, 'INVALID_JSON', 'The request body is not valid JSON'),
+      );
   }
   if (error.statusCode && error.statusCode < 500) {
-    return sendKiiError(reply, new KiiHttpError(error.statusCode, 'INVALID_INPUT_DATA', error.message));
+    return sendKiiError(
+      reply,
+      new KiiHttpError(error.statusCode, 'INVALID_INPUT_DATA', error.message),
+    );
   }
   request.log.error(error);
   return sendKiiError(reply, new KiiHttpError(500, 'UNDEFINED_ERROR', 'Internal server error'));
@@ -117,7 +141,15 @@ export const kiiErrors = {
       invalidFields: { [field]: reason },
     }),
   userNotFound: (appID: string, field: string, value: string) =>
-    new KiiHttpError(404, 'USER_NOT_FOUND', `User ${field} ${value} was not found`, { appID, field, value }),
+    new KiiHttpError(404, 'USER_NOT_FOUND', `User ${field} ${value} was not found`, {
+      appID,
+      field,
+      value,
+    }),
   thingNotFound: (appID: string, field: string, value: string) =>
-    new KiiHttpError(404, 'THING_NOT_FOUND', `Thing ${field} ${value} was not found`, { appID, field, value }),
+    new KiiHttpError(404, 'THING_NOT_FOUND', `Thing ${field} ${value} was not found`, {
+      appID,
+      field,
+      value,
+    }),
 };

@@ -51,12 +51,16 @@ export const newId = {
  */
 export function hashPassword(password: string): string {
   const salt = randomBytes(16).toString('hex');
-  return `${salt}:${createHash('sha256').update(salt + password).digest('hex')}`;
+  return `${salt}:${createHash('sha256')
+    .update(salt + password)
+    .digest('hex')}`;
 }
 
 export function verifyPassword(password: string, stored: string): boolean {
   const [salt, hash] = stored.split(':');
-  const candidate = createHash('sha256').update(salt + password).digest();
+  const candidate = createHash('sha256')
+    .update(salt + password)
+    .digest();
   return timingSafeEqual(candidate, Buffer.from(hash, 'hex'));
 }
 

@@ -20,7 +20,10 @@ async function main() {
   }
   const app = await startServer(config);
   const demo = config.seedDemo ? seedDemo(app.kii) : undefined;
-  const traffic = demo && config.demoTraffic > 0 ? startDemoTraffic(app.kii, demo, config.demoTraffic) : undefined;
+  const traffic =
+    demo && config.demoTraffic > 0
+      ? startDemoTraffic(app.kii, demo, config.demoTraffic)
+      : undefined;
   const { ports } = app.kii;
   const ready = {
     ready: true,
@@ -43,7 +46,9 @@ async function main() {
       `Kii Push Console: http://${config.publicHost}:${ports.http}/\n` +
         `  Kii base URL ${ready.baseUrl}  app ID ${config.appId}  app key ${config.appKey}\n` +
         `  app admin: client ID ${config.clientId}  client secret ${config.clientSecret}\n` +
-        (demo ? `  demo users: ${demo.users.map((u) => `${u.loginName} / ${u.password}`).join(', ')}\n` : '') +
+        (demo
+          ? `  demo users: ${demo.users.map((u) => `${u.loginName} / ${u.password}`).join(', ')}\n`
+          : '') +
         `  MQTT tcp://${config.publicHost}:${ports.tcp}  ws://${config.publicHost}:${ports.http}/mqtt\n` +
         `Press Ctrl+C to stop.\n`,
     );
@@ -66,6 +71,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`kii-push-local failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `kii-push-local failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

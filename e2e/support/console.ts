@@ -15,7 +15,11 @@ export async function signInAsAdmin(page: Page, server: LocalServer, locale: 'en
  * server, so that specs never depend on what other specs changed.
  */
 export function kiiAdmin(request: APIRequestContext, server: LocalServer) {
-  const headers = { 'x-kii-appid': server.appId, 'x-kii-appkey': server.appKey, 'content-type': 'application/json' };
+  const headers = {
+    'x-kii-appid': server.appId,
+    'x-kii-appkey': server.appKey,
+    'content-type': 'application/json',
+  };
   let token: string | undefined;
   const auth = async () => {
     if (!token) {
@@ -30,19 +34,31 @@ export function kiiAdmin(request: APIRequestContext, server: LocalServer) {
   const app = `${server.baseUrl}/apps/${server.appId}`;
   return {
     async registerUser(loginName: string, password = 'secret-pass'): Promise<string> {
-      const response = await request.post(`${app}/users`, { headers, data: { loginName, password } });
+      const response = await request.post(`${app}/users`, {
+        headers,
+        data: { loginName, password },
+      });
       expect(response.status()).toBe(201);
       return (await response.json()).userID as string;
     },
     async registerThing(vendorThingID: string, password = 'secret-pass'): Promise<string> {
-      const response = await request.post(`${app}/things`, { headers, data: { _vendorThingID: vendorThingID, _password: password } });
+      const response = await request.post(`${app}/things`, {
+        headers,
+        data: { _vendorThingID: vendorThingID, _password: password },
+      });
       expect(response.status()).toBe(201);
       return (await response.json())._thingID as string;
     },
     async install(owner: { userID?: string; thingID?: string }, development = false) {
-      const response = await request.post(`${app}/installations`, { headers: await auth(), data: { deviceType: 'MQTT', development, ...owner } });
+      const response = await request.post(`${app}/installations`, {
+        headers: await auth(),
+        data: { deviceType: 'MQTT', development, ...owner },
+      });
       expect(response.ok()).toBe(true);
-      return (await response.json()) as { installationID: string; installationRegistrationID: string };
+      return (await response.json()) as {
+        installationID: string;
+        installationRegistrationID: string;
+      };
     },
     async get(path: string) {
       return request.get(`${app}${path}`, { headers: await auth() });

@@ -23,7 +23,8 @@ export const test = base.extend<{ server: LocalServer; offHostRequests: string[]
     const off: string[] = [];
     page.on('request', (request: Request) => {
       const url = new URL(request.url());
-      if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== '127.0.0.1') off.push(request.url());
+      if (!['data:', 'blob:'].includes(url.protocol) && url.hostname !== '127.0.0.1')
+        off.push(request.url());
     });
     await use(off);
   },

@@ -4,7 +4,10 @@ import { join, resolve } from 'node:path';
 import { startLocalServer } from './local-server';
 
 /** KPC_CONSOLE_DIR lets a developer test a build made elsewhere (ng build --output-path). */
-const consoleDir = resolve(process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'));
+const consoleDir = resolve(
+  process.env.KPC_CONSOLE_DIR ??
+    join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'),
+);
 
 /**
  * Starts one local server for the whole run: a fresh data directory, the seeded demo app,
@@ -12,10 +15,18 @@ const consoleDir = resolve(process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirna
  */
 export default async function globalSetup() {
   if (!existsSync(join(consoleDir, 'en', 'index.html'))) {
-    throw new Error(`No console build in ${consoleDir}: run \`npm run build\` first (npm test does).`);
+    throw new Error(
+      `No console build in ${consoleDir}: run \`npm run build\` first (npm test does).`,
+    );
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'kpc-e2e-data-'));
-  const { child, ready } = await startLocalServer(['--data-dir', dataDir, '--seed-demo', '--console', consoleDir]);
+  const { child, ready } = await startLocalServer([
+    '--data-dir',
+    dataDir,
+    '--seed-demo',
+    '--console',
+    consoleDir,
+  ]);
   child.unref();
   process.env.KPC_SERVER = JSON.stringify({ ...ready, dataDir });
   // Teardown runs in this process, but keep the PID on disk too so a crashed run can be cleaned.

@@ -21,10 +21,21 @@ const root = join(import.meta.dirname, '..', '..');
  * Starts the real local server as its own process on ephemeral 127.0.0.1 ports and resolves
  * with its ready line. The caller stops it by its PID.
  */
-export function startLocalServer(extraArgs: string[] = []): Promise<{ child: ChildProcess; ready: ReadyLine }> {
+export function startLocalServer(
+  extraArgs: string[] = [],
+): Promise<{ child: ChildProcess; ready: ReadyLine }> {
   const args = [
-    '--import', 'tsx', join(root, 'server/main.ts'),
-    '--host', '127.0.0.1', '--public-host', '127.0.0.1', '--port', '0', '--mqtt-port', '0',
+    '--import',
+    'tsx',
+    join(root, 'server/main.ts'),
+    '--host',
+    '127.0.0.1',
+    '--public-host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--mqtt-port',
+    '0',
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -38,12 +38,16 @@ describe('broker policy', () => {
     return receiver;
   }
 
-  async function userWithEndpoint(loginName: string, development = false): Promise<{ user: Principal; endpoint: MqttEndpoint }> {
+  async function userWithEndpoint(
+    loginName: string,
+    development = false,
+  ): Promise<{ user: Principal; endpoint: MqttEndpoint }> {
     const user = await rest.registerUser(loginName);
     return { user, endpoint: await rest.mqttEndpointFor(user.token, development) };
   }
 
-  const directPush = (userID: string, data: Record<string, unknown>) => rest.send(admin, `${rest.app}/users/${userID}`, { data });
+  const directPush = (userID: string, data: Record<string, unknown>) =>
+    rest.send(admin, `${rest.app}/users/${userID}`, { data });
 
   describe('with default settings', () => {
     beforeEach(() => start());
@@ -73,18 +77,30 @@ describe('broker policy', () => {
       expect((await second.next()).n).toBe(1);
       expect(first.received).toEqual([]);
       // The thing stays online: its connection was replaced, not lost.
-      const loaded = await expectOk<{ _online: boolean }>(await server.api(`${rest.app}/things/${thing.id}`, { token: admin }));
+      const loaded = await expectOk<{ _online: boolean }>(
+        await server.api(`${rest.app}/things/${thing.id}`, { token: admin }),
+      );
       expect(loaded._online).toBe(true);
     });
 
     it('refuses a wrong password and an unknown user name with CONNACK 4, a wrong client ID with CONNACK 2', async () => {
       const { endpoint } = await userWithEndpoint('mallory');
       const { endpoint: other } = await userWithEndpoint('victim');
-      expect(await connackCode({ ...endpoint, password: `${endpoint.password}x` }, 'tcp')).toBe(BAD_USERNAME_OR_PASSWORD);
-      expect(await connackCode({ ...endpoint, password: other.password }, 'ws')).toBe(BAD_USERNAME_OR_PASSWORD);
-      expect(await connackCode({ ...endpoint, username: 'nobody' }, 'tcp')).toBe(BAD_USERNAME_OR_PASSWORD);
-      expect(await connackCode(endpoint, 'tcp', { clientId: other.mqttTopic })).toBe(IDENTIFIER_REJECTED);
-      expect(await connackCode(endpoint, 'ws', { clientId: `${endpoint.mqttTopic}-2` })).toBe(IDENTIFIER_REJECTED);
+      expect(await connackCode({ ...endpoint, password: `${endpoint.password}x` }, 'tcp')).toBe(
+        BAD_USERNAME_OR_PASSWORD,
+      );
+      expect(await connackCode({ ...endpoint, password: other.password }, 'ws')).toBe(
+        BAD_USERNAME_OR_PASSWORD,
+      );
+      expect(await connackCode({ ...endpoint, username: 'nobody' }, 'tcp')).toBe(
+        BAD_USERNAME_OR_PASSWORD,
+      );
+      expect(await connackCode(endpoint, 'tcp', { clientId: other.mqttTopic })).toBe(
+        IDENTIFIER_REJECTED,
+      );
+      expect(await connackCode(endpoint, 'ws', { clientId: `${endpoint.mqttTopic}-2` })).toBe(
+        IDENTIFIER_REJECTED,
+      );
       expect(await connackCode(endpoint, 'tcp')).toBe(ACCEPTED);
     });
 
@@ -93,10 +109,12 @@ describe('broker policy', () => {
       const { endpoint: other } = await userWithEndpoint('neighbour');
       const receiver = keep(await mqttJsReceiver(endpoint, 'tcp'));
       // MQTT.js rejects a SUBSCRIBE that was refused, with the SUBACK attached.
-      const refused = await receiver.client.subscribeAsync([other.mqttTopic, '#', `${endpoint.mqttTopic}/+`], { qos: 0 }).then(
-        () => fail('the SUBSCRIBE should be refused'),
-        (error: { packet?: { granted?: number[] } }) => error,
-      );
+      const refused = await receiver.client
+        .subscribeAsync([other.mqttTopic, '#', `${endpoint.mqttTopic}/+`], { qos: 0 })
+        .then(
+          () => fail('the SUBSCRIBE should be refused'),
+          (error: { packet?: { granted?: number[] } }) => error,
+        );
       expect(refused?.packet?.granted).toEqual([128, 128, 128]);
       expect(receiver.connected).toBe(true);
 
@@ -111,8 +129,12 @@ describe('broker policy', () => {
       const listener = keep(await mqttJsReceiver(targetEndpoint, 'ws'));
       const publisher = keep(await mqttJsReceiver(endpoint, 'tcp'));
 
-      publisher.client.publish(targetEndpoint.mqttTopic, JSON.stringify({ forged: true }), { qos: 0 });
-      publisher.client.publish(endpoint.mqttTopic, JSON.stringify({ forged: 'to self' }), { qos: 0 });
+      publisher.client.publish(targetEndpoint.mqttTopic, JSON.stringify({ forged: true }), {
+        qos: 0,
+      });
+      publisher.client.publish(endpoint.mqttTopic, JSON.stringify({ forged: 'to self' }), {
+        qos: 0,
+      });
       await publisher.closed;
 
       // A real push sent afterwards is the first thing the target receives.
@@ -139,7 +161,11 @@ describe('broker policy', () => {
       // Enough volume to fill the frozen socket's buffers many times over. Sent through the
       // server's own delivery (what the push route calls) because 3,000 HTTP requests would
       // make this spec slow without testing anything more.
-      const adminPrincipal: SenderPrincipal = { type: 'admin', id: server.config.clientId, token: admin };
+      const adminPrincipal: SenderPrincipal = {
+        type: 'admin',
+        id: server.config.clientId,
+        token: admin,
+      };
       const filler = 'x'.repeat(3500);
       const count = 3000;
       const recipients = [
@@ -147,13 +173,25 @@ describe('broker policy', () => {
         { type: 'user' as const, id: healthyUser.user.id },
       ];
       for (let i = 0; i < count; i++) {
-        server.app.kii.delivery.send({ data: { i, filler } }, { kind: 'topic', scope: { type: 'APP', id: '' }, topicId: 'firehose' }, recipients, adminPrincipal);
+        server.app.kii.delivery.send(
+          { data: { i, filler } },
+          { kind: 'topic', scope: { type: 'APP', id: '' }, topicId: 'firehose' },
+          recipients,
+          adminPrincipal,
+        );
       }
-      await eventually(() => healthy.received.length === count, 4000, `all ${count} pushes at the healthy subscriber`);
+      await eventually(
+        () => healthy.received.length === count,
+        4000,
+        `all ${count} pushes at the healthy subscriber`,
+      );
       expect(healthy.received.at(-1)!.i).toBe(count - 1);
       // The frozen connection really was backed up, so the case above was exercised.
-      const frozenClient = (server.app.kii.broker.aedes as unknown as { clients: Record<string, { conn: { writableLength: number } }> })
-        .clients[frozenUser.endpoint.mqttTopic];
+      const frozenClient = (
+        server.app.kii.broker.aedes as unknown as {
+          clients: Record<string, { conn: { writableLength: number } }>;
+        }
+      ).clients[frozenUser.endpoint.mqttTopic];
       expect(frozenClient?.conn.writableLength ?? 0).toBeGreaterThan(0);
     }, 10_000);
   });

@@ -69,14 +69,22 @@ export async function createPushBroker(deps: BrokerDeps) {
       const secret = password?.toString('utf8') ?? '';
       const endpoint = username ? installations.endpointByUsername(username) : undefined;
       if (endpoint) {
-        if (!sameSecret(secret, endpoint.password)) return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
+        if (!sameSecret(secret, endpoint.password))
+          return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
         if (client.id !== endpoint.mqtt_topic) {
-          return done(refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED), false);
+          return done(
+            refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED),
+            false,
+          );
         }
         if (endpoint.expires_at <= now) {
-          return done(refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD), false);
+          return done(
+            refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD),
+            false,
+          );
         }
-        if (endpoint.ready_at > now) return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
+        if (endpoint.ready_at > now)
+          return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
         const installation = installations.find(endpoint.installation_id);
         sessions.set(client, { kind: 'installation', thingId: installation?.thing_id ?? null });
         scheduleExpiry(client, endpoint.expires_at - now);
@@ -84,7 +92,8 @@ export async function createPushBroker(deps: BrokerDeps) {
       }
       const tap = username ? taps.findByUsername(username) : undefined;
       if (tap && sameSecret(secret, tap.password) && tap.expires_at > now) {
-        if (client.id !== tap.mqtt_topic) return done(refuse('the client ID must be the tap topic', IDENTIFIER_REJECTED), false);
+        if (client.id !== tap.mqtt_topic)
+          return done(refuse('the client ID must be the tap topic', IDENTIFIER_REJECTED), false);
         sessions.set(client, { kind: 'tap', thingId: null });
         scheduleExpiry(client, tap.expires_at - now);
         return done(null, true);
@@ -133,9 +142,15 @@ export async function createPushBroker(deps: BrokerDeps) {
     if (session.kind === 'tap') tapClients.delete(client.id);
     if (session.thingId) things.setOnline(session.thingId, false);
   });
-  aedes.on('clientError', (client, error) => log.debug({ clientId: client.id, err: error.message }, 'mqtt client error'));
-  aedes.on('connectionError', (client, error) => log.debug({ err: error.message }, 'mqtt connection error'));
-  aedes.on('keepaliveTimeout', (client) => log.info({ clientId: client.id }, 'mqtt keep-alive timeout'));
+  aedes.on('clientError', (client, error) =>
+    log.debug({ clientId: client.id, err: error.message }, 'mqtt client error'),
+  );
+  aedes.on('connectionError', (client, error) =>
+    log.debug({ err: error.message }, 'mqtt connection error'),
+  );
+  aedes.on('keepaliveTimeout', (client) =>
+    log.info({ clientId: client.id }, 'mqtt keep-alive timeout'),
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -148,7 +163,10 @@ export async function createPushBroker(deps: BrokerDeps) {
     // its own WebSocket frame and socket write. One frame per flush cuts a fan-out's frames and
     // writes five-fold (MQTT over WebSocket lets a frame hold any part of the byte stream).
     stream._writev = (chunks, callback) =>
-      socket.send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)), callback);
+      socket.send(
+        chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map(({ chunk }) => chunk)),
+        callback,
+      );
     stream.on('error', () => socket.terminate());
     aedes.handle(stream, request);
   });
@@ -181,10 +199,16 @@ export async function createPushBroker(deps: BrokerDeps) {
     acceptWebSockets,
     /** Starts the TCP listener, and the TLS ones when a certificate and key are configured. */
     async listen() {
-      ports.tcp = await listen(createNetServer((socket) => aedes.handle(socket)), config.mqttPort);
+      ports.tcp = await listen(
+        createNetServer((socket) => aedes.handle(socket)),
+        config.mqttPort,
+      );
       if (config.tlsCert && config.tlsKey) {
         const tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
-        ports.ssl = await listen(createTlsServer(tls, (socket) => aedes.handle(socket)), config.mqttsPort);
+        ports.ssl = await listen(
+          createTlsServer(tls, (socket) => aedes.handle(socket)),
+          config.mqttsPort,
+        );
         const https = createHttpsServer(tls, (_req, res) => res.writeHead(426).end());
         acceptWebSockets(https);
         ports.wss = await listen(https, config.wssPort);
@@ -197,7 +221,10 @@ export async function createPushBroker(deps: BrokerDeps) {
     deliver(mqttTopic: string, payload: Buffer): boolean {
       const client = clients[mqttTopic];
       if (!client || !client.connected || !client.subscriptions[mqttTopic]) return false;
-      client.publish({ cmd: 'publish', topic: mqttTopic, payload, qos: 0, retain: false, dup: false }, () => {});
+      client.publish(
+        { cmd: 'publish', topic: mqttTopic, payload, qos: 0, retain: false, dup: false },
+        () => {},
+      );
       return true;
     },
     get tapCount(): number {

@@ -1,6 +1,12 @@
 import { loadKiiSdk, type KiiSdk } from '../testing/kii-sdk';
 import { expectKiiError, expectOk, eventually, kiiRest, type KiiRest } from '../testing/kii-rest';
-import { mqttJsReceiver, pahoReceiver, type MqttEndpoint, type Push, type PushReceiver } from '../testing/mqtt-clients';
+import {
+  mqttJsReceiver,
+  pahoReceiver,
+  type MqttEndpoint,
+  type Push,
+  type PushReceiver,
+} from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 /**
@@ -28,7 +34,9 @@ describe('conformance: kii-cloud-sdk flows', () => {
     await sdk.KiiUser.userWithUsername(loginName, 'secret-pass').register();
     const user = await sdk.KiiUser.authenticate(loginName, 'secret-pass');
     const installation = await user.pushInstallation().installMqtt(development);
-    const endpoint = (await user.pushInstallation().getMqttEndpoint(installation.installationID)) as MqttEndpoint;
+    const endpoint = (await user
+      .pushInstallation()
+      .getMqttEndpoint(installation.installationID)) as MqttEndpoint;
     return { sdk, user, installation, endpoint };
   }
 
@@ -83,12 +91,17 @@ describe('conformance: kii-cloud-sdk flows', () => {
       const user = await sdk.KiiUser.authenticate('bob', 'secret-pass');
       const installation = await user.pushInstallation().installMqtt(false);
       const started = Date.now();
-      const error = await user.pushInstallation().getMqttEndpoint(installation.installationID).then(
-        () => fail('the endpoint should not be ready'),
-        (reason: Error) => reason,
-      );
+      const error = await user
+        .pushInstallation()
+        .getMqttEndpoint(installation.installationID)
+        .then(
+          () => fail('the endpoint should not be ready'),
+          (reason: Error) => reason,
+        );
       expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-      expect(sdk.KiiErrorParser.parse(error)).toEqual(jasmine.objectContaining({ status: 503, code: 'MQTT_ENDPOINT_NOT_READY' }));
+      expect(sdk.KiiErrorParser.parse(error)).toEqual(
+        jasmine.objectContaining({ status: 503, code: 'MQTT_ENDPOINT_NOT_READY' }),
+      );
     }, 10_000);
   });
 
@@ -96,7 +109,11 @@ describe('conformance: kii-cloud-sdk flows', () => {
     beforeEach(() => start());
 
     it('delivers an app-topic push to MQTT.js over TCP and WebSocket and to Paho over WebSocket, with the long system keys', async () => {
-      const [tcpUser, wsUser, pahoUser] = await Promise.all([sdkUser('tcp-user'), sdkUser('ws-user'), sdkUser('paho-user')]);
+      const [tcpUser, wsUser, pahoUser] = await Promise.all([
+        sdkUser('tcp-user'),
+        sdkUser('ws-user'),
+        sdkUser('paho-user'),
+      ]);
       const tcp = keep(await mqttJsReceiver(tcpUser.endpoint, 'tcp'));
       const ws = keep(await mqttJsReceiver(wsUser.endpoint, 'ws'));
       const paho = keep(await pahoReceiver(pahoUser.endpoint));
@@ -106,11 +123,15 @@ describe('conformance: kii-cloud-sdk flows', () => {
       await topic.save();
       expect(await topic.exists()).toBe(true);
       for (const { sdk } of [tcpUser, wsUser, pahoUser]) {
-        await sdk.KiiUser.getCurrentUser()!.pushSubscription().subscribe(sdk.Kii.topicWithName('news'));
+        await sdk.KiiUser.getCurrentUser()!
+          .pushSubscription()
+          .subscribe(sdk.Kii.topicWithName('news'));
       }
 
       const before = Date.now();
-      await topic.sendMessage(new tcpUser.sdk.KiiPushMessageBuilder({ msg: 'hello', priority: 'high' }).build());
+      await topic.sendMessage(
+        new tcpUser.sdk.KiiPushMessageBuilder({ msg: 'hello', priority: 'high' }).build(),
+      );
       const pushes = await Promise.all([tcp.next(), ws.next(), paho.next()]);
       const expected: Push = {
         msg: 'hello',
@@ -135,7 +156,9 @@ describe('conformance: kii-cloud-sdk flows', () => {
     it('delivers Paho over MQTT 3.1 (the mqttv3.1 WebSocket subprotocol) too', async () => {
       const { endpoint, user } = await sdkUser('old-paho');
       const paho = keep(await pahoReceiver(endpoint, 3));
-      await rest.send(await server.adminToken(), `${rest.app}/users/${user.getID()}`, { data: { v: '3.1' } });
+      await rest.send(await server.adminToken(), `${rest.app}/users/${user.getID()}`, {
+        data: { v: '3.1' },
+      });
       expect((await paho.next()).v).toBe('3.1');
     });
 
@@ -173,7 +196,13 @@ describe('conformance: kii-cloud-sdk flows', () => {
         when: jasmine.any(Number),
       });
 
-      await rest.send(admin, direct, { data: { alert: 'flags' }, sendSender: false, sendWhen: false, sendAppID: true, sendOrigin: true });
+      await rest.send(admin, direct, {
+        data: { alert: 'flags' },
+        sendSender: false,
+        sendWhen: false,
+        sendAppID: true,
+        sendOrigin: true,
+      });
       expect(await receiver.next()).toEqual({
         alert: 'flags',
         appID: server.config.appId,
@@ -200,14 +229,20 @@ describe('conformance: kii-cloud-sdk flows', () => {
 
     it('runs the thing flow: register, log in as the thing, install, connect; _online follows the connection', async () => {
       const sdk = loadKiiSdk(server);
-      const registered = await sdk.KiiThing.register({ _vendorThingID: 'sensor-001', _password: 'thing-pass', _thingType: 'sensor' } as never);
+      const registered = await sdk.KiiThing.register({
+        _vendorThingID: 'sensor-001',
+        _password: 'thing-pass',
+        _thingType: 'sensor',
+      } as never);
       expect(registered.getVendorThingID()).toBe('sensor-001');
       const context = await sdk.Kii.authenticateAsThing('sensor-001', 'thing-pass');
       const thing = context.getAuthenticatedThing();
       expect(thing.getThingID()).toBe(registered.getThingID());
 
       const installation = await context.pushInstallation().installMqtt(true);
-      const endpoint = (await context.pushInstallation().getMqttEndpoint(installation.installationID)) as MqttEndpoint;
+      const endpoint = (await context
+        .pushInstallation()
+        .getMqttEndpoint(installation.installationID)) as MqttEndpoint;
       await thing.refresh();
       expect(thing.isOnline()).toBe(false);
 
@@ -218,13 +253,25 @@ describe('conformance: kii-cloud-sdk flows', () => {
 
       const admin = await adminContext();
       await admin.topicWithName('firmware').save();
-      await (thing as unknown as KiiCloud.KiiUser).pushSubscription().subscribe(context.topicWithName('firmware'));
-      await admin.topicWithName('firmware').sendMessage(new sdk.KiiPushMessageBuilder({ version: '2.4.1' }).build());
-      expect(await receiver.next()).toEqual(jasmine.objectContaining({ version: '2.4.1', topic: 'firmware', sourceURI: 'kiicloud://topics/firmware' }));
+      await (thing as unknown as KiiCloud.KiiUser)
+        .pushSubscription()
+        .subscribe(context.topicWithName('firmware'));
+      await admin
+        .topicWithName('firmware')
+        .sendMessage(new sdk.KiiPushMessageBuilder({ version: '2.4.1' }).build());
+      expect(await receiver.next()).toEqual(
+        jasmine.objectContaining({
+          version: '2.4.1',
+          topic: 'firmware',
+          sourceURI: 'kiicloud://topics/firmware',
+        }),
+      );
 
       await receiver.close();
       await eventually(async () => !(await thing.refresh()).isOnline(), 3000, 'thing offline');
-      expect((thing.getOnlineStatusModifiedAt() as unknown as Date).getTime()).toBeGreaterThanOrEqual(onlineSince);
+      expect(
+        (thing.getOnlineStatusModifiedAt() as unknown as Date).getTime(),
+      ).toBeGreaterThanOrEqual(onlineSince);
     });
 
     it('answers isSubscribed true and false, and rejects it for a topic that does not exist', async () => {
@@ -237,13 +284,23 @@ describe('conformance: kii-cloud-sdk flows', () => {
       expect((await subscription.isSubscribed(topic))[2]).toBe(false);
       await subscription.subscribe(topic);
       expect((await subscription.isSubscribed(topic))[2]).toBe(true);
-      const duplicate = await subscription.subscribe(topic).then(() => null, (error: Error) => error);
-      expect(sdk.KiiErrorParser.parse(duplicate)).toEqual(jasmine.objectContaining({ status: 409, code: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' }));
+      const duplicate = await subscription.subscribe(topic).then(
+        () => null,
+        (error: Error) => error,
+      );
+      expect(sdk.KiiErrorParser.parse(duplicate)).toEqual(
+        jasmine.objectContaining({ status: 409, code: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' }),
+      );
       await subscription.unsubscribe(topic);
       expect((await subscription.isSubscribed(topic))[2]).toBe(false);
 
-      const missing = await subscription.isSubscribed(sdk.Kii.topicWithName('no-such-topic')).then(() => null, (error: Error) => error);
-      expect(sdk.KiiErrorParser.parse(missing)).toEqual(jasmine.objectContaining({ status: 404, code: 'TOPIC_NOT_FOUND' }));
+      const missing = await subscription.isSubscribed(sdk.Kii.topicWithName('no-such-topic')).then(
+        () => null,
+        (error: Error) => error,
+      );
+      expect(sdk.KiiErrorParser.parse(missing)).toEqual(
+        jasmine.objectContaining({ status: 404, code: 'TOPIC_NOT_FOUND' }),
+      );
     });
 
     it('uninstalls by installation ID: the live connection is closed and the installation answers 404 after', async () => {
@@ -252,12 +309,30 @@ describe('conformance: kii-cloud-sdk flows', () => {
       await user.pushInstallation().uninstallByInstallationID(installation.installationID);
       await receiver.closed;
 
-      const error = await user.pushInstallation().getMqttEndpoint(installation.installationID).then(() => null, (e: Error) => e);
-      expect(sdk.KiiErrorParser.parse(error)).toEqual(jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }));
-      const again = await user.pushInstallation().uninstallByInstallationID(installation.installationID).then(() => null, (e: Error) => e);
-      expect(sdk.KiiErrorParser.parse(again)).toEqual(jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }));
+      const error = await user
+        .pushInstallation()
+        .getMqttEndpoint(installation.installationID)
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(sdk.KiiErrorParser.parse(error)).toEqual(
+        jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }),
+      );
+      const again = await user
+        .pushInstallation()
+        .uninstallByInstallationID(installation.installationID)
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(sdk.KiiErrorParser.parse(again)).toEqual(
+        jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }),
+      );
       await expectKiiError(
-        await server.api(`${rest.app}/installations/${installation.installationID}`, { token: user.getAccessToken() }),
+        await server.api(`${rest.app}/installations/${installation.installationID}`, {
+          token: user.getAccessToken(),
+        }),
         404,
         'INSTALLATION_NOT_FOUND',
       );
@@ -269,10 +344,21 @@ describe('conformance: kii-cloud-sdk flows', () => {
       await user.pushInstallation().uninstall(installation.installationRegistrationID, 'MQTT');
       await receiver.closed;
 
-      const again = await user.pushInstallation().uninstall(installation.installationRegistrationID, 'MQTT').then(() => null, (e: Error) => e);
-      expect(sdk.KiiErrorParser.parse(again)).toEqual(jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }));
+      const again = await user
+        .pushInstallation()
+        .uninstall(installation.installationRegistrationID, 'MQTT')
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(sdk.KiiErrorParser.parse(again)).toEqual(
+        jasmine.objectContaining({ status: 404, code: 'INSTALLATION_NOT_FOUND' }),
+      );
       await expectKiiError(
-        await server.api(`${rest.app}/installations/MQTT:${installation.installationRegistrationID}`, { token: user.getAccessToken() }),
+        await server.api(
+          `${rest.app}/installations/MQTT:${installation.installationRegistrationID}`,
+          { token: user.getAccessToken() },
+        ),
         404,
         'INSTALLATION_NOT_FOUND',
       );
@@ -280,7 +366,9 @@ describe('conformance: kii-cloud-sdk flows', () => {
       const fresh = await user.pushInstallation().installMqtt(false);
       expect(fresh.installationID).not.toBe(installation.installationID);
       const endpointAfter = await expectOk<MqttEndpoint>(
-        await server.api(`${rest.app}/installations/${fresh.installationID}/mqtt-endpoint`, { token: user.getAccessToken() }),
+        await server.api(`${rest.app}/installations/${fresh.installationID}/mqtt-endpoint`, {
+          token: user.getAccessToken(),
+        }),
       );
       expect(endpointAfter.mqttTopic).not.toBe(endpoint.mqttTopic);
     });
@@ -298,7 +386,9 @@ describe('conformance: kii-cloud-sdk flows', () => {
       expect(fields.note).toBe('%E0%A4%A');
       const context = await sdk.Kii.authenticateAsThing('percent-1', 'thing-pass');
       const loaded = await context.getAuthenticatedThing().refresh();
-      expect((loaded as unknown as { fields: Record<string, unknown> }).fields._productName).toBe('100% cotton');
+      expect((loaded as unknown as { fields: Record<string, unknown> }).fields._productName).toBe(
+        '100% cotton',
+      );
     });
   });
 });

@@ -64,7 +64,11 @@ export function startCheckpointer(db: Db, intervalMs = 200): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   const worker = new Worker(workerSource, {
     eval: true,
-    workerData: { file: db.name, intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    workerData: {
+      file: db.name,
+      intervalMs,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+    },
   });
   worker.unref();
   let failure: string | undefined;

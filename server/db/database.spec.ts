@@ -20,17 +20,27 @@ describe('database migrations', () => {
     old.exec(readFileSync(join(import.meta.dirname, 'migrations', '001_initial.sql'), 'utf8'));
     old.pragma('user_version = 1');
     old.prepare("INSERT INTO tokens VALUES ('tok-1', 'user', 'u-1', NULL, 1)").run();
-    expect(() => old.prepare("INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'x', NULL, 1)").run()).toThrowError(/CHECK/);
+    expect(() =>
+      old.prepare("INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'x', NULL, 1)").run(),
+    ).toThrowError(/CHECK/);
     old.close();
 
     const db = openDatabase({ dataDir, inMemory: false });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(2);
-      expect(db.prepare('SELECT principal_type, principal_id FROM tokens').all()).toEqual([{ principal_type: 'user', principal_id: 'u-1' }]);
-      db.prepare("INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'ANONYMOUS_USER', NULL, 1)").run();
-      expect(() => db.prepare("INSERT INTO tokens VALUES ('tok-3', 'nobody', 'x', NULL, 1)").run()).toThrowError(/CHECK/);
+      expect(db.prepare('SELECT principal_type, principal_id FROM tokens').all()).toEqual([
+        { principal_type: 'user', principal_id: 'u-1' },
+      ]);
+      db.prepare(
+        "INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'ANONYMOUS_USER', NULL, 1)",
+      ).run();
+      expect(() =>
+        db.prepare("INSERT INTO tokens VALUES ('tok-3', 'nobody', 'x', NULL, 1)").run(),
+      ).toThrowError(/CHECK/);
       // The index the token revocation uses is back.
-      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'").all();
+      const indexes = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'")
+        .all();
       expect(indexes).toContain(jasmine.objectContaining({ name: 'tokens_by_principal' }));
     } finally {
       db.close();

@@ -10,7 +10,10 @@ describe('group commit', () => {
   let dataDir: string;
   let db: Db;
   let reader: Database.Database;
-  const tokens = () => (reader.prepare('SELECT token FROM tokens ORDER BY token').all() as { token: string }[]).map((row) => row.token);
+  const tokens = () =>
+    (reader.prepare('SELECT token FROM tokens ORDER BY token').all() as { token: string }[]).map(
+      (row) => row.token,
+    );
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'kpc-group-commit-'));
@@ -53,7 +56,11 @@ describe('group commit', () => {
     // One transaction: while the batch ran, none of its rows had been committed yet.
     expect(committedMeanwhile).toEqual([[], [], []]);
     // Not one caller heard back before all three rows were visible to another connection.
-    expect(committedWhenResolved).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
+    expect(committedWhenResolved).toEqual([
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ]);
   });
 
   it('rolls back only the work that throws, and rejects only its caller', async () => {
@@ -66,7 +73,11 @@ describe('group commit', () => {
       }),
       writes.run(() => insertToken('c')),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
     expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('refused');
     expect(tokens()).toEqual(['a', 'c']);
   });
@@ -78,7 +89,9 @@ describe('group commit', () => {
       writes.run(() => {
         // A deferred foreign-key violation only shows at COMMIT, failing the whole batch.
         db.pragma('defer_foreign_keys = ON');
-        db.prepare("INSERT INTO endpoints VALUES ('no-such-installation', 'user', 'pass', 'topic', 0, 0)").run();
+        db.prepare(
+          "INSERT INTO endpoints VALUES ('no-such-installation', 'user', 'pass', 'topic', 0, 0)",
+        ).run();
       }),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);

@@ -48,7 +48,8 @@ export function createGroupCommit(db: Db) {
     /** Runs `work` inside the next group transaction; resolves with its result after the commit. */
     run<T>(work: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        if (queue.push({ work, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush);
+        if (queue.push({ work, resolve: resolve as (value: unknown) => void, reject }) === 1)
+          setImmediate(flush);
       });
     },
   };

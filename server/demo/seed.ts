@@ -28,17 +28,34 @@ export function seedDemo(kii: KiiServices): DemoApp {
   return kii.db.transaction(() => {
     for (const topic of appTopics) kii.topics.create(app, topic);
     const users = demoUsers.map((spec, index) => {
-      const row = kii.users.find(`LOGIN_NAME:${spec.loginName}`) ??
-        kii.users.create({ loginName: spec.loginName, password: spec.password, displayName: spec.displayName, custom: {} });
+      const row =
+        kii.users.find(`LOGIN_NAME:${spec.loginName}`) ??
+        kii.users.create({
+          loginName: spec.loginName,
+          password: spec.password,
+          displayName: spec.displayName,
+          custom: {},
+        });
       kii.topics.create({ type: 'APP_AND_USER', id: row.id }, 'inbox');
-      for (const topic of appTopics.slice(0, index + 1)) kii.topics.subscribe(app, topic, { type: 'user', id: row.id });
+      for (const topic of appTopics.slice(0, index + 1))
+        kii.topics.subscribe(app, topic, { type: 'user', id: row.id });
       kii.installations.install({ userID: row.id }, 'MQTT', undefined, spec.development, endpoint);
       return { id: row.id, loginName: spec.loginName, password: spec.password };
     });
-    kii.installations.install({ userID: users[2].id }, 'ANDROID', 'demo-fcm-registration-token-carol', false, endpoint);
+    kii.installations.install(
+      { userID: users[2].id },
+      'ANDROID',
+      'demo-fcm-registration-token-carol',
+      false,
+      endpoint,
+    );
     const things = demoThings.map((spec) => {
-      const row = kii.things.findByVendorId(spec.vendorThingID) ??
-        kii.things.create(spec.vendorThingID, spec.password, { _thingType: 'sensor', _vendor: 'Demo Devices' });
+      const row =
+        kii.things.findByVendorId(spec.vendorThingID) ??
+        kii.things.create(spec.vendorThingID, spec.password, {
+          _thingType: 'sensor',
+          _vendor: 'Demo Devices',
+        });
       kii.topics.subscribe(app, 'maintenance', { type: 'thing', id: row.id });
       kii.installations.install({ thingID: row.id }, 'MQTT', undefined, spec.development, endpoint);
       return { id: row.id, vendorThingID: spec.vendorThingID, password: spec.password };

@@ -3,11 +3,23 @@ import type { Principal } from '../auth';
 import type { DemoApp } from './seed';
 
 const samples = [
-  { title: 'Scheduled maintenance', body: 'The service pauses tonight from 02:00 to 02:30 UTC.', severity: 'info' },
+  {
+    title: 'Scheduled maintenance',
+    body: 'The service pauses tonight from 02:00 to 02:30 UTC.',
+    severity: 'info',
+  },
   { title: 'New feature', body: 'Dark mode is now available in the app.', severity: 'info' },
-  { title: 'Firmware update', body: 'Version 2.4.1 fixes the battery report.', severity: 'warning' },
+  {
+    title: 'Firmware update',
+    body: 'Version 2.4.1 fixes the battery report.',
+    severity: 'warning',
+  },
   { title: 'Spring sale', body: '20% off every plan until Sunday.', severity: 'info' },
-  { title: 'Incident resolved', body: 'Push delivery delays in region EU are over.', severity: 'critical' },
+  {
+    title: 'Incident resolved',
+    body: 'Push delivery delays in region EU are over.',
+    severity: 'critical',
+  },
 ];
 
 /** Realistic pushes to the demo app topics and users, at `perSecond` messages per second. */
@@ -26,11 +38,21 @@ export function startDemoTraffic(kii: KiiServices, demo: DemoApp, perSecond: num
       const message = { data, sendToDevelopment: true, sendToProduction: true };
       if (sequence % 4 === 0) {
         const user = demo.users[sequence % demo.users.length];
-        kii.delivery.send(message, { kind: 'direct', userId: user.id }, [{ type: 'user', id: user.id }], admin);
+        kii.delivery.send(
+          message,
+          { kind: 'direct', userId: user.id },
+          [{ type: 'user', id: user.id }],
+          admin,
+        );
       } else {
         const topicId = demo.appTopics[sequence % demo.appTopics.length];
         const scope = { type: 'APP' as const, id: '' };
-        kii.delivery.send(message, { kind: 'topic', scope, topicId }, kii.topics.subscribers(scope, topicId), admin);
+        kii.delivery.send(
+          message,
+          { kind: 'topic', scope, topicId },
+          kii.topics.subscribers(scope, topicId),
+          admin,
+        );
       }
     }
   }, 1000 / ticksPerSecond);

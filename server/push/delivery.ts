@@ -27,8 +27,7 @@ export interface PushMessage {
 
 /** What a message is sent to: a topic in some scope, or one user directly. */
 export type PushTarget =
-  | { kind: 'topic'; scope: Scope; topicId: string }
-  | { kind: 'direct'; userId: string };
+  { kind: 'topic'; scope: Scope; topicId: string } | { kind: 'direct'; userId: string };
 
 /** One delivered push, as the tap extension and the delivery log see it. */
 export interface DeliveryEvent {
@@ -69,7 +68,8 @@ function senderUri(principal: Principal): string {
 /** Data values must be flat: Kii allows one level of keys only (kii-api.md §7.2). */
 function checkFlat(field: string, data: Record<string, unknown> | undefined) {
   for (const [key, value] of Object.entries(data ?? {})) {
-    if (value !== null && typeof value === 'object') throw kiiErrors.invalid(`${field}.${key}`, 'must not be an object or an array');
+    if (value !== null && typeof value === 'object')
+      throw kiiErrors.invalid(`${field}.${key}`, 'must not be an object or an array');
   }
 }
 
@@ -78,7 +78,13 @@ function checkFlat(field: string, data: Record<string, unknown> | undefined) {
  * honouring its send* flag, plus the message's data (or mqtt.data) at the top level.
  * System keys are written last so a data key cannot forge the sender or the scope.
  */
-export function buildPayload(appId: string, message: PushMessage, target: PushTarget, sender: Principal, now: number) {
+export function buildPayload(
+  appId: string,
+  message: PushMessage,
+  target: PushTarget,
+  sender: Principal,
+  now: number,
+) {
   checkFlat('data', message.data);
   checkFlat('mqtt.data', message.mqtt?.data);
   const payload: Record<string, unknown> = { ...(message.mqtt?.data ?? message.data ?? {}) };
@@ -104,7 +110,10 @@ export function buildPayload(appId: string, message: PushMessage, target: PushTa
   }
   const bytes = Buffer.from(JSON.stringify(payload));
   if (bytes.length > MAX_MQTT_PAYLOAD_BYTES) {
-    throw kiiErrors.invalid('data', `the MQTT payload is ${bytes.length} bytes; at most ${MAX_MQTT_PAYLOAD_BYTES} are allowed`);
+    throw kiiErrors.invalid(
+      'data',
+      `the MQTT payload is ${bytes.length} bytes; at most ${MAX_MQTT_PAYLOAD_BYTES} are allowed`,
+    );
   }
   return bytes;
 }

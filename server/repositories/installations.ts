@@ -93,16 +93,28 @@ export function createInstallationRepository(db: Db) {
   }
 
   const installTx = db.transaction(
-    (owner: Owner, deviceType: string, registrationId: string | undefined, development: boolean,
-      endpoint: { delayMs: number; ttlSeconds: number }) => {
+    (
+      owner: Owner,
+      deviceType: string,
+      registrationId: string | undefined,
+      development: boolean,
+      endpoint: { delayMs: number; ttlSeconds: number },
+    ) => {
       if (deviceType === 'MQTT') {
-        const existing = owner.userID ? mqttOfUser.get(owner.userID) : mqttOfThing.get(owner.thingID!);
+        const existing = owner.userID
+          ? mqttOfUser.get(owner.userID)
+          : mqttOfThing.get(owner.thingID!);
         if (existing) return { row: existing, created: false };
       } else {
         const existing = byRegistration.get(deviceType, registrationId!);
         if (existing) {
           // Kii re-assigns a push token that moves to another owner (kii-api.md §5.1).
-          reassign.run(owner.userID ?? null, owner.thingID ?? null, development ? 1 : 0, existing.id);
+          reassign.run(
+            owner.userID ?? null,
+            owner.thingID ?? null,
+            development ? 1 : 0,
+            existing.id,
+          );
           return { row: byId.get(existing.id)!, created: false };
         }
       }
@@ -118,7 +130,10 @@ export function createInstallationRepository(db: Db) {
         created_at: now,
       };
       const row: InstallationRow = { seq: Number(insert.run(values).lastInsertRowid), ...values };
-      const credentials = deviceType === 'MQTT' ? newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds) : undefined;
+      const credentials =
+        deviceType === 'MQTT'
+          ? newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds)
+          : undefined;
       if (credentials) upsertEndpoint.run(credentials);
       return { row, created: true, endpoint: credentials };
     },
@@ -140,7 +155,11 @@ export function createInstallationRepository(db: Db) {
     return value;
   }
   /** Caches the rows of an install whose transaction has committed. */
-  function committed(result: { row: InstallationRow; created: boolean; endpoint?: EndpointRow }): void {
+  function committed(result: {
+    row: InstallationRow;
+    created: boolean;
+    endpoint?: EndpointRow;
+  }): void {
     if (!result.created) return;
     remember(rowCache, result.row.id, result.row);
     remember(endpointCache, result.row.id, result.endpoint);
@@ -151,8 +170,13 @@ export function createInstallationRepository(db: Db) {
   }
 
   return {
-    install(owner: Owner, deviceType: string, registrationId: string | undefined, development: boolean,
-      endpoint: { delayMs: number; ttlSeconds: number }) {
+    install(
+      owner: Owner,
+      deviceType: string,
+      registrationId: string | undefined,
+      development: boolean,
+      endpoint: { delayMs: number; ttlSeconds: number },
+    ) {
       const result = installTx(owner, deviceType, registrationId, development, endpoint);
       // A re-assigned push token changes the row's owner.
       if (!result.created) forget(result.row.id);
@@ -178,7 +202,10 @@ export function createInstallationRepository(db: Db) {
       removeOwned.run(id, id);
     },
     endpoint(installationId: string): EndpointRow | undefined {
-      return endpointCache.get(installationId) ?? remember(endpointCache, installationId, endpointOf.get(installationId));
+      return (
+        endpointCache.get(installationId) ??
+        remember(endpointCache, installationId, endpointOf.get(installationId))
+      );
     },
     endpointByUsername(username: string): EndpointRow | undefined {
       return endpointByUsername.get(username);
@@ -200,15 +227,28 @@ export function createInstallationRepository(db: Db) {
     list(filter: InstallationFilter): { rows: InstallationRow[]; total: number } {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
-      if (filter.userID) { where.push('user_id = @userID'); params.userID = filter.userID; }
-      if (filter.thingID) { where.push('thing_id = @thingID'); params.thingID = filter.thingID; }
-      if (filter.deviceType) { where.push('device_type = @deviceType'); params.deviceType = filter.deviceType; }
+      if (filter.userID) {
+        where.push('user_id = @userID');
+        params.userID = filter.userID;
+      }
+      if (filter.thingID) {
+        where.push('thing_id = @thingID');
+        params.thingID = filter.thingID;
+      }
+      if (filter.deviceType) {
+        where.push('device_type = @deviceType');
+        params.deviceType = filter.deviceType;
+      }
       if (filter.development !== undefined) {
         where.push('development = @development');
         params.development = filter.development ? 1 : 0;
       }
       const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (db.prepare(`SELECT count(*) AS n FROM installations ${filtered}`).get(params) as { n: number }).n;
+      const total = (
+        db.prepare(`SELECT count(*) AS n FROM installations ${filtered}`).get(params) as {
+          n: number;
+        }
+      ).n;
       const page = [...where, 'seq > @after'];
       const rows = db
         .prepare<Record<string, unknown>, InstallationRow>(

@@ -89,7 +89,9 @@ export function createUserRepository(db: Db) {
     },
     /** Login by the `username` of the token request: a login name or a qualified form. */
     findForLogin(username: string): UserRow | undefined {
-      return /^(EMAIL|PHONE|LOGIN_NAME):/.test(username) ? this.find(username) : byLogin.get(username);
+      return /^(EMAIL|PHONE|LOGIN_NAME):/.test(username)
+        ? this.find(username)
+        : byLogin.get(username);
     },
     remove(id: string): boolean {
       return remove.run(id).changes > 0;
@@ -105,7 +107,9 @@ const VENDOR_THING_ID_PREFIX = 'VENDOR_THING_ID:';
 
 /** The vendor thing ID when `ref` is Kii's `VENDOR_THING_ID:x` form; undefined for a thing ID. */
 export function vendorThingIdOf(ref: string): string | undefined {
-  return ref.startsWith(VENDOR_THING_ID_PREFIX) ? ref.slice(VENDOR_THING_ID_PREFIX.length) : undefined;
+  return ref.startsWith(VENDOR_THING_ID_PREFIX)
+    ? ref.slice(VENDOR_THING_ID_PREFIX.length)
+    : undefined;
 }
 
 /** Things, looked up by ID or by `VENDOR_THING_ID:x`. */
@@ -115,12 +119,16 @@ export function createThingRepository(db: Db) {
   const byId = db.prepare<[string], ThingRow>('SELECT * FROM things WHERE id = ?');
   const byVendor = db.prepare<[string], ThingRow>('SELECT * FROM things WHERE vendor_thing_id = ?');
   const idById = db.prepare<[string], { id: string }>('SELECT id FROM things WHERE id = ?');
-  const idByVendor = db.prepare<[string], { id: string }>('SELECT id FROM things WHERE vendor_thing_id = ?');
+  const idByVendor = db.prepare<[string], { id: string }>(
+    'SELECT id FROM things WHERE vendor_thing_id = ?',
+  );
   const remove = db.prepare('DELETE FROM things WHERE id = ?');
   const setOnline = db.prepare(
     'UPDATE things SET online = ?, online_modified_at = ? WHERE id = ? AND online <> ?',
   );
-  const allOffline = db.prepare('UPDATE things SET online = 0, online_modified_at = ? WHERE online = 1');
+  const allOffline = db.prepare(
+    'UPDATE things SET online = 0, online_modified_at = ? WHERE online = 1',
+  );
 
   return {
     create(vendorThingID: string, password: string, fields: Record<string, unknown>): ThingRow {

@@ -10,7 +10,9 @@ export interface TapRow {
 
 /** Credentials of the read-only delivery taps (a local-server extension). */
 export function createTapRepository(db: Db) {
-  const insert = db.prepare('INSERT INTO taps (mqtt_topic, username, password, expires_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO taps (mqtt_topic, username, password, expires_at) VALUES (?, ?, ?, ?)',
+  );
   const byUsername = db.prepare<[string], TapRow>('SELECT * FROM taps WHERE username = ?');
   const purge = db.prepare('DELETE FROM taps WHERE expires_at <= ?');
   return {

@@ -21,8 +21,12 @@ export function createTopicRepository(db: Db) {
   const insert = db.prepare(
     'INSERT OR IGNORE INTO topics (scope_type, scope_id, topic_id, created_at) VALUES (?, ?, ?, ?)',
   );
-  const exists = db.prepare('SELECT 1 FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id = ?');
-  const remove = db.prepare('DELETE FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id = ?');
+  const exists = db.prepare(
+    'SELECT 1 FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id = ?',
+  );
+  const remove = db.prepare(
+    'DELETE FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id = ?',
+  );
   const removeScope = db.prepare('DELETE FROM topics WHERE scope_type = ? AND scope_id = ?');
   const page = db.prepare<[string, string, string, number], { topic_id: string }>(
     `SELECT topic_id FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id > ?
@@ -34,8 +38,13 @@ export function createTopicRepository(db: Db) {
     AND topic_id = ? AND subscriber_type = ? AND subscriber_id = ?`);
   const unsubscribe = db.prepare(`DELETE FROM subscriptions WHERE scope_type = ? AND scope_id = ?
     AND topic_id = ? AND subscriber_type = ? AND subscriber_id = ?`);
-  const unsubscribeAll = db.prepare('DELETE FROM subscriptions WHERE subscriber_type = ? AND subscriber_id = ?');
-  const subscribers = db.prepare<[string, string, string], { subscriber_type: SubscriberType; subscriber_id: string }>(
+  const unsubscribeAll = db.prepare(
+    'DELETE FROM subscriptions WHERE subscriber_type = ? AND subscriber_id = ?',
+  );
+  const subscribers = db.prepare<
+    [string, string, string],
+    { subscriber_type: SubscriberType; subscriber_id: string }
+  >(
     'SELECT subscriber_type, subscriber_id FROM subscriptions WHERE scope_type = ? AND scope_id = ? AND topic_id = ?',
   );
 
@@ -91,14 +100,22 @@ export interface DeliveryRow {
 
 /** The delivery log behind the console's extension: one row per push message. */
 export function createDeliveryRepository(db: Db) {
-  const insert = db.prepare(`INSERT INTO deliveries (message_id, target, sender, recipients, payload_bytes, sent_at)
+  const insert =
+    db.prepare(`INSERT INTO deliveries (message_id, target, sender, recipients, payload_bytes, sent_at)
     VALUES (?, ?, ?, ?, ?, ?)`);
   const before = db.prepare<[number, number], DeliveryRow>(
     'SELECT * FROM deliveries WHERE seq < ? ORDER BY seq DESC LIMIT ?',
   );
   return {
     record(row: Omit<DeliveryRow, 'seq'>): void {
-      insert.run(row.message_id, row.target, row.sender, row.recipients, row.payload_bytes, row.sent_at);
+      insert.run(
+        row.message_id,
+        row.target,
+        row.sender,
+        row.recipients,
+        row.payload_bytes,
+        row.sent_at,
+      );
     },
     /** Newest first, continuing below `beforeSeq`. */
     list(beforeSeq: number, limit: number): DeliveryRow[] {

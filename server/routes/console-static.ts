@@ -20,7 +20,9 @@ export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, o
   const root = resolve(options.root);
   for (const locale of LOCALES) {
     if (!existsSync(join(root, locale, 'index.html'))) {
-      throw new Error(`The console build is missing ${join(root, locale, 'index.html')}: run npm run build`);
+      throw new Error(
+        `The console build is missing ${join(root, locale, 'index.html')}: run npm run build`,
+      );
     }
   }
   await app.register(fastifyStatic, {
@@ -30,7 +32,10 @@ export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, o
     index: false,
     setHeaders(res, path) {
       // Hashed bundles never change; index.html must be revalidated to pick up new ones.
-      res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      res.setHeader(
+        'cache-control',
+        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      );
     },
   });
   app.get('/', async (request, reply) => reply.redirect(`/${preferredLocale(request)}/`));

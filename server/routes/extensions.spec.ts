@@ -1,5 +1,17 @@
-import { expectKiiError, expectOk, kiiRest, topicPath, type KiiRest, type Principal } from '../testing/kii-rest';
-import { connackCode, mqttJsReceiver, type MqttEndpoint, type PushReceiver } from '../testing/mqtt-clients';
+import {
+  expectKiiError,
+  expectOk,
+  kiiRest,
+  topicPath,
+  type KiiRest,
+  type Principal,
+} from '../testing/kii-rest';
+import {
+  connackCode,
+  mqttJsReceiver,
+  type MqttEndpoint,
+  type PushReceiver,
+} from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 interface ListedInstallation {
@@ -54,8 +66,12 @@ describe('x-local extensions', () => {
   }
 
   it('tells the console which extensions exist, without a token', async () => {
-    const info = await expectOk<{ server: string; extensions: string[] }>(await server.api(x('/info')));
-    expect(info.extensions).toEqual(jasmine.arrayContaining(['installations', 'deliveries', 'tap']));
+    const info = await expectOk<{ server: string; extensions: string[] }>(
+      await server.api(x('/info')),
+    );
+    expect(info.extensions).toEqual(
+      jasmine.arrayContaining(['installations', 'deliveries', 'tap']),
+    );
     expect(info.server).toBe('kii-push-local');
   });
 
@@ -63,8 +79,16 @@ describe('x-local extensions', () => {
     const thing = await rest.registerThing('sensor-1');
     for (const token of [alice.token, thing.token, undefined]) {
       await expectKiiError(await server.api(listing(), { token }), 401, 'UNAUTHORIZED');
-      await expectKiiError(await server.api(x(`${rest.app}/deliveries`), { token }), 401, 'UNAUTHORIZED');
-      await expectKiiError(await server.api(x(`${rest.app}/tap`), { method: 'POST', token }), 401, 'UNAUTHORIZED');
+      await expectKiiError(
+        await server.api(x(`${rest.app}/deliveries`), { token }),
+        401,
+        'UNAUTHORIZED',
+      );
+      await expectKiiError(
+        await server.api(x(`${rest.app}/tap`), { method: 'POST', token }),
+        401,
+        'UNAUTHORIZED',
+      );
     }
   });
 
@@ -84,7 +108,12 @@ describe('x-local extensions', () => {
     const all = await list();
     expect(all.total).toBe(4);
     expect(all.nextPaginationKey).toBeUndefined();
-    expect(all.installations.map((row) => row.ownerName)).toEqual(['alice', 'bob', 'sensor-1', 'alice']);
+    expect(all.installations.map((row) => row.ownerName)).toEqual([
+      'alice',
+      'bob',
+      'sensor-1',
+      'alice',
+    ]);
     expect(all.installations[0]).toEqual({
       installationID: aliceMqtt.installationID,
       installationRegistrationID: aliceMqtt.installationRegistrationID,
@@ -99,8 +128,14 @@ describe('x-local extensions', () => {
     expect(ofAlice.total).toBe(2);
     expect(ofAlice.installations.every((row) => row.userID === alice.id)).toBe(true);
     const ofThing = await list(`?thingID=${thing.id}`);
-    expect(ofThing.installations.map((row) => row.installationID)).toEqual([thingMqtt.installationID]);
-    expect((await list('?deviceType=ANDROID')).installations.map((row) => row.installationRegistrationID)).toEqual(['fcm-1']);
+    expect(ofThing.installations.map((row) => row.installationID)).toEqual([
+      thingMqtt.installationID,
+    ]);
+    expect(
+      (await list('?deviceType=ANDROID')).installations.map(
+        (row) => row.installationRegistrationID,
+      ),
+    ).toEqual(['fcm-1']);
     const development = await list('?environment=development');
     expect(development.total).toBe(1);
     expect(development.installations[0].installationID).toBe(aliceMqtt.installationID);
@@ -128,17 +163,32 @@ describe('x-local extensions', () => {
       seen.push(...page.installations);
       key = page.nextPaginationKey;
     }
-    expect(seen.map((row) => row.ownerName)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'late']);
+    expect(seen.map((row) => row.ownerName)).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      'dave',
+      'erin',
+      'late',
+    ]);
 
     for (const [query, field] of [
       ['?paginationKey=not-a-key', 'paginationKey'],
       ['?limit=0', 'limit'],
       ['?limit=1001', 'limit'],
     ]) {
-      const refused = await expectKiiError(await server.api(listing(query), { token: admin }), 400, 'INVALID_INPUT_DATA');
+      const refused = await expectKiiError(
+        await server.api(listing(query), { token: admin }),
+        400,
+        'INVALID_INPUT_DATA',
+      );
       expect(Object.keys(refused.invalidFields ?? {})).toEqual([field]);
     }
-    await expectKiiError(await server.api(listing('?owner=alice'), { token: admin }), 400, 'INVALID_INPUT_DATA');
+    await expectKiiError(
+      await server.api(listing('?owner=alice'), { token: admin }),
+      400,
+      'INVALID_INPUT_DATA',
+    );
   });
 
   it('logs every push message, newest first, with its target, sender and the recipients reached', async () => {
@@ -179,21 +229,29 @@ describe('x-local extensions', () => {
       },
     ]);
     expect(log.deliveries[1].sentAt).toBeGreaterThanOrEqual(before);
-    expect(log.deliveries[0].payloadBytes).toBe(Buffer.byteLength(JSON.stringify(receiver.received[1])));
+    expect(log.deliveries[0].payloadBytes).toBe(
+      Buffer.byteLength(JSON.stringify(receiver.received[1])),
+    );
 
     const page = await expectOk<{ deliveries: Delivery[]; nextPaginationKey?: string }>(
       await server.api(x(`${rest.app}/deliveries?limit=1`), { token: admin }),
     );
     expect(page.deliveries.map((row) => row.pushMessageID)).toEqual([directMessage]);
     const rest2 = await expectOk<{ deliveries: Delivery[]; nextPaginationKey?: string }>(
-      await server.api(x(`${rest.app}/deliveries?limit=1&paginationKey=${page.nextPaginationKey}`), { token: admin }),
+      await server.api(
+        x(`${rest.app}/deliveries?limit=1&paginationKey=${page.nextPaginationKey}`),
+        { token: admin },
+      ),
     );
     expect(rest2.deliveries.map((row) => row.pushMessageID)).toEqual([topicMessage]);
     expect(rest2.nextPaginationKey).toBeUndefined();
   });
 
   it('gives the admin a read-only tap that receives every push, wrapped with where it went', async () => {
-    const tap = await expectOk<MqttEndpoint>(await server.api(x(`${rest.app}/tap`), { method: 'POST', token: admin }), 201);
+    const tap = await expectOk<MqttEndpoint>(
+      await server.api(x(`${rest.app}/tap`), { method: 'POST', token: admin }),
+      201,
+    );
     expect(tap['X-MQTT-TTL']).toBeGreaterThan(0);
     expect(tap.portWS).toBe(server.app.kii.ports.http);
     expect(await connackCode(tap, 'ws', { clientId: `${tap.mqttTopic}x` })).toBe(2);
@@ -219,7 +277,11 @@ describe('x-local extensions', () => {
     });
     // Bob has no connection: the tap still sees the message, with no recipients.
     expect(second).toEqual(
-      jasmine.objectContaining({ pushMessageID: directMessage, target: `kiicloud://users/${bob.id}`, recipients: 0 }),
+      jasmine.objectContaining({
+        pushMessageID: directMessage,
+        target: `kiicloud://users/${bob.id}`,
+        recipients: 0,
+      }),
     );
     expect((second.payload as Record<string, unknown>).n).toBe(2);
 

@@ -23,13 +23,15 @@ interface ListQuery {
 function pageSize(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw kiiErrors.invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE)
+    throw kiiErrors.invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
   return value;
 }
 
 function cursor(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(raw)) throw kiiErrors.invalid(field, 'is not a pagination key this server issued');
+  if (!/^\d{1,15}$/.test(raw))
+    throw kiiErrors.invalid(field, 'is not a pagination key this server issued');
   return Number(raw);
 }
 
@@ -38,14 +40,22 @@ function cursor(raw: string | undefined, field: string): number | undefined {
  * (`/api/x-local/v1`) so nothing clashes with Kii's names. Admin token only, except `info`.
  */
 export const extensionRoutes: FastifyPluginAsync = async (app) => {
-  const { config, installations, users, things, deliveries, taps, delivery, broker, ports } = app.kii;
+  const { config, installations, users, things, deliveries, taps, delivery, broker, ports } =
+    app.kii;
 
   app.get('/info', async () => ({
     server: 'kii-push-local',
     version: '0.1.0',
     extensions: EXTENSIONS,
     ...(config.seedDemo
-      ? { demo: { appId: config.appId, appKey: config.appKey, clientId: config.clientId, clientSecret: config.clientSecret } }
+      ? {
+          demo: {
+            appId: config.appId,
+            appKey: config.appKey,
+            clientId: config.clientId,
+            clientSecret: config.clientSecret,
+          },
+        }
       : {}),
   }));
 
@@ -88,12 +98,21 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
       const ownerName = (row: (typeof rows)[number]) => {
         const id = (row.user_id ?? row.thing_id)!;
         if (!names.has(id)) {
-          names.set(id, row.user_id ? users.find(id)?.login_name ?? null : things.find(id)?.vendor_thing_id ?? null);
+          names.set(
+            id,
+            row.user_id
+              ? (users.find(id)?.login_name ?? null)
+              : (things.find(id)?.vendor_thing_id ?? null),
+          );
         }
         return names.get(id);
       };
       return {
-        installations: page.map((row) => ({ ...installationJson(row), createdAt: row.created_at, ownerName: ownerName(row) })),
+        installations: page.map((row) => ({
+          ...installationJson(row),
+          createdAt: row.created_at,
+          ownerName: ownerName(row),
+        })),
         total,
         ...(rows.length > limit ? { nextPaginationKey: String(page.at(-1)!.seq) } : {}),
       };
@@ -105,7 +124,10 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       requireAdmin(request, config.appId);
       const limit = pageSize(request.query.limit, 100);
-      const rows = deliveries.list(cursor(request.query.paginationKey, 'paginationKey') ?? Number.MAX_SAFE_INTEGER, limit + 1);
+      const rows = deliveries.list(
+        cursor(request.query.paginationKey, 'paginationKey') ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      );
       const page = rows.slice(0, limit);
       return {
         deliveries: page.map((row) => ({

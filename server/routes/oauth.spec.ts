@@ -21,20 +21,31 @@ describe('oauth2 tokens', () => {
 
   const me = (token: string) => server.api(`${rest.app}/users/me`, { token });
 
-  it('issues never-expiring user tokens on /oauth2/token and on the app-scoped path, with Kii\'s fields', async () => {
+  it("issues never-expiring user tokens on /oauth2/token and on the app-scoped path, with Kii's fields", async () => {
     const alice = await rest.registerUser('alice');
     const appScoped = await expectOk<TokenAnswer>(
-      await server.api(`${rest.app}/oauth2/token`, { body: { grant_type: 'password', username: 'alice', password: 'secret-pass' } }),
+      await server.api(`${rest.app}/oauth2/token`, {
+        body: { grant_type: 'password', username: 'alice', password: 'secret-pass' },
+      }),
     );
-    expect(appScoped).toEqual({ id: alice.id, access_token: jasmine.any(String), expires_in: 2147483647, token_type: jasmine.stringMatching(/^bearer$/i) });
+    expect(appScoped).toEqual({
+      id: alice.id,
+      access_token: jasmine.any(String),
+      expires_in: 2147483647,
+      token_type: jasmine.stringMatching(/^bearer$/i),
+    });
     // The SDK's KiiXHRWrapper sends a lower-case scheme.
-    const lower = await server.api(`${rest.app}/users/me`, { headers: { authorization: `bearer ${appScoped.access_token}` } });
+    const lower = await server.api(`${rest.app}/users/me`, {
+      headers: { authorization: `bearer ${appScoped.access_token}` },
+    });
     expect((await expectOk<{ userID: string }>(lower)).userID).toBe(alice.id);
   });
 
   it('issues the admin token for client credentials, JSON or form-encoded with Basic app credentials', async () => {
     const json = await expectOk<TokenAnswer>(
-      await server.api('/oauth2/token', { body: { client_id: server.config.clientId, client_secret: server.config.clientSecret } }),
+      await server.api('/oauth2/token', {
+        body: { client_id: server.config.clientId, client_secret: server.config.clientSecret },
+      }),
     );
     const form = await fetch(`${server.baseUrl}${rest.app}/oauth2/token`, {
       method: 'POST',
@@ -42,15 +53,23 @@ describe('oauth2 tokens', () => {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`${server.config.appId}:anything`).toString('base64')}`,
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: server.config.clientId, client_secret: server.config.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: server.config.clientId,
+        client_secret: server.config.clientSecret,
+      }),
     });
     const formToken = await expectOk<TokenAnswer>(form);
     for (const token of [json.access_token, formToken.access_token]) {
       // Only the admin may read the installations listing.
-      expect((await server.api(`/x-local/v1${rest.app}/installations`, { token })).status).toBe(200);
+      expect((await server.api(`/x-local/v1${rest.app}/installations`, { token })).status).toBe(
+        200,
+      );
     }
     await expectKiiError(
-      await server.api('/oauth2/token', { body: { client_id: server.config.clientId, client_secret: 'wrong' } }),
+      await server.api('/oauth2/token', {
+        body: { client_id: server.config.clientId, client_secret: 'wrong' },
+      }),
       400,
       'invalid_grant',
     );
@@ -65,9 +84,13 @@ describe('oauth2 tokens', () => {
       }),
     );
     expect(login.id).toBe(thing.id);
-    expect((await server.api(`${rest.app}/things/${thing.id}`, { token: login.access_token })).status).toBe(200);
+    expect(
+      (await server.api(`${rest.app}/things/${thing.id}`, { token: login.access_token })).status,
+    ).toBe(200);
     await expectKiiError(
-      await server.api('/oauth2/token', { body: { username: 'VENDOR_THING_ID:meter-1', password: 'wrong-pass' } }),
+      await server.api('/oauth2/token', {
+        body: { username: 'VENDOR_THING_ID:meter-1', password: 'wrong-pass' },
+      }),
       400,
       'invalid_grant',
     );
@@ -76,7 +99,11 @@ describe('oauth2 tokens', () => {
   it('honours expiresAt: the token works until then and is refused with WRONG_TOKEN after', async () => {
     await rest.registerUser('alice');
     const expiresAt = Date.now() + 1200;
-    const login = await expectOk<TokenAnswer>(await server.api('/oauth2/token', { body: { username: 'alice', password: 'secret-pass', expiresAt } }));
+    const login = await expectOk<TokenAnswer>(
+      await server.api('/oauth2/token', {
+        body: { username: 'alice', password: 'secret-pass', expiresAt },
+      }),
+    );
     expect(login.expires_in).toBeLessThanOrEqual(1);
     expect((await me(login.access_token)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 20));
@@ -86,19 +113,39 @@ describe('oauth2 tokens', () => {
   it('issues an anonymous token for the app ID and app key, good for what anonymous callers may do only', async () => {
     const anonymous = await expectOk<TokenAnswer>(
       await server.api(`${rest.app}/oauth2/token`, {
-        body: { grant_type: 'client_credentials', client_id: server.config.appId, client_secret: server.config.appKey },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: server.config.appId,
+          client_secret: server.config.appKey,
+        },
       }),
     );
     expect(anonymous.id).toBe('ANONYMOUS_USER');
     const token = anonymous.access_token;
     // Registering a user is an anonymous call.
-    await expectOk(await server.api(`${rest.app}/users`, { token, body: { loginName: 'carol', password: 'secret-pass' } }), 201);
+    await expectOk(
+      await server.api(`${rest.app}/users`, {
+        token,
+        body: { loginName: 'carol', password: 'secret-pass' },
+      }),
+      201,
+    );
     // Nothing that needs a principal.
     await expectKiiError(await me(token), 401, 'UNAUTHORIZED');
-    await expectKiiError(await server.api(`${rest.app}/installations`, { token, body: { deviceType: 'MQTT' } }), 401, 'UNAUTHORIZED');
-    await expectKiiError(await server.api(`/x-local/v1${rest.app}/installations`, { token }), 401, 'UNAUTHORIZED');
     await expectKiiError(
-      await server.api('/oauth2/token', { body: { client_id: server.config.appId, client_secret: 'not-the-key' } }),
+      await server.api(`${rest.app}/installations`, { token, body: { deviceType: 'MQTT' } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    await expectKiiError(
+      await server.api(`/x-local/v1${rest.app}/installations`, { token }),
+      401,
+      'UNAUTHORIZED',
+    );
+    await expectKiiError(
+      await server.api('/oauth2/token', {
+        body: { client_id: server.config.appId, client_secret: 'not-the-key' },
+      }),
       400,
       'invalid_grant',
     );

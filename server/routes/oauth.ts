@@ -42,7 +42,10 @@ const ANONYMOUS_ID = 'ANONYMOUS_USER';
 
 /** Login failures are OAuth-flavoured (kii-api.md §2.1): 400 invalid_grant. */
 function invalidGrant(description: string): KiiHttpError {
-  return new KiiHttpError(400, 'invalid_grant', description, { error: 'invalid_grant', error_description: description });
+  return new KiiHttpError(400, 'invalid_grant', description, {
+    error: 'invalid_grant',
+    error_description: description,
+  });
 }
 
 /**
@@ -64,14 +67,22 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
     }
     let type: TokenHolder;
     let id: string;
-    if (body.client_id !== undefined && body.client_id === config.appId && body.client_id !== config.clientId) {
+    if (
+      body.client_id !== undefined &&
+      body.client_id === config.appId &&
+      body.client_id !== config.clientId
+    ) {
       // The app ID and app key as client credentials give an anonymous token (kii-api.md §4.1,
       // §4.2; kii_go uses it). What Kii returns as its `id` is UNCONFIRMED: the ACL's name for
       // anyone, ANONYMOUS_USER, says what the token stands for without inventing an ID.
-      if (!sameSecret(body.client_secret ?? '', config.appKey)) throw invalidGrant('The app key is wrong');
+      if (!sameSecret(body.client_secret ?? '', config.appKey))
+        throw invalidGrant('The app key is wrong');
       [type, id] = ['anonymous', ANONYMOUS_ID];
     } else if (body.client_id !== undefined) {
-      if (body.client_id !== config.clientId || !sameSecret(body.client_secret ?? '', config.clientSecret)) {
+      if (
+        body.client_id !== config.clientId ||
+        !sameSecret(body.client_secret ?? '', config.clientSecret)
+      ) {
         throw invalidGrant('The client ID or client secret is wrong');
       }
       [type, id] = ['admin', config.clientId];
@@ -94,7 +105,10 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       throw invalidGrant('Give username and password, or client_id and client_secret');
     }
     const row = tokens.issue(type, id, expiresAt);
-    const expiresIn = expiresAt === null ? NEVER_EXPIRES_SECONDS : Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+    const expiresIn =
+      expiresAt === null
+        ? NEVER_EXPIRES_SECONDS
+        : Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
     return { id, access_token: row.token, expires_in: expiresIn, token_type: 'Bearer' };
   }
 
@@ -102,9 +116,15 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: TokenRequest | undefined }>('/oauth2/token', { schema }, async (request) => {
     // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
     // checked against this server's app before the route runs.
-    const named = typeof request.headers['x-kii-appid'] === 'string' || /^basic /i.test(request.headers.authorization ?? '');
+    const named =
+      typeof request.headers['x-kii-appid'] === 'string' ||
+      /^basic /i.test(request.headers.authorization ?? '');
     if (!named) throw appNotFound('(no x-kii-appid header)');
     return issue(request);
   });
-  app.post<{ Body: TokenRequest | undefined }>('/apps/:appID/oauth2/token', { schema }, async (request) => issue(request));
+  app.post<{ Body: TokenRequest | undefined }>(
+    '/apps/:appID/oauth2/token',
+    { schema },
+    async (request) => issue(request),
+  );
 };

@@ -1,5 +1,11 @@
 import { loadKiiSdk } from '../testing/kii-sdk';
-import { expectKiiError, expectOk, kiiRest, type KiiRest, type Principal } from '../testing/kii-rest';
+import {
+  expectKiiError,
+  expectOk,
+  kiiRest,
+  type KiiRest,
+  type Principal,
+} from '../testing/kii-rest';
 import { mqttJsReceiver, type PushReceiver } from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
@@ -27,29 +33,42 @@ describe('REST refusals', () => {
 
   /** What the app holds, as the admin sees it through the API. */
   async function installationTotal(): Promise<number> {
-    const body = await expectOk<{ total: number }>(await server.api(`/x-local/v1${rest.app}/installations`, { token: admin }));
+    const body = await expectOk<{ total: number }>(
+      await server.api(`/x-local/v1${rest.app}/installations`, { token: admin }),
+    );
     return body.total;
   }
   async function userExists(loginName: string): Promise<boolean> {
-    const response = await server.api(`${rest.app}/users/LOGIN_NAME:${loginName}`, { token: admin });
+    const response = await server.api(`${rest.app}/users/LOGIN_NAME:${loginName}`, {
+      token: admin,
+    });
     if (response.status === 404) return false;
     await expectOk(response, 200);
     return true;
   }
   async function deliveryCount(): Promise<number> {
-    const body = await expectOk<{ deliveries: unknown[] }>(await server.api(`/x-local/v1${rest.app}/deliveries`, { token: admin }));
+    const body = await expectOk<{ deliveries: unknown[] }>(
+      await server.api(`/x-local/v1${rest.app}/deliveries`, { token: admin }),
+    );
     return body.deliveries.length;
   }
 
   it('refuses a wrong password with 400 invalid_grant, and the right one still logs in', async () => {
-    const response = await server.api('/oauth2/token', { body: { username: 'alice', password: 'wrong-pass' } });
+    const response = await server.api('/oauth2/token', {
+      body: { username: 'alice', password: 'wrong-pass' },
+    });
     const body = await expectKiiError(response, 400, 'invalid_grant');
     expect(body.error).toBe('invalid_grant');
     expect(typeof body.error_description).toBe('string');
 
     const sdk = loadKiiSdk(server);
-    const error = await sdk.KiiUser.authenticate('alice', 'wrong-pass').then(() => null, (e: Error) => e);
-    expect(sdk.KiiErrorParser.parse(error)).toEqual(jasmine.objectContaining({ status: 400, code: 'invalid_grant' }));
+    const error = await sdk.KiiUser.authenticate('alice', 'wrong-pass').then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(sdk.KiiErrorParser.parse(error)).toEqual(
+      jasmine.objectContaining({ status: 400, code: 'invalid_grant' }),
+    );
     expect((await rest.login('alice')).id).toBe(alice.id);
   });
 
@@ -64,12 +83,17 @@ describe('REST refusals', () => {
 
   it('answers 404 APP_NOT_FOUND for an unknown app, in the path or in x-kii-appid, and creates nothing', async () => {
     await expectKiiError(
-      await server.api('/apps/no-such-app/users', { body: { loginName: 'bob', password: 'secret-pass' } }),
+      await server.api('/apps/no-such-app/users', {
+        body: { loginName: 'bob', password: 'secret-pass' },
+      }),
       404,
       'APP_NOT_FOUND',
     );
     await expectKiiError(
-      await server.api('/oauth2/token', { body: { username: 'alice', password: 'secret-pass' }, headers: { 'x-kii-appid': 'no-such-app' } }),
+      await server.api('/oauth2/token', {
+        body: { username: 'alice', password: 'secret-pass' },
+        headers: { 'x-kii-appid': 'no-such-app' },
+      }),
       404,
       'APP_NOT_FOUND',
     );
@@ -78,7 +102,10 @@ describe('REST refusals', () => {
 
   it('answers 403 WRONG_TOKEN for an unknown token and for an expired one, and installs nothing', async () => {
     const unknown = await expectKiiError(
-      await server.api(`${rest.app}/installations`, { token: 'no-such-token', body: { deviceType: 'MQTT' } }),
+      await server.api(`${rest.app}/installations`, {
+        token: 'no-such-token',
+        body: { deviceType: 'MQTT' },
+      }),
       403,
       'WRONG_TOKEN',
     );
@@ -86,18 +113,23 @@ describe('REST refusals', () => {
     expect(unknown.accessToken).toBe('no-such-token');
 
     const login = await expectOk<{ access_token: string; expires_in: number }>(
-      await server.api('/oauth2/token', { body: { username: 'alice', password: 'secret-pass', expiresAt: Date.now() - 1000 } }),
+      await server.api('/oauth2/token', {
+        body: { username: 'alice', password: 'secret-pass', expiresAt: Date.now() - 1000 },
+      }),
     );
     expect(login.expires_in).toBe(0);
     await expectKiiError(
-      await server.api(`${rest.app}/installations`, { token: login.access_token, body: { deviceType: 'MQTT' } }),
+      await server.api(`${rest.app}/installations`, {
+        token: login.access_token,
+        body: { deviceType: 'MQTT' },
+      }),
       403,
       'WRONG_TOKEN',
     );
     expect(await installationTotal()).toBe(0);
   });
 
-  it('refuses a user reading, deleting or fetching the endpoint of another user\'s installation (401), which stays intact', async () => {
+  it("refuses a user reading, deleting or fetching the endpoint of another user's installation (401), which stays intact", async () => {
     const mallory = await rest.registerUser('mallory');
     const { installationID, installationRegistrationID } = await rest.installMqtt(alice.token);
     const endpoint = await rest.endpoint(alice.token, installationID);
@@ -111,15 +143,24 @@ describe('REST refusals', () => {
       ['DELETE', byRegistration],
       ['GET', `${byId}/mqtt-endpoint`],
     ]) {
-      const body = await expectKiiError(await server.api(path, { method, token: mallory.token }), 401, 'UNAUTHORIZED');
+      const body = await expectKiiError(
+        await server.api(path, { method, token: mallory.token }),
+        401,
+        'UNAUTHORIZED',
+      );
       expect(body.authenticatedPrincipalID).toBe(mallory.id);
     }
     const kept = await expectOk<{ userID: string }>(await server.api(byId, { token: alice.token }));
     expect(kept.userID).toBe(alice.id);
-    expect(await rest.endpoint(alice.token, installationID)).toEqual(jasmine.objectContaining({ username: endpoint.username }));
+    expect(await rest.endpoint(alice.token, installationID)).toEqual(
+      jasmine.objectContaining({ username: endpoint.username }),
+    );
     // Nor can a user install on someone else's behalf.
     await expectKiiError(
-      await server.api(`${rest.app}/installations`, { token: mallory.token, body: { deviceType: 'MQTT', userID: alice.id } }),
+      await server.api(`${rest.app}/installations`, {
+        token: mallory.token,
+        body: { deviceType: 'MQTT', userID: alice.id },
+      }),
       400,
       'INVALID_INPUT_DATA',
     );
@@ -128,11 +169,16 @@ describe('REST refusals', () => {
 
   it('answers 404 MQTT_ENDPOINT_NOT_FOUND for a non-MQTT installation, and 401 to a user pushing to another user', async () => {
     const android = await expectOk<{ installationID: string }>(
-      await server.api(`${rest.app}/installations`, { token: alice.token, body: { deviceType: 'ANDROID', installationRegistrationID: 'fcm-1' } }),
+      await server.api(`${rest.app}/installations`, {
+        token: alice.token,
+        body: { deviceType: 'ANDROID', installationRegistrationID: 'fcm-1' },
+      }),
       201,
     );
     await expectKiiError(
-      await server.api(`${rest.app}/installations/${android.installationID}/mqtt-endpoint`, { token: alice.token }),
+      await server.api(`${rest.app}/installations/${android.installationID}/mqtt-endpoint`, {
+        token: alice.token,
+      }),
       404,
       'MQTT_ENDPOINT_NOT_FOUND',
     );
@@ -140,7 +186,10 @@ describe('REST refusals', () => {
     const receiver = await mqttJsReceiver(await rest.mqttEndpointFor(alice.token), 'ws');
     receivers.push(receiver);
     await expectKiiError(
-      await server.api(`${rest.app}/users/${alice.id}/push/messages`, { token: bob.token, body: { data: { spoof: 'yes' } } }),
+      await server.api(`${rest.app}/users/${alice.id}/push/messages`, {
+        token: bob.token,
+        body: { data: { spoof: 'yes' } },
+      }),
       401,
       'UNAUTHORIZED',
     );
@@ -151,15 +200,29 @@ describe('REST refusals', () => {
   });
 
   it('answers 400 INVALID_JSON to malformed JSON and stores nothing', async () => {
-    await expectKiiError(await server.api(`${rest.app}/installations`, { token: alice.token, body: '{"deviceType": "MQTT",' }), 400, 'INVALID_JSON');
-    await expectKiiError(await server.api(`${rest.app}/users`, { body: '{loginName: bob}' }), 400, 'INVALID_JSON');
+    await expectKiiError(
+      await server.api(`${rest.app}/installations`, {
+        token: alice.token,
+        body: '{"deviceType": "MQTT",',
+      }),
+      400,
+      'INVALID_JSON',
+    );
+    await expectKiiError(
+      await server.api(`${rest.app}/users`, { body: '{loginName: bob}' }),
+      400,
+      'INVALID_JSON',
+    );
     expect(await installationTotal()).toBe(0);
     expect(await userExists('bob')).toBe(false);
   });
 
   it('answers 400 INVALID_INPUT_DATA naming an unknown body field, and stores nothing', async () => {
     const install = await expectKiiError(
-      await server.api(`${rest.app}/installations`, { token: alice.token, body: { deviceType: 'MQTT', colour: 'red' } }),
+      await server.api(`${rest.app}/installations`, {
+        token: alice.token,
+        body: { deviceType: 'MQTT', colour: 'red' },
+      }),
       400,
       'INVALID_INPUT_DATA',
     );
@@ -168,14 +231,20 @@ describe('REST refusals', () => {
 
     await rest.createTopic(admin, `${rest.app}/topics/news`);
     const push = await expectKiiError(
-      await server.api(`${rest.app}/topics/news/push/messages`, { token: admin, body: { data: { a: 'b' }, sendToEveryone: true } }),
+      await server.api(`${rest.app}/topics/news/push/messages`, {
+        token: admin,
+        body: { data: { a: 'b' }, sendToEveryone: true },
+      }),
       400,
       'INVALID_INPUT_DATA',
     );
     expect(Object.keys(push.invalidFields ?? {})).toEqual(['sendToEveryone']);
 
     const typed = await expectKiiError(
-      await server.api(`${rest.app}/installations`, { token: alice.token, body: { deviceType: 'MQTT', development: 'yes' } }),
+      await server.api(`${rest.app}/installations`, {
+        token: alice.token,
+        body: { deviceType: 'MQTT', development: 'yes' },
+      }),
       400,
       'INVALID_INPUT_DATA',
     );
@@ -203,7 +272,10 @@ describe('REST refusals', () => {
     );
     expect(Object.keys(nested.invalidFields ?? {})).toEqual(['data.inner']);
     const nestedMqtt = await expectKiiError(
-      await server.api(direct, { token: admin, body: { data: {}, mqtt: { enabled: true, data: { list: [1, 2] } } } }),
+      await server.api(direct, {
+        token: admin,
+        body: { data: {}, mqtt: { enabled: true, data: { list: [1, 2] } } },
+      }),
       400,
       'INVALID_INPUT_DATA',
     );
@@ -224,14 +296,21 @@ describe('REST refusals', () => {
     expect(await userExists('bob')).toBe(false);
   });
 
-  it('answers unknown paths with Kii\'s envelope', async () => {
-    await expectKiiError(await server.api(`${rest.app}/no-such-resource`, { token: admin }), 404, 'NOT_FOUND');
+  it("answers unknown paths with Kii's envelope", async () => {
+    await expectKiiError(
+      await server.api(`${rest.app}/no-such-resource`, { token: admin }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
-  it('escapes % in error bodies so the SDK\'s decodeURIComponent gives back the original text', async () => {
+  it("escapes % in error bodies so the SDK's decodeURIComponent gives back the original text", async () => {
     const response = await server.api(`${rest.app}/users/LOGIN_NAME:50%25off`, { token: admin });
     expect(response.status).toBe(404);
-    const decoded = JSON.parse(decodeURIComponent(await response.text())) as { errorCode: string; value: string };
+    const decoded = JSON.parse(decodeURIComponent(await response.text())) as {
+      errorCode: string;
+      value: string;
+    };
     expect(decoded.errorCode).toBe('USER_NOT_FOUND');
     expect(decoded.value).toContain('50%off');
   });
@@ -257,23 +336,44 @@ describe('REST refusals', () => {
       expect(`${method} ${path} ${response.status}`).toMatch(/ 2\d\d$/);
       expect(text).not.toContain('errorCode');
     }
-    const thingResponse = await server.api(`${rest.app}/things/${thing.id}`, { token: thing.token });
+    const thingResponse = await server.api(`${rest.app}/things/${thing.id}`, {
+      token: thing.token,
+    });
     expect(thingResponse.status).toBe(200);
     expect(await thingResponse.text()).not.toContain('errorCode');
   });
 
-  it('tolerates the SDK\'s ?disable_cache= and doubled slashes', async () => {
+  it("tolerates the SDK's ?disable_cache= and doubled slashes", async () => {
     const cacheBuster = `disable_cache=${Date.now()}`;
     await rest.createTopic(admin, `${rest.app}/topics/news`);
     const subscription = `/apps/${server.config.appId}//topics/news/push/subscriptions/users/${alice.id}`;
-    expect((await server.api(`${subscription}?${cacheBuster}`, { method: 'PUT', token: alice.token })).status).toBe(204);
-    expect((await server.api(`${subscription}?${cacheBuster}`, { token: alice.token })).status).toBe(204);
-    expect((await server.api(`${rest.app}/topics/news?${cacheBuster}`, { method: 'HEAD', token: alice.token })).status).toBe(204);
-    const list = await expectOk<{ topics: unknown[] }>(await server.api(`${rest.app}/topics?${cacheBuster}`, { token: alice.token }));
+    expect(
+      (await server.api(`${subscription}?${cacheBuster}`, { method: 'PUT', token: alice.token }))
+        .status,
+    ).toBe(204);
+    expect(
+      (await server.api(`${subscription}?${cacheBuster}`, { token: alice.token })).status,
+    ).toBe(204);
+    expect(
+      (
+        await server.api(`${rest.app}/topics/news?${cacheBuster}`, {
+          method: 'HEAD',
+          token: alice.token,
+        })
+      ).status,
+    ).toBe(204);
+    const list = await expectOk<{ topics: unknown[] }>(
+      await server.api(`${rest.app}/topics?${cacheBuster}`, { token: alice.token }),
+    );
     expect(list.topics).toEqual([{ topicID: 'news' }]);
-    const install = await server.api(`${rest.app}/installations?${cacheBuster}`, { token: alice.token, body: { deviceType: 'MQTT' } });
+    const install = await server.api(`${rest.app}/installations?${cacheBuster}`, {
+      token: alice.token,
+      body: { deviceType: 'MQTT' },
+    });
     expect(install.status).toBe(201);
-    const listing = await server.api(`/x-local/v1${rest.app}/installations?${cacheBuster}`, { token: admin });
+    const listing = await server.api(`/x-local/v1${rest.app}/installations?${cacheBuster}`, {
+      token: admin,
+    });
     expect((await expectOk<{ total: number }>(listing)).total).toBe(1);
   });
 
@@ -283,14 +383,22 @@ describe('REST refusals', () => {
       headers: {
         origin: 'http://console.example',
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'x-kii-appid, x-kii-appkey, x-kii-sdk, authorization, content-type',
+        'access-control-request-headers':
+          'x-kii-appid, x-kii-appkey, x-kii-sdk, authorization, content-type',
       },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase();
-    for (const header of ['x-kii-appid', 'x-kii-appkey', 'x-kii-sdk', 'authorization', 'content-type']) expect(allowed).toContain(header);
+    for (const header of [
+      'x-kii-appid',
+      'x-kii-appkey',
+      'x-kii-sdk',
+      'authorization',
+      'content-type',
+    ])
+      expect(allowed).toContain(header);
 
     const { installationID } = await rest.installMqtt(alice.token);
     const endpoint = await server.api(`${rest.app}/installations/${installationID}/mqtt-endpoint`, {
@@ -298,8 +406,12 @@ describe('REST refusals', () => {
       headers: { origin: 'http://console.example' },
     });
     expect(endpoint.headers.get('access-control-allow-origin')).toBe('*');
-    expect((endpoint.headers.get('access-control-expose-headers') ?? '').toLowerCase()).toContain('x-mqtt-ttl');
-    expect(endpoint.headers.get('content-type')).toMatch(/^application\/vnd\.kii\.MQTTEndpointResponse\+json/);
+    expect((endpoint.headers.get('access-control-expose-headers') ?? '').toLowerCase()).toContain(
+      'x-mqtt-ttl',
+    );
+    expect(endpoint.headers.get('content-type')).toMatch(
+      /^application\/vnd\.kii\.MQTTEndpointResponse\+json/,
+    );
     expect(Number(endpoint.headers.get('x-mqtt-ttl'))).toBeGreaterThan(0);
   });
 });

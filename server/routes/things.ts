@@ -65,27 +65,49 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
   /** Registers a thing; the *AndAuthorization* media type also returns its token (kii-api.md §4.5). */
   app.post<{ Body: ThingBody; Params: { appID: string } }>(
     '/things',
-    { schema: { params: appParams, body: thingBody, response: { 201: thingResponse, ...errorResponses } } },
+    {
+      schema: {
+        params: appParams,
+        body: thingBody,
+        response: { 201: thingResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const principal = request.principal;
-      if (principal.type === 'user' || principal.type === 'thing') throw kiiErrors.unauthorized(config.appId, principal.id);
+      if (principal.type === 'user' || principal.type === 'thing')
+        throw kiiErrors.unauthorized(config.appId, principal.id);
       const { _vendorThingID, _password, ...fields } = request.body;
       if (things.findByVendorId(_vendorThingID)) {
-        throw new KiiHttpError(409, 'THING_ALREADY_EXISTS', `A thing with vendorThingID ${_vendorThingID} already exists`, {
-          field: 'vendorThingID',
-          value: _vendorThingID,
-        });
+        throw new KiiHttpError(
+          409,
+          'THING_ALREADY_EXISTS',
+          `A thing with vendorThingID ${_vendorThingID} already exists`,
+          {
+            field: 'vendorThingID',
+            value: _vendorThingID,
+          },
+        );
       }
       const row = things.create(_vendorThingID, _password, fields);
       const withToken = !/ThingRegistrationRequest/.test(request.headers['content-type'] ?? '');
-      reply.code(201).type('application/vnd.kii.ThingRegistrationAndAuthorizationResponse+json; charset=utf-8');
-      return { ...thingJson(row), ...(withToken ? { _accessToken: tokens.issue('thing', row.id, null).token } : {}) };
+      reply
+        .code(201)
+        .type('application/vnd.kii.ThingRegistrationAndAuthorizationResponse+json; charset=utf-8');
+      return {
+        ...thingJson(row),
+        ...(withToken ? { _accessToken: tokens.issue('thing', row.id, null).token } : {}),
+      };
     },
   );
 
   app.get<{ Params: { appID: string; thingRef: string } }>(
     '/things/:thingRef',
-    { schema: { params: paramsWith('thingRef'), response: { 200: thingResponse, ...errorResponses } } },
+    {
+      schema: {
+        params: paramsWith('thingRef'),
+        response: { 200: thingResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       requireToken(request, config.appId);
       const row = things.find(request.params.thingRef);

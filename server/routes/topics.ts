@@ -9,7 +9,10 @@ import { errorResponses, noContent } from './schemas';
 const TOPIC_PAGE_SIZE = 50;
 
 const topicId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
-const flatData = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } } as const;
+const flatData = {
+  type: 'object',
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+} as const;
 const network = { type: 'object' } as const;
 
 const pushMessageBody = {
@@ -47,7 +50,10 @@ const pushMessageResponse = {
 const topicList = {
   type: 'object',
   properties: {
-    topics: { type: 'array', items: { type: 'object', properties: { topicID: { type: 'string' } } } },
+    topics: {
+      type: 'array',
+      items: { type: 'object', properties: { topicID: { type: 'string' } } },
+    },
     paginationKey: { type: 'string' },
   },
 } as const;
@@ -69,7 +75,8 @@ type ScopedParams = { appID: string; scopeRef?: string; topicID: string; subscri
 function ownsScope(principal: Principal, scope: Scope): boolean {
   if (principal.type === 'admin') return true;
   if (scope.type === 'APP_AND_USER') return principal.type === 'user' && principal.id === scope.id;
-  if (scope.type === 'APP_AND_THING') return principal.type === 'thing' && principal.id === scope.id;
+  if (scope.type === 'APP_AND_THING')
+    return principal.type === 'thing' && principal.id === scope.id;
   return false;
 }
 
@@ -100,7 +107,10 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     const objectScope: Record<string, string> = { appID: config.appId, type: scope.type };
     if (scope.type === 'APP_AND_USER') objectScope.userID = scope.id;
     if (scope.type === 'APP_AND_THING') objectScope.thingID = scope.id;
-    return new KiiHttpError(status, code, `Topic ${topic} ${verb}`, { topicID: topic, objectScope });
+    return new KiiHttpError(status, code, `Topic ${topic} ${verb}`, {
+      topicID: topic,
+      objectScope,
+    });
   }
 
   /** Resolves the scope and checks that the topic exists. */
@@ -121,41 +131,74 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
   const topicParams = anyString('scopeRef', 'topicID');
   const single = { params: topicParams, response: { 204: noContent, ...errorResponses } };
 
-  app.put<{ Params: ScopedParams }>('/topics/:topicID', { schema: { ...single, params: { ...topicParams, properties: { ...topicParams.properties, topicID: topicId } } } }, async (request, reply) => {
-    requireToken(request, config.appId);
-    const scope = scopeOf(request);
-    requireOwner(request, scope);
-    if (!topics.create(scope, request.params.topicID)) {
-      throw topicError(409, 'TOPIC_ALREADY_EXISTS', 'already exists', scope, request.params.topicID);
-    }
-    return reply.code(204).send();
-  });
+  app.put<{ Params: ScopedParams }>(
+    '/topics/:topicID',
+    {
+      schema: {
+        ...single,
+        params: { ...topicParams, properties: { ...topicParams.properties, topicID: topicId } },
+      },
+    },
+    async (request, reply) => {
+      requireToken(request, config.appId);
+      const scope = scopeOf(request);
+      requireOwner(request, scope);
+      if (!topics.create(scope, request.params.topicID)) {
+        throw topicError(
+          409,
+          'TOPIC_ALREADY_EXISTS',
+          'already exists',
+          scope,
+          request.params.topicID,
+        );
+      }
+      return reply.code(204).send();
+    },
+  );
 
   // GET answers like HEAD (fastify derives HEAD from GET): 204 when the topic exists.
-  app.get<{ Params: ScopedParams }>('/topics/:topicID', { schema: single }, async (request, reply) => {
-    existingTopic(request);
-    return reply.code(204).send();
-  });
+  app.get<{ Params: ScopedParams }>(
+    '/topics/:topicID',
+    { schema: single },
+    async (request, reply) => {
+      existingTopic(request);
+      return reply.code(204).send();
+    },
+  );
 
-  app.delete<{ Params: ScopedParams }>('/topics/:topicID', { schema: single }, async (request, reply) => {
-    const scope = existingTopic(request);
-    requireOwner(request, scope);
-    topics.remove(scope, request.params.topicID);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: ScopedParams }>(
+    '/topics/:topicID',
+    { schema: single },
+    async (request, reply) => {
+      const scope = existingTopic(request);
+      requireOwner(request, scope);
+      topics.remove(scope, request.params.topicID);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: ScopedParams; Querystring: { paginationKey?: string } }>(
     '/topics',
-    { schema: { params: anyString('scopeRef'), querystring: { type: 'object', properties: { paginationKey: { type: 'string' } } }, response: { 200: topicList, ...errorResponses } } },
+    {
+      schema: {
+        params: anyString('scopeRef'),
+        querystring: { type: 'object', properties: { paginationKey: { type: 'string' } } },
+        response: { 200: topicList, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const principal = requireToken(request, config.appId);
       const scope = scopeOf(request);
       // Only topics the caller may subscribe to are listed: all app topics, own scope's topics.
-      if (scope.type !== 'APP' && !ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
+      if (scope.type !== 'APP' && !ownsScope(principal, scope))
+        throw kiiErrors.unauthorized(config.appId, principal.id);
       const ids = topics.list(scope, request.query.paginationKey ?? '', TOPIC_PAGE_SIZE + 1);
       const page = ids.slice(0, TOPIC_PAGE_SIZE);
       reply.type('application/vnd.kii.TopicsRetrievalResponse+json; charset=utf-8');
-      return { topics: page.map((id) => ({ topicID: id })), ...(ids.length > TOPIC_PAGE_SIZE ? { paginationKey: page.at(-1) } : {}) };
+      return {
+        topics: page.map((id) => ({ topicID: id })),
+        ...(ids.length > TOPIC_PAGE_SIZE ? { paginationKey: page.at(-1) } : {}),
+      };
     },
   );
 
@@ -163,23 +206,41 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     const subscriberType = kind === 'users' ? 'user' : 'thing';
 
     /** Self, or the app admin acting for the subscriber. Owner-only scopes admit only their owner. */
-    const subscriberOf = (request: FastifyRequest<{ Params: ScopedParams }>, scope: Scope, id?: string): Subscriber => {
+    const subscriberOf = (
+      request: FastifyRequest<{ Params: ScopedParams }>,
+      scope: Scope,
+      id?: string,
+    ): Subscriber => {
       const principal = requireToken(request, config.appId);
       const subscriberId = id ?? (principal.type === subscriberType ? principal.id : undefined);
-      if (!subscriberId) throw kiiErrors.unauthorized(config.appId, principal.type === 'admin' ? undefined : principal.id);
+      if (!subscriberId)
+        throw kiiErrors.unauthorized(
+          config.appId,
+          principal.type === 'admin' ? undefined : principal.id,
+        );
       const who = { type: subscriberType, id: subscriberId } as Subscriber;
-      if (principal.type !== 'admin' && (principal.type !== subscriberType || principal.id !== subscriberId)) {
+      if (
+        principal.type !== 'admin' &&
+        (principal.type !== subscriberType || principal.id !== subscriberId)
+      ) {
         throw kiiErrors.unauthorized(config.appId, principal.id);
       }
-      const exists = subscriberType === 'user' ? users.idOf(subscriberId) : things.idOf(subscriberId);
+      const exists =
+        subscriberType === 'user' ? users.idOf(subscriberId) : things.idOf(subscriberId);
       if (!exists) {
         throw subscriberType === 'user'
           ? kiiErrors.userNotFound(config.appId, 'userID', subscriberId)
           : kiiErrors.thingNotFound(config.appId, 'thingID', subscriberId);
       }
       const ownerOnly = scope.type === 'APP_AND_USER' || scope.type === 'APP_AND_THING';
-      const isOwner = (scope.type === 'APP_AND_USER' && who.type === 'user') || (scope.type === 'APP_AND_THING' && who.type === 'thing');
-      if (ownerOnly && !(isOwner && who.id === scope.id)) throw kiiErrors.unauthorized(config.appId, principal.type === 'admin' ? undefined : principal.id);
+      const isOwner =
+        (scope.type === 'APP_AND_USER' && who.type === 'user') ||
+        (scope.type === 'APP_AND_THING' && who.type === 'thing');
+      if (ownerOnly && !(isOwner && who.id === scope.id))
+        throw kiiErrors.unauthorized(
+          config.appId,
+          principal.type === 'admin' ? undefined : principal.id,
+        );
       return who;
     };
 
@@ -187,48 +248,90 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       const scope = existingTopic(request);
       const who = subscriberOf(request, scope, id);
       if (!topics.subscribe(scope, request.params.topicID, who)) {
-        throw new KiiHttpError(409, 'PUSH_SUBSCRIPTION_ALREADY_EXISTS', `${who.type} ${who.id} already subscribes to ${request.params.topicID}`, {
-          topicID: request.params.topicID,
-          subject: who.id,
-        });
+        throw new KiiHttpError(
+          409,
+          'PUSH_SUBSCRIPTION_ALREADY_EXISTS',
+          `${who.type} ${who.id} already subscribes to ${request.params.topicID}`,
+          {
+            topicID: request.params.topicID,
+            subject: who.id,
+          },
+        );
       }
     };
     const notSubscribed = (who: Subscriber, topic: string) =>
-      new KiiHttpError(404, 'PUSH_SUBSCRIPTION_NOT_FOUND', `${who.type} ${who.id} does not subscribe to ${topic}`, { topicID: topic, subject: who.id });
+      new KiiHttpError(
+        404,
+        'PUSH_SUBSCRIPTION_NOT_FOUND',
+        `${who.type} ${who.id} does not subscribe to ${topic}`,
+        { topicID: topic, subject: who.id },
+      );
 
     const subscriptionPath = `/topics/:topicID/push/subscriptions/${kind}`;
-    const subscriptionSchema = { params: anyString('scopeRef', 'topicID', 'subscriberID'), response: { 204: noContent, ...errorResponses } };
+    const subscriptionSchema = {
+      params: anyString('scopeRef', 'topicID', 'subscriberID'),
+      response: { 204: noContent, ...errorResponses },
+    };
 
-    app.put<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
-      subscribe(request, request.params.subscriberID);
-      return reply.code(204).send();
-    });
-    app.post<{ Params: ScopedParams }>(subscriptionPath, { schema: subscriptionSchema }, async (request, reply) => {
-      subscribe(request);
-      return reply.code(204).send();
-    });
-    app.get<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
-      const scope = existingTopic(request);
-      const who = subscriberOf(request, scope, request.params.subscriberID);
-      if (!topics.isSubscribed(scope, request.params.topicID, who)) throw notSubscribed(who, request.params.topicID);
-      return reply.code(204).send();
-    });
-    app.delete<{ Params: ScopedParams }>(`${subscriptionPath}/:subscriberID`, { schema: subscriptionSchema }, async (request, reply) => {
-      const scope = existingTopic(request);
-      const who = subscriberOf(request, scope, request.params.subscriberID);
-      if (!topics.unsubscribe(scope, request.params.topicID, who)) throw notSubscribed(who, request.params.topicID);
-      return reply.code(204).send();
-    });
+    app.put<{ Params: ScopedParams }>(
+      `${subscriptionPath}/:subscriberID`,
+      { schema: subscriptionSchema },
+      async (request, reply) => {
+        subscribe(request, request.params.subscriberID);
+        return reply.code(204).send();
+      },
+    );
+    app.post<{ Params: ScopedParams }>(
+      subscriptionPath,
+      { schema: subscriptionSchema },
+      async (request, reply) => {
+        subscribe(request);
+        return reply.code(204).send();
+      },
+    );
+    app.get<{ Params: ScopedParams }>(
+      `${subscriptionPath}/:subscriberID`,
+      { schema: subscriptionSchema },
+      async (request, reply) => {
+        const scope = existingTopic(request);
+        const who = subscriberOf(request, scope, request.params.subscriberID);
+        if (!topics.isSubscribed(scope, request.params.topicID, who))
+          throw notSubscribed(who, request.params.topicID);
+        return reply.code(204).send();
+      },
+    );
+    app.delete<{ Params: ScopedParams }>(
+      `${subscriptionPath}/:subscriberID`,
+      { schema: subscriptionSchema },
+      async (request, reply) => {
+        const scope = existingTopic(request);
+        const who = subscriberOf(request, scope, request.params.subscriberID);
+        if (!topics.unsubscribe(scope, request.params.topicID, who))
+          throw notSubscribed(who, request.params.topicID);
+        return reply.code(204).send();
+      },
+    );
   }
 
   app.post<{ Params: ScopedParams; Body: PushMessage }>(
     '/topics/:topicID/push/messages',
-    { schema: { params: topicParams, body: pushMessageBody, response: { 201: pushMessageResponse, ...errorResponses } } },
+    {
+      schema: {
+        params: topicParams,
+        body: pushMessageBody,
+        response: { 201: pushMessageResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const scope = existingTopic(request);
       requireOwner(request, scope);
       const target = { kind: 'topic' as const, scope, topicId: request.params.topicID };
-      const result = delivery.send(request.body, target, topics.subscribers(scope, request.params.topicID), request.principal);
+      const result = delivery.send(
+        request.body,
+        target,
+        topics.subscribers(scope, request.params.topicID),
+        request.principal,
+      );
       reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json; charset=utf-8');
       return { pushMessageID: result.pushMessageID };
     },
@@ -238,14 +341,25 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     /** Direct push to one user's installations, no subscription needed (kii-api.md §7.3). */
     app.post<{ Params: ScopedParams; Body: PushMessage }>(
       '/push/messages',
-      { schema: { params: anyString('scopeRef'), body: pushMessageBody, response: { 201: pushMessageResponse, ...errorResponses } } },
+      {
+        schema: {
+          params: anyString('scopeRef'),
+          body: pushMessageBody,
+          response: { 201: pushMessageResponse, ...errorResponses },
+        },
+      },
       async (request, reply) => {
         const principal = requireToken(request, config.appId);
         const scope = scopeOf(request);
         // The admin may push to anyone; a user only to themself (`/users/me/push/messages`).
         if (principal.type !== 'admin') requireOwner(request, scope);
         const target = { kind: 'direct' as const, userId: scope.id };
-        const result = delivery.send(request.body, target, [{ type: 'user', id: scope.id }], principal);
+        const result = delivery.send(
+          request.body,
+          target,
+          [{ type: 'user', id: scope.id }],
+          principal,
+        );
         reply.code(201).type('application/vnd.kii.SendPushMessageResponse+json; charset=utf-8');
         return { pushMessageID: result.pushMessageID };
       },

@@ -28,7 +28,11 @@ const registrationBody = {
     locale: { type: 'string', maxLength: 16 },
     password: { type: 'string', minLength: 4, maxLength: 50 },
   },
-  anyOf: [{ required: ['loginName'] }, { required: ['emailAddress'] }, { required: ['phoneNumber'] }],
+  anyOf: [
+    { required: ['loginName'] },
+    { required: ['emailAddress'] },
+    { required: ['phoneNumber'] },
+  ],
   additionalProperties: true,
 } as const;
 
@@ -52,11 +56,23 @@ const userResponse = {
   additionalProperties: true,
 } as const;
 
-const systemFields = new Set(['loginName', 'emailAddress', 'phoneNumber', 'displayName', 'country', 'locale', 'password']);
+const systemFields = new Set([
+  'loginName',
+  'emailAddress',
+  'phoneNumber',
+  'displayName',
+  'country',
+  'locale',
+  'password',
+]);
 
 /** The user as Kii returns it; other users see only ID, login and display name (kii-api.md §4.4). */
 function userJson(row: UserRow, full: boolean) {
-  const base = { userID: row.id, ...(row.login_name ? { loginName: row.login_name } : {}), ...(row.display_name ? { displayName: row.display_name } : {}) };
+  const base = {
+    userID: row.id,
+    ...(row.login_name ? { loginName: row.login_name } : {}),
+    ...(row.display_name ? { displayName: row.display_name } : {}),
+  };
   if (!full) return base;
   return {
     ...JSON.parse(row.custom_json),
@@ -77,12 +93,21 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: RegistrationBody; Params: { appID: string } }>(
     '/users',
-    { schema: { params: appParams, body: registrationBody, response: { 201: userResponse, ...errorResponses } } },
+    {
+      schema: {
+        params: appParams,
+        body: registrationBody,
+        response: { 201: userResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const principal = request.principal;
-      if (principal.type === 'user' || principal.type === 'thing') throw kiiErrors.unauthorized(config.appId, principal.id);
+      if (principal.type === 'user' || principal.type === 'thing')
+        throw kiiErrors.unauthorized(config.appId, principal.id);
       const body = request.body;
-      const custom = Object.fromEntries(Object.entries(body).filter(([key]) => !systemFields.has(key)));
+      const custom = Object.fromEntries(
+        Object.entries(body).filter(([key]) => !systemFields.has(key)),
+      );
       const reserved = Object.keys(custom).find((key) => key.startsWith('_'));
       if (reserved) throw kiiErrors.invalid(reserved, 'custom field names must not start with _');
       for (const [field, value, lookup] of [
@@ -91,11 +116,19 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
         ['phoneNumber', body.phoneNumber, `PHONE:${body.phoneNumber}`],
       ] as const) {
         if (value !== undefined && users.find(lookup)) {
-          throw new KiiHttpError(409, 'USER_ALREADY_EXISTS', `A user with ${field} ${value} already exists`, { field, value });
+          throw new KiiHttpError(
+            409,
+            'USER_ALREADY_EXISTS',
+            `A user with ${field} ${value} already exists`,
+            { field, value },
+          );
         }
       }
       const row = users.create({ ...body, custom });
-      reply.code(201).type('application/vnd.kii.RegistrationResponse+json; charset=utf-8').header('location', `/apps/${config.appId}/users/${row.id}`);
+      reply
+        .code(201)
+        .type('application/vnd.kii.RegistrationResponse+json; charset=utf-8')
+        .header('location', `/apps/${config.appId}/users/${row.id}`);
       return userJson(row, true);
     },
   );
@@ -116,7 +149,9 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { appID: string; userRef: string } }>(
     '/users/:userRef',
-    { schema: { params: paramsWith('userRef'), response: { 200: userResponse, ...errorResponses } } },
+    {
+      schema: { params: paramsWith('userRef'), response: { 200: userResponse, ...errorResponses } },
+    },
     async (request, reply) => {
       const principal = requireToken(request, config.appId);
       const row = users.find(request.params.userRef);
@@ -131,7 +166,10 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     '/users/:userRef',
     { schema: { params: paramsWith('userRef'), response: { 204: noContent, ...errorResponses } } },
     async (request, reply) => {
-      const ref = request.params.userRef === 'me' && request.principal.type === 'user' ? request.principal.id : request.params.userRef;
+      const ref =
+        request.params.userRef === 'me' && request.principal.type === 'user'
+          ? request.principal.id
+          : request.params.userRef;
       const row = users.find(ref);
       if (!row) {
         requireToken(request, config.appId);

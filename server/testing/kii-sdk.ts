@@ -24,6 +24,10 @@ const require = createRequire(import.meta.url);
 export function loadKiiSdk(server: TestServer): KiiSdk {
   const sdk = (require('kii-cloud-sdk') as { create(): KiiSdk }).create();
   // The typings declare KiiSite a number enum; the SDK takes the base URL as the site.
-  sdk.Kii.initializeWithSite(server.config.appId, server.config.appKey, server.baseUrl as unknown as KiiCloud.KiiSite);
+  sdk.Kii.initializeWithSite(
+    server.config.appId,
+    server.config.appKey,
+    server.baseUrl as unknown as KiiCloud.KiiSite,
+  );
   return sdk;
 }

@@ -65,7 +65,11 @@ class PushQueue {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(settle), 1);
-        reject(new Error(`no push on ${this.topic} within ${timeoutMs} ms (received ${this.received.length})`));
+        reject(
+          new Error(
+            `no push on ${this.topic} within ${timeoutMs} ms (received ${this.received.length})`,
+          ),
+        );
       }, timeoutMs);
       const settle = (push: Push) => {
         clearTimeout(timer);
@@ -132,7 +136,8 @@ export async function mqttJsReceiver(
   client.on('message', (topic, payload) => queue.accept(topic, payload));
   const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
   const granted = await client.subscribeAsync(endpoint.mqttTopic, { qos: 0 });
-  if (granted[0]?.qos !== 0) throw new Error(`SUBSCRIBE to own topic not granted: ${JSON.stringify(granted)}`);
+  if (granted[0]?.qos !== 0)
+    throw new Error(`SUBSCRIBE to own topic not granted: ${JSON.stringify(granted)}`);
   return {
     client,
     received: queue.received,
@@ -171,12 +176,16 @@ interface PahoModule {
 }
 
 /** The Paho JavaScript client over WebSocket (`/mqtt`), MQTT 3.1.1 (4) or 3.1 (3). */
-export async function pahoReceiver(endpoint: MqttEndpoint, mqttVersion: 3 | 4 = 4): Promise<PushReceiver> {
+export async function pahoReceiver(
+  endpoint: MqttEndpoint,
+  mqttVersion: 3 | 4 = 4,
+): Promise<PushReceiver> {
   const client = new Paho.Client(endpoint.host, endpoint.portWS, '/mqtt', endpoint.mqttTopic);
   const queue = new PushQueue(endpoint.mqttTopic);
   let lost!: () => void;
   const closed = new Promise<void>((resolve) => (lost = resolve));
-  client.onMessageArrived = (message) => queue.accept(message.destinationName, message.payloadString);
+  client.onMessageArrived = (message) =>
+    queue.accept(message.destinationName, message.payloadString);
   client.onConnectionLost = () => lost();
   await new Promise<void>((resolve, reject) =>
     client.connect({
@@ -195,11 +204,13 @@ export async function pahoReceiver(endpoint: MqttEndpoint, mqttVersion: 3 | 4 = 
     client.subscribe(endpoint.mqttTopic, {
       qos: 0,
       onSuccess: (response: { grantedQos: number | ArrayLike<number> }) => {
-        const granted = typeof response.grantedQos === 'number' ? response.grantedQos : response.grantedQos[0];
+        const granted =
+          typeof response.grantedQos === 'number' ? response.grantedQos : response.grantedQos[0];
         if (granted === 0) resolve();
         else reject(new Error(`Paho SUBSCRIBE granted ${granted}`));
       },
-      onFailure: (response: unknown) => reject(new Error(`Paho SUBSCRIBE failed: ${JSON.stringify(response)}`)),
+      onFailure: (response: unknown) =>
+        reject(new Error(`Paho SUBSCRIBE failed: ${JSON.stringify(response)}`)),
     }),
   );
   return {
@@ -247,11 +258,24 @@ function packet(type: number, body: Buffer): Buffer {
  * (fall silent after CONNECT, or stop reading).
  */
 export const rawPackets = {
-  connect(options: { clientId: string; username: string; password: string; keepaliveSeconds: number }): Buffer {
+  connect(options: {
+    clientId: string;
+    username: string;
+    password: string;
+    keepaliveSeconds: number;
+  }): Buffer {
     const keepalive = Buffer.alloc(2);
     keepalive.writeUInt16BE(options.keepaliveSeconds);
     const header = Buffer.concat([utf8Field('MQTT'), Buffer.from([4, 0xc2]), keepalive]);
-    return packet(0x10, Buffer.concat([header, utf8Field(options.clientId), utf8Field(options.username), utf8Field(options.password)]));
+    return packet(
+      0x10,
+      Buffer.concat([
+        header,
+        utf8Field(options.clientId),
+        utf8Field(options.username),
+        utf8Field(options.password),
+      ]),
+    );
   },
   subscribe(topic: string, packetId = 1): Buffer {
     const id = Buffer.alloc(2);

@@ -9,7 +9,10 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>/api`, the SDK's base URL. */
   baseUrl: string;
   /** fetch() against the API with the app headers the SDK sends. */
-  api(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  api(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   adminToken(): Promise<string>;
   close(): Promise<void>;
 }
@@ -37,7 +40,12 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...init.headers,
       },
-      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+      body:
+        init.body === undefined
+          ? undefined
+          : typeof init.body === 'string'
+            ? init.body
+            : JSON.stringify(init.body),
     });
   return {
     app,
@@ -45,7 +53,9 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     baseUrl,
     api,
     async adminToken() {
-      const response = await api('/oauth2/token', { body: { client_id: config.clientId, client_secret: config.clientSecret } });
+      const response = await api('/oauth2/token', {
+        body: { client_id: config.clientId, client_secret: config.clientSecret },
+      });
       return ((await response.json()) as { access_token: string }).access_token;
     },
     close: () => app.close(),

@@ -159,9 +159,7 @@ describe('App shell', () => {
       const sidenav = await loader.getHarness(MatSidenavHarness);
       expect(await sidenav.isOpen()).toBeTrue();
       expect(await sidenav.getMode()).toBe('side');
-      expect(await loader.getAllHarnesses(MatButtonHarness.with({ iconName: 'menu' }))).toEqual(
-        [],
-      );
+      expect(await loader.getAllHarnesses(MatButtonHarness.with({ iconName: 'menu' }))).toEqual([]);
     });
   });
 });

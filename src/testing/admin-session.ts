@@ -16,7 +16,11 @@ export async function signInAsAdmin(): Promise<void> {
       baseUrl: TEST_BASE_URL,
       appId: 'demoapp',
       appKey: 'demoappkey',
-      credentials: { kind: 'admin', clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+      credentials: {
+        kind: 'admin',
+        clientId: 'demo-client-id',
+        clientSecret: 'demo-client-secret',
+      },
       rememberSecret: false,
     }),
   );

@@ -45,8 +45,15 @@ export class ComposePageHarness extends ComponentHarness {
   }
 
   /** Types into the n-th (0-based) key and value of a data editor. */
-  async fillRow(n: number, key: string, value: string, editorName: EditorName = 'Data'): Promise<void> {
-    const keys = await this.locatorForAll(MatFormFieldHarness.with({ floatingLabelText: 'Key', ancestor: editor(editorName) }))();
+  async fillRow(
+    n: number,
+    key: string,
+    value: string,
+    editorName: EditorName = 'Data',
+  ): Promise<void> {
+    const keys = await this.locatorForAll(
+      MatFormFieldHarness.with({ floatingLabelText: 'Key', ancestor: editor(editorName) }),
+    )();
     const values = await this.locatorForAll(
       MatFormFieldHarness.with({ floatingLabelText: 'Value', ancestor: editor(editorName) }),
     )();
@@ -55,7 +62,9 @@ export class ComposePageHarness extends ComponentHarness {
   }
 
   async chooseTarget(kind: string): Promise<void> {
-    const select = await this.locatorFor(MatSelectHarness.with({ ancestor: 'kpc-target-fields' }))();
+    const select = await this.locatorFor(
+      MatSelectHarness.with({ ancestor: 'kpc-target-fields' }),
+    )();
     await select.open();
     const texts = await Promise.all((await select.getOptions()).map((o) => o.getText()));
     if (!texts.includes(kind)) throw new Error(`No target kind ${kind} in ${texts.join(', ')}`);
@@ -63,10 +72,17 @@ export class ComposePageHarness extends ComponentHarness {
   }
 
   async toggle(text: string, ancestor?: string): Promise<void> {
-    await (await this.locatorFor(MatButtonToggleHarness.with({ text, ...(ancestor ? { ancestor } : {}) }))()).check();
+    await (
+      await this.locatorFor(
+        MatButtonToggleHarness.with({ text, ...(ancestor ? { ancestor } : {}) }),
+      )()
+    ).check();
   }
 
-  async switchFormat(format: 'Key/value rows' | 'JSON', editorName: EditorName = 'Data'): Promise<void> {
+  async switchFormat(
+    format: 'Key/value rows' | 'JSON',
+    editorName: EditorName = 'Data',
+  ): Promise<void> {
     await this.toggle(format, editor(editorName));
   }
 
@@ -84,7 +100,9 @@ export class ComposePageHarness extends ComponentHarness {
   }
 
   async isSending(): Promise<boolean> {
-    const bars = await this.locatorForAll(MatProgressBarHarness.with({ selector: '[aria-label="Sending"]' }))();
+    const bars = await this.locatorForAll(
+      MatProgressBarHarness.with({ selector: '[aria-label="Sending"]' }),
+    )();
     return bars.length > 0;
   }
 
@@ -100,7 +118,9 @@ export class ComposePageHarness extends ComponentHarness {
 
   /** Recent sends as `To | Message ID` per row, newest first. */
   async recentSends(): Promise<string[]> {
-    const table = await this.locatorFor(MatTableHarness.with({ selector: '[aria-label="Recent sends"]' }))();
+    const table = await this.locatorFor(
+      MatTableHarness.with({ selector: '[aria-label="Recent sends"]' }),
+    )();
     const rows = await table.getRows();
     return Promise.all(
       rows.map(async (row) => {

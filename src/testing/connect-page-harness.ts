@@ -129,7 +129,9 @@ export class ConnectPageHarness extends ComponentHarness {
 
   /** "app · site" of each saved profile, in display order. */
   async profileTitles(): Promise<string[]> {
-    return Promise.all((await this.profileTitleElements()).map(async (e) => squash(await e.text())));
+    return Promise.all(
+      (await this.profileTitleElements()).map(async (e) => squash(await e.text())),
+    );
   }
 
   /** "kind: login [· secret remembered]" of each saved profile. */
@@ -171,7 +173,10 @@ export async function renderConnectPage(
   browser: TestBrowser,
   info: LocalServerInfo | 'absent',
 ): Promise<{ fixture: ComponentFixture<ConnectPage>; page: ConnectPageHarness }> {
-  TestBed.configureTestingModule({ imports: [ConnectPage], providers: provideTestBrowser(browser) });
+  TestBed.configureTestingModule({
+    imports: [ConnectPage],
+    providers: provideTestBrowser(browser),
+  });
   const fixture = TestBed.createComponent(ConnectPage);
   const discovery = TestBed.inject(HttpTestingController).expectOne(
     `${browser.location.origin}/api${LOCAL_INFO_PATH}`,

@@ -31,7 +31,10 @@ export class FakeKiiInstallations {
   ) {}
 
   /** Arranges an installation and returns it. */
-  add(owner: FakeSubscriber, init: Partial<Omit<FakeInstallation, 'owner'>> = {}): FakeInstallation {
+  add(
+    owner: FakeSubscriber,
+    init: Partial<Omit<FakeInstallation, 'owner'>> = {},
+  ): FakeInstallation {
     const n = ++this.issued;
     const installation: FakeInstallation = {
       installationID: init.installationID ?? `inst-${n}`,
@@ -82,16 +85,31 @@ export class FakeKiiInstallations {
       getMqttEndpoint: (installationID) => {
         this.calls.push(`getMqttEndpoint ${owner} ${installationID}`);
         return this.request('get mqtt endpoint', () => {
-          const refused = this.refused('get mqtt endpoint', owner, this.all.get(installationID), installationID);
+          const refused = this.refused(
+            'get mqtt endpoint',
+            owner,
+            this.all.get(installationID),
+            installationID,
+          );
           if (refused) return refused;
           if (this.all.get(installationID)!.deviceType !== 'MQTT') {
-            return wrapperError('get mqtt endpoint', 404, 'MQTT_ENDPOINT_NOT_FOUND', `Installation ${installationID} has no MQTT endpoint`);
+            return wrapperError(
+              'get mqtt endpoint',
+              404,
+              'MQTT_ENDPOINT_NOT_FOUND',
+              `Installation ${installationID} has no MQTT endpoint`,
+            );
           }
           for (let attempt = 0; attempt < 3; attempt++) {
             if (this.notReadyAttempts === 0) return this.endpointOf(installationID);
             this.notReadyAttempts--;
           }
-          return wrapperError('get mqtt endpoint', 503, 'MQTT_ENDPOINT_NOT_READY', 'The MQTT endpoint is being prepared');
+          return wrapperError(
+            'get mqtt endpoint',
+            503,
+            'MQTT_ENDPOINT_NOT_READY',
+            'The MQTT endpoint is being prepared',
+          );
         });
       },
       uninstall: (registrationID, deviceType) => {
@@ -103,7 +121,12 @@ export class FakeKiiInstallations {
           const found = [...this.all.values()].find(
             (i) => i.deviceType === deviceType && i.registrationID === registrationID,
           );
-          const refused = this.refused('uninstall push', owner, found, `${deviceType}:${registrationID}`);
+          const refused = this.refused(
+            'uninstall push',
+            owner,
+            found,
+            `${deviceType}:${registrationID}`,
+          );
           if (refused) return refused;
           this.all.delete(found!.installationID);
           return undefined;
@@ -112,7 +135,12 @@ export class FakeKiiInstallations {
       uninstallByInstallationID: (installationID) => {
         this.calls.push(`uninstallByInstallationID ${owner} ${installationID}`);
         return this.request('uninstall push', () => {
-          const refused = this.refused('uninstall push', owner, this.all.get(installationID), installationID);
+          const refused = this.refused(
+            'uninstall push',
+            owner,
+            this.all.get(installationID),
+            installationID,
+          );
           if (refused) return refused;
           this.all.delete(installationID);
           return undefined;
@@ -128,7 +156,12 @@ export class FakeKiiInstallations {
     ref: string,
   ): string | null {
     if (!installation) {
-      return wrapperError(action, 404, 'INSTALLATION_NOT_FOUND', `Installation ${ref} was not found`);
+      return wrapperError(
+        action,
+        404,
+        'INSTALLATION_NOT_FOUND',
+        `Installation ${ref} was not found`,
+      );
     }
     if (installation.owner !== owner) {
       return wrapperError(action, 401, 'UNAUTHORIZED', 'The principal is not authorized');

@@ -112,7 +112,9 @@ export class FakeKiiSdk implements KiiSdk {
           return this.thing(thing.id, vendorThingID, this.issue('thing', thing.id, vendorThingID));
         },
         (status, code, message) =>
-          status === 0 ? `${failed} 0` : `${failed} ${status} error code: ${code} message: ${message}`,
+          status === 0
+            ? `${failed} 0`
+            : `${failed} ${status} error code: ${code} message: ${message}`,
       );
     },
     authenticateAsThingWithToken: (thingID, token) => {

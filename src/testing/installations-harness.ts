@@ -11,7 +11,10 @@ import { MatTableHarness } from '@angular/material/table/testing';
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The text input of the form field labelled `label` below `loader`. */
-export async function inputLabelled(loader: HarnessLoader, label: string | RegExp): Promise<MatInputHarness> {
+export async function inputLabelled(
+  loader: HarnessLoader,
+  label: string | RegExp,
+): Promise<MatInputHarness> {
   const field = await loader.getHarness(MatFormFieldHarness.with({ floatingLabelText: label }));
   const input = await field.getControl(MatInputHarness);
   if (!input) throw new Error(`No input labelled ${label}`);

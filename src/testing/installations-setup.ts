@@ -22,7 +22,10 @@ export const ADMIN: Credentials = {
 export const ALICE_LOGIN: Credentials = { kind: 'user', username: 'alice', password: 'alice-pass' };
 
 /** Signs in through the fake SDK at the local server (TEST_BASE_URL) or at Kii Cloud. */
-export async function signInAt(where: 'local' | 'cloud', credentials: Credentials = ADMIN): Promise<void> {
+export async function signInAt(
+  where: 'local' | 'cloud',
+  credentials: Credentials = ADMIN,
+): Promise<void> {
   await firstValueFrom(
     TestBed.inject(SessionStore).signIn$({
       site: where === 'local' ? 'local' : 'jp',

@@ -1,10 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
-import {
-  EnvironmentProviders,
-  Provider,
-  provideZonelessChangeDetection,
-} from '@angular/core';
+import { EnvironmentProviders, Provider, provideZonelessChangeDetection } from '@angular/core';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 
 import { BROWSER_LOCATION, LOCAL_STORAGE, SESSION_STORAGE } from '../app/core/browser';

@@ -49,7 +49,9 @@ export class TopicsPageHarness extends ComponentHarness {
   }
 
   async fieldErrors(label: string | RegExp): Promise<string[]> {
-    const formField = await this.locatorFor(MatFormFieldHarness.with({ floatingLabelText: label }))();
+    const formField = await this.locatorFor(
+      MatFormFieldHarness.with({ floatingLabelText: label }),
+    )();
     return formField.getTextErrors();
   }
 

@@ -28,9 +28,17 @@ describe('checkDraft', () => {
   });
 
   it('asks for the owner and the topic the target kind needs', () => {
-    const userTopic = draft({ topic: '', target: { kind: 'user-topic', by: 'name', owner: ' ', topic: '' } });
-    expect(checkDraft(userTopic, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual(['Name the user.', 'Name the topic.']);
-    const thingTopic = draft({ target: { kind: 'thing-topic', by: 'id', owner: '', topic: 'bad topic' } });
+    const userTopic = draft({
+      topic: '',
+      target: { kind: 'user-topic', by: 'name', owner: ' ', topic: '' },
+    });
+    expect(checkDraft(userTopic, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual([
+      'Name the user.',
+      'Name the topic.',
+    ]);
+    const thingTopic = draft({
+      target: { kind: 'thing-topic', by: 'id', owner: '', topic: 'bad topic' },
+    });
     expect(checkDraft(thingTopic, 'demoapp', ADMIN, NOW, 'en-US').problems).toEqual([
       'Name the thing.',
       'A topic name has only letters, digits, _ and -, up to 64.',
@@ -74,7 +82,13 @@ describe('checkDraft', () => {
   });
 
   it("refuses a payload over Kii's 4,096 bytes", () => {
-    const big = draft({ data: { mode: 'rows', rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }], json: '' } });
+    const big = draft({
+      data: {
+        mode: 'rows',
+        rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }],
+        json: '',
+      },
+    });
     const check = checkDraft(big, 'demoapp', ADMIN, NOW, 'en-US');
     expect(check.tooLarge).toBeTrue();
     expect(check.bytes).toBe(4158);
@@ -84,17 +98,25 @@ describe('checkDraft', () => {
     expect(check.body).not.toBeNull();
   });
 
-  it('writes the byte counts of that problem as the console\'s language groups digits', () => {
+  it("writes the byte counts of that problem as the console's language groups digits", () => {
     // en-US and ja both write "4,158"; German groups with a dot, so a fixed locale shows here.
     registerLocaleData(localeDe);
-    const big = draft({ data: { mode: 'rows', rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }], json: '' } });
+    const big = draft({
+      data: {
+        mode: 'rows',
+        rows: [{ key: 'blob', value: 'x'.repeat(4000), type: 'string' }],
+        json: '',
+      },
+    });
     expect(checkDraft(big, 'demoapp', ADMIN, NOW, 'de').problems).toEqual([
       'The MQTT payload would be 4.158 bytes; Kii allows at most 4.096. Shorten or remove data.',
     ]);
   });
 
   it('estimates an owner named by login name with a typical ID length', () => {
-    const byName = draft({ target: { kind: 'user-topic', by: 'name', owner: 'al', topic: 'inbox' } });
+    const byName = draft({
+      target: { kind: 'user-topic', by: 'name', owner: 'al', topic: 'inbox' },
+    });
     const byId = draft({ target: { kind: 'user-topic', by: 'id', owner: 'u1', topic: 'inbox' } });
     const named = checkDraft(byName, 'demoapp', ADMIN, NOW, 'en-US').bytes!;
     const exact = checkDraft(byId, 'demoapp', ADMIN, NOW, 'en-US').bytes!;

@@ -69,7 +69,8 @@ export function checkDraft(
   const mqtt = draft.mqttData.enabled ? readData(draft.mqttData) : { data: null, problems: [] };
   problems.push(
     ...mqtt.problems.map(
-      (problem) => $localize`:Prefix of a problem in mqtt.data; PROBLEM is the problem@@kpc.compose.mqttProblem:MQTT data: ${problem}:PROBLEM:`,
+      (problem) =>
+        $localize`:Prefix of a problem in mqtt.data; PROBLEM is the problem@@kpc.compose.mqttProblem:MQTT data: ${problem}:PROBLEM:`,
     ),
   );
   if (!draft.development && !draft.production) {
@@ -128,7 +129,9 @@ function targetProblems(target: TargetDraft): string[] {
   if (needsTopic(target.kind)) {
     const topic = target.topic.trim();
     if (!topic) {
-      problems.push($localize`:Problem when no topic is named@@kpc.compose.noTopic:Name the topic.`);
+      problems.push(
+        $localize`:Problem when no topic is named@@kpc.compose.noTopic:Name the topic.`,
+      );
     } else if (!TOPIC_NAME_PATTERN.test(topic)) {
       problems.push(
         $localize`:Problem with a topic name@@kpc.compose.badTopic:A topic name has only letters, digits, _ and -, up to 64.`,

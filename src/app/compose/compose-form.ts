@@ -66,20 +66,18 @@ export function draftOf(form: ComposeForm): PushDraft {
 export function applyDraft(fb: NonNullableFormBuilder, form: ComposeForm, draft: PushDraft): void {
   setRows(fb, form.controls.data, draft.data.rows);
   setRows(fb, form.controls.mqtt.controls.data, draft.mqttData.rows);
-  form.setValue(
-    {
-      target: {
-        kind: draft.target.kind,
-        who: { by: draft.target.by, value: draft.target.owner },
-        topic: draft.target.topic,
-      },
-      data: draft.data,
-      mqtt: {
-        enabled: draft.mqttData.enabled,
-        data: { mode: draft.mqttData.mode, rows: draft.mqttData.rows, json: draft.mqttData.json },
-      },
-      options: { development: draft.development, production: draft.production, flags: draft.flags },
-    } as ReturnType<ComposeForm['getRawValue']>,
-  );
+  form.setValue({
+    target: {
+      kind: draft.target.kind,
+      who: { by: draft.target.by, value: draft.target.owner },
+      topic: draft.target.topic,
+    },
+    data: draft.data,
+    mqtt: {
+      enabled: draft.mqttData.enabled,
+      data: { mode: draft.mqttData.mode, rows: draft.mqttData.rows, json: draft.mqttData.json },
+    },
+    options: { development: draft.development, production: draft.production, flags: draft.flags },
+  } as ReturnType<ComposeForm['getRawValue']>);
   form.markAsUntouched();
 }

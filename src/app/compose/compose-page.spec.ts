@@ -36,7 +36,11 @@ describe('ComposePage', () => {
   ): Promise<void> {
     TestBed.configureTestingModule({
       imports: [ComposePage],
-      providers: [...provideTestBrowser(browser), provideRouter([]), ...((options.providers ?? []) as [])],
+      providers: [
+        ...provideTestBrowser(browser),
+        provideRouter([]),
+        ...((options.providers ?? []) as []),
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     await (options.signIn ?? signInAsAdmin)();
@@ -71,7 +75,11 @@ describe('ComposePage', () => {
     const body = JSON.parse(request.request.body);
     expect(body.data).toEqual({ message: 'hello' });
     expect(body.mqtt).toEqual({ enabled: true });
-    expect([body.gcm.enabled, body.apns.enabled, body.jpush.enabled]).toEqual([false, false, false]);
+    expect([body.gcm.enabled, body.apns.enabled, body.jpush.enabled]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     request.flush({ pushMessageID: 'pm-1' }, { status: 201, statusText: 'Created' });
     await page.settle();
 
@@ -87,9 +95,11 @@ describe('ComposePage', () => {
     await page.chooseTarget('One user directly');
     await page.fill('Login name', 'alice');
     await page.fillRow(0, 'message', 'hi');
-    expect(await page.sizeText()).toContain('(estimated until the owner\'s ID is known)');
+    expect(await page.sizeText()).toContain("(estimated until the owner's ID is known)");
     await page.click('Send');
-    http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u1', loginName: 'alice' });
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'u1', loginName: 'alice' });
     await page.settle();
     http.expectOne(`${TEST_APP_URL}/users/u1/push/messages`).flush({ pushMessageID: 'pm-d' });
     await page.settle();
@@ -110,7 +120,9 @@ describe('ComposePage', () => {
     await (await page.checkbox('Time sent (sendWhen)')).check();
 
     await page.click('Send');
-    http.expectOne(`${TEST_APP_URL}/things/th.1`).flush({ _thingID: 'th.1', _vendorThingID: 'door' });
+    http
+      .expectOne(`${TEST_APP_URL}/things/th.1`)
+      .flush({ _thingID: 'th.1', _vendorThingID: 'door' });
     await page.settle();
     const request = http.expectOne(`${TEST_APP_URL}/things/th.1/topics/commands/push/messages`);
     expect(JSON.parse(request.request.body)).toEqual(
@@ -174,7 +186,10 @@ describe('ComposePage', () => {
     await page.fill('Topic', 'news');
     const request = await send();
     request.flush(
-      { errorCode: 'INVALID_INPUT_DATA', message: 'Invalid input data: data.message must be string' },
+      {
+        errorCode: 'INVALID_INPUT_DATA',
+        message: 'Invalid input data: data.message must be string',
+      },
       { status: 400, statusText: 'Bad Request' },
     );
     await page.settle();
@@ -182,7 +197,9 @@ describe('ComposePage', () => {
     expect(alert).toContain('The push was not sent: The request was rejected as invalid.');
     expect(alert).toContain('400 INVALID_INPUT_DATA');
     expect(alert).toContain('Invalid input data: data.message must be string');
-    expect(await (await overlays.getHarness(MatSnackBarHarness)).getMessage()).toContain('INVALID_INPUT_DATA');
+    expect(await (await overlays.getHarness(MatSnackBarHarness)).getMessage()).toContain(
+      'INVALID_INPUT_DATA',
+    );
     expect(await page.recentSends()).toEqual([]);
   });
 
@@ -210,7 +227,9 @@ describe('ComposePage', () => {
   it('explains that test pushes need the app admin', async () => {
     await render({ signIn: signInAsUser });
     const [alert] = await page.alertTexts();
-    expect(alert).toContain('Test pushes are sent as the app admin. Sign in as the app admin to use this page.');
+    expect(alert).toContain(
+      'Test pushes are sent as the app admin. Sign in as the app admin to use this page.',
+    );
     expect(alert).toContain('Go to Connect');
   });
 });

@@ -78,7 +78,10 @@ describe('ComposeStore', () => {
         production: true,
       }),
     );
-    expect(store.lastTarget()).toEqual({ kind: 'topic', topic: { scope: { kind: 'app' }, name: 'news' } });
+    expect(store.lastTarget()).toEqual({
+      kind: 'topic',
+      topic: { scope: { kind: 'app' }, name: 'news' },
+    });
     expect(notifier.done).toHaveBeenCalledWith('Sent to app topic news (message ID pm-1).');
   });
 
@@ -87,7 +90,9 @@ describe('ComposeStore', () => {
     store.update(draft({ target: { kind: 'user', by: 'name', owner: 'alice', topic: '' } }));
     store.send();
     expect(store.phase()).toBe('resolving');
-    http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u1', loginName: 'alice' });
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'u1', loginName: 'alice' });
     await settle();
     http.expectOne(`${TEST_APP_URL}/users/u1/push/messages`).flush({ pushMessageID: 'pm-2' });
     await settle();
@@ -116,9 +121,13 @@ describe('ComposeStore', () => {
     );
     expect(store.check().tooLarge).toBeFalse();
     store.send();
-    http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u'.repeat(200), loginName: 'alice' });
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'u'.repeat(200), loginName: 'alice' });
     await settle();
-    expect(store.error()?.message).toMatch(/^The MQTT payload would be 4,\d{3} bytes; Kii allows at most 4,096/);
+    expect(store.error()?.message).toMatch(
+      /^The MQTT payload would be 4,\d{3} bytes; Kii allows at most 4,096/,
+    );
     expect(notifier.failed).toHaveBeenCalled();
     expect(TestBed.inject(RecentSends).entries()).toEqual([]);
   });
@@ -128,13 +137,19 @@ describe('ComposeStore', () => {
     store.update(draft());
     store.send();
     await settle();
-    http.expectOne(`${TEST_APP_URL}/topics/news/push/messages`).flush(
-      { errorCode: 'TOPIC_NOT_FOUND', message: 'Topic news was not found' },
-      { status: 404, statusText: 'Not Found' },
-    );
+    http
+      .expectOne(`${TEST_APP_URL}/topics/news/push/messages`)
+      .flush(
+        { errorCode: 'TOPIC_NOT_FOUND', message: 'Topic news was not found' },
+        { status: 404, statusText: 'Not Found' },
+      );
     await settle();
     expect(store.error()).toEqual(
-      jasmine.objectContaining<KiiError>({ errorCode: 'TOPIC_NOT_FOUND', status: 404, detail: 'Topic news was not found' }),
+      jasmine.objectContaining<KiiError>({
+        errorCode: 'TOPIC_NOT_FOUND',
+        status: 404,
+        detail: 'Topic news was not found',
+      }),
     );
     expect(notifier.failed).toHaveBeenCalledWith(
       'Sending the push',

@@ -110,9 +110,11 @@ export class ComposeStore {
         const bytes = sizeOf(body, payloadTarget(target), session.appId, ADMIN_SENDER, Date.now());
         if (bytes > MQTT_PAYLOAD_LIMIT) throw tooLarge(bytes, this.locale);
         this.phaseState.set('sending');
-        return this.sender.send$(target, body).pipe(
-          tap((pushMessageID) => this.record(session.appId, target, body, bytes, pushMessageID)),
-        );
+        return this.sender
+          .send$(target, body)
+          .pipe(
+            tap((pushMessageID) => this.record(session.appId, target, body, bytes, pushMessageID)),
+          );
       }),
       catchError((raw: unknown) => {
         const error = toKiiError(raw);

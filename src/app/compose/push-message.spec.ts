@@ -103,7 +103,13 @@ describe('push message', () => {
       sendAppID: false,
       sendOrigin: false,
     });
-    const plain = buildPushBody({ data: {}, mqttData: null, development: true, production: true, flags: DEFAULT_SEND_FLAGS });
+    const plain = buildPushBody({
+      data: {},
+      mqttData: null,
+      development: true,
+      production: true,
+      flags: DEFAULT_SEND_FLAGS,
+    });
     expect(plain.mqtt).toEqual({ enabled: true });
   });
 
@@ -111,7 +117,10 @@ describe('push message', () => {
     const options = { data: { msg: 'hi' }, mqttData: null, development: true, production: true };
 
     it("carries the data and a user topic's system keys, as the server builds them", () => {
-      const body = buildPushBody({ ...options, flags: { ...DEFAULT_SEND_FLAGS, sendWhen: true, sendAppID: true, sendOrigin: true } });
+      const body = buildPushBody({
+        ...options,
+        flags: { ...DEFAULT_SEND_FLAGS, sendWhen: true, sendAppID: true, sendOrigin: true },
+      });
       const payload = mqttPayload(
         body,
         { kind: 'topic', topic: 'inbox', scope: { type: 'APP_AND_USER', id: 'u1' } },
@@ -137,7 +146,12 @@ describe('push message', () => {
       const body = buildPushBody({
         ...options,
         mqttData: { only: 'mqtt' },
-        flags: { ...DEFAULT_SEND_FLAGS, sendSender: false, sendTopicID: false, sendObjectScope: false },
+        flags: {
+          ...DEFAULT_SEND_FLAGS,
+          sendSender: false,
+          sendTopicID: false,
+          sendObjectScope: false,
+        },
       });
       const target = { kind: 'topic', topic: 'news', scope: { type: 'APP' } } as const;
       expect(mqttPayload(body, target, 'demoapp', { kind: 'admin' }, 0)).toEqual({
@@ -148,7 +162,9 @@ describe('push message', () => {
 
     it('names a user sender and a direct target', () => {
       const body = buildPushBody({ ...options, flags: DEFAULT_SEND_FLAGS });
-      expect(mqttPayload(body, { kind: 'user', userId: 'u2' }, 'demoapp', { kind: 'user', id: 'u1' }, 0)).toEqual({
+      expect(
+        mqttPayload(body, { kind: 'user', userId: 'u2' }, 'demoapp', { kind: 'user', id: 'u1' }, 0),
+      ).toEqual({
         msg: 'hi',
         sender: 'u1',
         senderURI: 'kiicloud://users/u1',

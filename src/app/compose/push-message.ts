@@ -77,8 +77,7 @@ export type PayloadScope =
 
 /** Who sends: the app admin, or a user or thing with its ID. */
 export type PayloadSender =
-  | { readonly kind: 'admin' }
-  | { readonly kind: 'user' | 'thing'; readonly id: string };
+  { readonly kind: 'admin' } | { readonly kind: 'user' | 'thing'; readonly id: string };
 
 /** Reads the draft's data: rows or JSON, whichever `mode` says. */
 export function readData(draft: DataDraft): DataReading {
@@ -94,12 +93,16 @@ export function dataFromRows(rows: readonly DataRow[]): DataReading {
     const n = index + 1;
     if (!key) {
       if (row.value.trim() || row.type !== 'string') {
-        problems.push($localize`:Data problem; N is the row number@@kpc.compose.rowNoKey:Row ${n}:N: has a value but no key.`);
+        problems.push(
+          $localize`:Data problem; N is the row number@@kpc.compose.rowNoKey:Row ${n}:N: has a value but no key.`,
+        );
       }
       return;
     }
     if (key in data) {
-      problems.push($localize`:Data problem; KEY is a data key@@kpc.compose.duplicateKey:The key "${key}:KEY:" appears more than once.`);
+      problems.push(
+        $localize`:Data problem; KEY is a data key@@kpc.compose.duplicateKey:The key "${key}:KEY:" appears more than once.`,
+      );
       return;
     }
     const value = rowValue(row);
@@ -126,13 +129,17 @@ export function dataFromJson(text: string): DataReading {
     const reason = error instanceof Error ? error.message : String(error);
     return {
       data: null,
-      problems: [$localize`:Data problem; REASON is the JSON parser's message@@kpc.compose.badJson:This is not valid JSON: ${reason}:REASON:`],
+      problems: [
+        $localize`:Data problem; REASON is the JSON parser's message@@kpc.compose.badJson:This is not valid JSON: ${reason}:REASON:`,
+      ],
     };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
       data: null,
-      problems: [$localize`:Data problem@@kpc.compose.notObject:The data must be a JSON object, such as {"message": "hello"}.`],
+      problems: [
+        $localize`:Data problem@@kpc.compose.notObject:The data must be a JSON object, such as {"message": "hello"}.`,
+      ],
     };
   }
   const problems = Object.entries(parsed)

@@ -41,19 +41,31 @@ describe('PushSender', () => {
       const target = firstValueFrom(
         sender.resolve$({ kind: 'thing-topic', by: 'name', owner: 'door-1', topic: 'commands' }),
       );
-      http.expectOne(`${TEST_APP_URL}/things/VENDOR_THING_ID:door-1`).flush({ _thingID: 'th.1', _vendorThingID: 'door-1' });
+      http
+        .expectOne(`${TEST_APP_URL}/things/VENDOR_THING_ID:door-1`)
+        .flush({ _thingID: 'th.1', _vendorThingID: 'door-1' });
       expect(await target).toEqual({
         kind: 'topic',
-        topic: { scope: { kind: 'thing', owner: { kind: 'thing', id: 'th.1', name: 'door-1' } }, name: 'commands' },
+        topic: {
+          scope: { kind: 'thing', owner: { kind: 'thing', id: 'th.1', name: 'door-1' } },
+          name: 'commands',
+        },
       });
     });
 
     it("fails when a direct push's user does not exist", async () => {
-      const target = firstValueFrom(sender.resolve$({ kind: 'user', by: 'id', owner: 'ghost', topic: '' }));
+      const target = firstValueFrom(
+        sender.resolve$({ kind: 'user', by: 'id', owner: 'ghost', topic: '' }),
+      );
       http
         .expectOne(`${TEST_APP_URL}/users/ghost`)
-        .flush({ errorCode: 'USER_NOT_FOUND', message: 'User userID ghost was not found' }, { status: 404, statusText: 'Not Found' });
-      await expectAsync(target).toBeRejectedWith(jasmine.objectContaining<KiiError>({ errorCode: 'USER_NOT_FOUND' }));
+        .flush(
+          { errorCode: 'USER_NOT_FOUND', message: 'User userID ghost was not found' },
+          { status: 404, statusText: 'Not Found' },
+        );
+      await expectAsync(target).toBeRejectedWith(
+        jasmine.objectContaining<KiiError>({ errorCode: 'USER_NOT_FOUND' }),
+      );
     });
   });
 
@@ -61,7 +73,10 @@ describe('PushSender', () => {
     it("posts a topic push with Kii's media type and answers the pushMessageID", async () => {
       const target: PushTarget = {
         kind: 'topic',
-        topic: { scope: { kind: 'user', owner: { kind: 'user', id: 'u 1', name: 'alice' } }, name: 'inbox' },
+        topic: {
+          scope: { kind: 'user', owner: { kind: 'user', id: 'u 1', name: 'alice' } },
+          name: 'inbox',
+        },
       };
       const id = firstValueFrom(sender.send$(target, BODY));
       const request = http.expectOne(`${TEST_APP_URL}/users/u%201/topics/inbox/push/messages`);
@@ -73,13 +88,19 @@ describe('PushSender', () => {
     });
 
     it('posts a direct push to the user', async () => {
-      const id = firstValueFrom(sender.send$({ kind: 'user', user: { kind: 'user', id: 'u1', name: 'alice' } }, BODY));
-      http.expectOne(`${TEST_APP_URL}/users/u1/push/messages`).flush({ pushMessageID: 'pm-2' }, { status: 201, statusText: 'Created' });
+      const id = firstValueFrom(
+        sender.send$({ kind: 'user', user: { kind: 'user', id: 'u1', name: 'alice' } }, BODY),
+      );
+      http
+        .expectOne(`${TEST_APP_URL}/users/u1/push/messages`)
+        .flush({ pushMessageID: 'pm-2' }, { status: 201, statusText: 'Created' });
       expect(await id).toBe('pm-2');
     });
 
     it("fails with the server's errorCode, naming the field", async () => {
-      const id = firstValueFrom(sender.send$({ kind: 'topic', topic: { scope: { kind: 'app' }, name: 'news' } }, BODY));
+      const id = firstValueFrom(
+        sender.send$({ kind: 'topic', topic: { scope: { kind: 'app' }, name: 'news' } }, BODY),
+      );
       http.expectOne(`${TEST_APP_URL}/topics/news/push/messages`).flush(
         {
           errorCode: 'INVALID_INPUT_DATA',

@@ -24,13 +24,15 @@ export class PushSender {
     const topic = draft.topic.trim();
     const kind = ownerKind(draft.kind);
     if (!kind) return of({ kind: 'topic', topic: { scope: { kind: 'app' }, name: topic } });
-    return this.lookup.resolve$({ kind, by: draft.by, value: draft.owner }).pipe(
-      map((owner): PushTarget =>
-        draft.kind === 'user'
-          ? { kind: 'user', user: owner }
-          : { kind: 'topic', topic: { scope: { kind, owner }, name: topic } },
-      ),
-    );
+    return this.lookup
+      .resolve$({ kind, by: draft.by, value: draft.owner })
+      .pipe(
+        map((owner): PushTarget =>
+          draft.kind === 'user'
+            ? { kind: 'user', user: owner }
+            : { kind: 'topic', topic: { scope: { kind, owner }, name: topic } },
+        ),
+      );
   }
 
   /** Sends the message; resolves with Kii's pushMessageID. */

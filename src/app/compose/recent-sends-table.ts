@@ -28,17 +28,31 @@ import { RecentSend } from './recent-sends';
       aria-label="Recent sends"
     >
       <ng-container matColumnDef="sentAt">
-        <th mat-header-cell *matHeaderCellDef i18n="Column header: when it was sent@@kpc.compose.columnSentAt">
+        <th
+          mat-header-cell
+          *matHeaderCellDef
+          i18n="Column header: when it was sent@@kpc.compose.columnSentAt"
+        >
           Sent
         </th>
         <td mat-cell *matCellDef="let send">{{ send.sentAt | date: 'HH:mm:ss' }}</td>
       </ng-container>
       <ng-container matColumnDef="target">
-        <th mat-header-cell *matHeaderCellDef i18n="Column header: push target@@kpc.compose.columnTarget">To</th>
+        <th
+          mat-header-cell
+          *matHeaderCellDef
+          i18n="Column header: push target@@kpc.compose.columnTarget"
+        >
+          To
+        </th>
         <td mat-cell *matCellDef="let send">{{ send.target }}</td>
       </ng-container>
       <ng-container matColumnDef="pushMessageID">
-        <th mat-header-cell *matHeaderCellDef i18n="Column header: Kii's push message ID@@kpc.compose.columnId">
+        <th
+          mat-header-cell
+          *matHeaderCellDef
+          i18n="Column header: Kii's push message ID@@kpc.compose.columnId"
+        >
           Message ID
         </th>
         <td mat-cell *matCellDef="let send" class="kpc-id">
@@ -57,7 +71,11 @@ import { RecentSend } from './recent-sends';
         </td>
       </ng-container>
       <ng-container matColumnDef="bytes">
-        <th mat-header-cell *matHeaderCellDef i18n="Column header: payload size in bytes@@kpc.compose.columnBytes">
+        <th
+          mat-header-cell
+          *matHeaderCellDef
+          i18n="Column header: payload size in bytes@@kpc.compose.columnBytes"
+        >
           Bytes
         </th>
         <td mat-cell *matCellDef="let send">{{ send.bytes | number }}</td>
@@ -65,13 +83,22 @@ import { RecentSend } from './recent-sends';
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
       <tr mat-row *matRowDef="let send; columns: columns"></tr>
       <tr class="mat-mdc-row" *matNoDataRow>
-        <td class="mat-mdc-cell kpc-empty" [attr.colspan]="columns.length" i18n="Shown before anything was sent@@kpc.compose.noSends">
+        <td
+          class="mat-mdc-cell kpc-empty"
+          [attr.colspan]="columns.length"
+          i18n="Shown before anything was sent@@kpc.compose.noSends"
+        >
           Nothing sent from this tab yet.
         </td>
       </tr>
     </table>
     @if (sends().length) {
-      <button matButton type="button" (click)="clear.emit()" i18n="Button that clears the recent sends@@kpc.compose.clearSends">
+      <button
+        matButton
+        type="button"
+        (click)="clear.emit()"
+        i18n="Button that clears the recent sends@@kpc.compose.clearSends"
+      >
         Clear list
       </button>
     }

@@ -3,7 +3,12 @@ import { TestBed } from '@angular/core/testing';
 import { signInAsAdmin } from '../../testing/admin-session';
 import { MemoryStorage } from '../../testing/memory-storage';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
-import { RECENT_SENDS_LIMIT, RECENT_SENDS_STORAGE_KEY, RecentSend, RecentSends } from './recent-sends';
+import {
+  RECENT_SENDS_LIMIT,
+  RECENT_SENDS_STORAGE_KEY,
+  RecentSend,
+  RecentSends,
+} from './recent-sends';
 
 function send(id: string, appId = 'demoapp'): RecentSend {
   return {
@@ -44,12 +49,17 @@ describe('RecentSends', () => {
   });
 
   it("shows only the signed-in app's sends and clears only those", () => {
-    storage.setItem(RECENT_SENDS_STORAGE_KEY, JSON.stringify([send('other', 'otherapp'), send('m1')]));
+    storage.setItem(
+      RECENT_SENDS_STORAGE_KEY,
+      JSON.stringify([send('other', 'otherapp'), send('m1')]),
+    );
     const recent = create();
     expect(recent.entries().map((s) => s.pushMessageID)).toEqual(['m1']);
     recent.clear();
     expect(recent.entries()).toEqual([]);
-    expect(JSON.parse(storage.getItem(RECENT_SENDS_STORAGE_KEY)!)).toEqual([send('other', 'otherapp')]);
+    expect(JSON.parse(storage.getItem(RECENT_SENDS_STORAGE_KEY)!)).toEqual([
+      send('other', 'otherapp'),
+    ]);
   });
 
   it(`keeps the newest ${RECENT_SENDS_LIMIT}`, () => {

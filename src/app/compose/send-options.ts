@@ -21,36 +21,57 @@ export type SendOptionsForm = FormGroup<{
   template: `
     <div [formGroup]="form()">
       <fieldset>
-        <legend i18n="Legend of the environment checkboxes@@kpc.compose.environments">Deliver to</legend>
-        <mat-checkbox formControlName="development" i18n="Checkbox: development installations@@kpc.compose.development"
+        <legend i18n="Legend of the environment checkboxes@@kpc.compose.environments">
+          Deliver to
+        </legend>
+        <mat-checkbox
+          formControlName="development"
+          i18n="Checkbox: development installations@@kpc.compose.development"
           >Development installations</mat-checkbox
         >
-        <mat-checkbox formControlName="production" i18n="Checkbox: production installations@@kpc.compose.production"
+        <mat-checkbox
+          formControlName="production"
+          i18n="Checkbox: production installations@@kpc.compose.production"
           >Production installations</mat-checkbox
         >
       </fieldset>
       <fieldset formGroupName="flags">
-        <legend i18n="Legend of the send* flags@@kpc.compose.flags">Keys Kii adds to the payload</legend>
-        <mat-checkbox formControlName="sendSender" i18n="Checkbox for sendSender@@kpc.compose.sendSender"
+        <legend i18n="Legend of the send* flags@@kpc.compose.flags">
+          Keys Kii adds to the payload
+        </legend>
+        <mat-checkbox
+          formControlName="sendSender"
+          i18n="Checkbox for sendSender@@kpc.compose.sendSender"
           >Sender (sendSender)</mat-checkbox
         >
         <mat-checkbox formControlName="sendWhen" i18n="Checkbox for sendWhen@@kpc.compose.sendWhen"
           >Time sent (sendWhen)</mat-checkbox
         >
-        <mat-checkbox formControlName="sendTopicID" i18n="Checkbox for sendTopicID@@kpc.compose.sendTopicID"
+        <mat-checkbox
+          formControlName="sendTopicID"
+          i18n="Checkbox for sendTopicID@@kpc.compose.sendTopicID"
           >Topic ID (sendTopicID)</mat-checkbox
         >
-        <mat-checkbox formControlName="sendObjectScope" i18n="Checkbox for sendObjectScope@@kpc.compose.sendObjectScope"
+        <mat-checkbox
+          formControlName="sendObjectScope"
+          i18n="Checkbox for sendObjectScope@@kpc.compose.sendObjectScope"
           >Topic scope (sendObjectScope)</mat-checkbox
         >
-        <mat-checkbox formControlName="sendAppID" i18n="Checkbox for sendAppID@@kpc.compose.sendAppID"
+        <mat-checkbox
+          formControlName="sendAppID"
+          i18n="Checkbox for sendAppID@@kpc.compose.sendAppID"
           >App ID (sendAppID)</mat-checkbox
         >
-        <mat-checkbox formControlName="sendOrigin" i18n="Checkbox for sendOrigin@@kpc.compose.sendOrigin"
+        <mat-checkbox
+          formControlName="sendOrigin"
+          i18n="Checkbox for sendOrigin@@kpc.compose.sendOrigin"
           >Origin (sendOrigin)</mat-checkbox
         >
         @if (direct()) {
-          <p class="kpc-note" i18n="Note under the flags for a direct push@@kpc.compose.directFlags">
+          <p
+            class="kpc-note"
+            i18n="Note under the flags for a direct push@@kpc.compose.directFlags"
+          >
             A direct push has no topic: Kii adds neither topic ID nor scope.
           </p>
         }

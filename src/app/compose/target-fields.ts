@@ -31,7 +31,9 @@ export type TargetForm = FormGroup<{
   template: `
     <div class="kpc-target" [formGroup]="form()">
       <mat-form-field>
-        <mat-label i18n="Label of the push target kind select@@kpc.compose.sendTo">Send to</mat-label>
+        <mat-label i18n="Label of the push target kind select@@kpc.compose.sendTo"
+          >Send to</mat-label
+        >
         <mat-select formControlName="kind">
           @for (kind of kinds; track kind) {
             <mat-option [value]="kind">{{ kindLabel(kind) }}</mat-option>

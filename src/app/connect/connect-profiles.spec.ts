@@ -55,10 +55,7 @@ describe('ConnectPage saved profiles', () => {
   it('lists them, most recent first, and fills the form with the latest', async () => {
     await render('absent');
     expect(await page.profileTitles()).toEqual(['jpapp · Japan', 'demoapp · This local server']);
-    expect(await page.profileLines()).toEqual([
-      'User: bob',
-      'Thing: sensor-1 · secret remembered',
-    ]);
+    expect(await page.profileLines()).toEqual(['User: bob', 'Thing: sensor-1 · secret remembered']);
     expect(await page.site()).toBe('Japan');
     expect(await page.value('Username')).toBe('bob');
     expect(await page.value('Password')).toBe('');

@@ -36,7 +36,8 @@ import { principalIcon } from '../shared/principal-icon';
                     {{ kind(profile) }}: {{ profile.login }}
                     @if (profile.secret !== undefined) {
                       ·
-                      <ng-container i18n="Marks a profile whose secret is stored@@kpc.profiles.secretRemembered"
+                      <ng-container
+                        i18n="Marks a profile whose secret is stored@@kpc.profiles.secretRemembered"
                         >secret remembered</ng-container
                       >
                     }

@@ -39,10 +39,13 @@ import { principalIcon } from '../shared/principal-icon';
             {{ site() }}
             <span class="kpc-id">{{ current.baseUrl }}</span>
           </dd>
-          <dt i18n="Summary row: when the access token expires@@kpc.summary.expires">Token expires</dt>
+          <dt i18n="Summary row: when the access token expires@@kpc.summary.expires">
+            Token expires
+          </dt>
           <dd>
             @if (current.expiresAt === null) {
-              <ng-container i18n="Token expiry value when the token does not expire@@kpc.summary.noExpiry"
+              <ng-container
+                i18n="Token expiry value when the token does not expire@@kpc.summary.noExpiry"
                 >Does not expire</ng-container
               >
             } @else {
@@ -56,7 +59,9 @@ import { principalIcon } from '../shared/principal-icon';
       <mat-card-actions align="end">
         <button matButton="outlined" type="button" (click)="signOut.emit()">
           <mat-icon aria-hidden="true">logout</mat-icon>
-          <ng-container i18n="Button that ends the session@@kpc.summary.signOut">Sign out</ng-container>
+          <ng-container i18n="Button that ends the session@@kpc.summary.signOut"
+            >Sign out</ng-container
+          >
         </button>
       </mat-card-actions>
     </mat-card>

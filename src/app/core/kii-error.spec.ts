@@ -127,7 +127,11 @@ describe('toKiiError', () => {
         }),
       );
       expect(error).toEqual(
-        jasmine.objectContaining({ kind: 'auth', errorCode: 'invalid_grant', detail: 'bad secret' }),
+        jasmine.objectContaining({
+          kind: 'auth',
+          errorCode: 'invalid_grant',
+          detail: 'bad secret',
+        }),
       );
     });
 

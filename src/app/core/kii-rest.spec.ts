@@ -29,7 +29,11 @@ describe('KiiRest', () => {
         baseUrl: BASE,
         appId: 'demoapp',
         appKey: 'demoappkey',
-        credentials: { kind: 'admin', clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+        credentials: {
+          kind: 'admin',
+          clientId: 'demo-client-id',
+          clientSecret: 'demo-client-secret',
+        },
         rememberSecret: false,
       }),
     );
@@ -48,7 +52,9 @@ describe('KiiRest', () => {
     expect(request.request.headers.get('x-kii-appid')).toBe('demoapp');
     expect(request.request.headers.get('x-kii-appkey')).toBe('demoappkey');
     expect(request.request.headers.get('authorization')).toMatch(/^Bearer \S+$/);
-    expect(request.request.headers.get('content-type')).toBe('application/vnd.kii.InstallationCreationRequest+json');
+    expect(request.request.headers.get('content-type')).toBe(
+      'application/vnd.kii.InstallationCreationRequest+json',
+    );
     expect(JSON.parse(request.request.body)).toEqual({ deviceType: 'MQTT', userID: 'u1' });
     request.flush({ installationID: 'i1' }, { status: 201, statusText: 'Created' });
     expect(await result).toEqual({ installationID: 'i1' });
@@ -56,8 +62,12 @@ describe('KiiRest', () => {
 
   it('reaches the local extensions with query parameters', async () => {
     await signIn();
-    const result = firstValueFrom(rest.extension$('GET', '/installations', { query: { limit: 50, userID: undefined } }));
-    http.expectOne(`${BASE}/x-local/v1/apps/demoapp/installations?limit=50`).flush({ installations: [], total: 0 });
+    const result = firstValueFrom(
+      rest.extension$('GET', '/installations', { query: { limit: 50, userID: undefined } }),
+    );
+    http
+      .expectOne(`${BASE}/x-local/v1/apps/demoapp/installations?limit=50`)
+      .flush({ installations: [], total: 0 });
     expect(await result).toEqual({ installations: [], total: 0 });
   });
 
@@ -66,15 +76,24 @@ describe('KiiRest', () => {
     const result = firstValueFrom(rest.app$('GET', '/installations/nope'));
     http
       .expectOne(`${BASE}/apps/demoapp/installations/nope`)
-      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'Installation nope was not found' }, { status: 404, statusText: 'Not Found' });
-    const error = await result.then(() => undefined, (e: KiiError) => e);
+      .flush(
+        { errorCode: 'INSTALLATION_NOT_FOUND', message: 'Installation nope was not found' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    const error = await result.then(
+      () => undefined,
+      (e: KiiError) => e,
+    );
     expect(error?.kind).toBe('not-found');
     expect(error?.errorCode).toBe('INSTALLATION_NOT_FOUND');
     expect(error?.status).toBe(404);
   });
 
   it('fails with auth, sending nothing, when nobody is signed in', async () => {
-    const error = await firstValueFrom(rest.app$('GET', '/installations/x')).then(() => undefined, (e: KiiError) => e);
+    const error = await firstValueFrom(rest.app$('GET', '/installations/x')).then(
+      () => undefined,
+      (e: KiiError) => e,
+    );
     expect(error?.kind).toBe('auth');
   });
 });

@@ -25,7 +25,11 @@ export class KiiRest {
 
   /** `{baseUrl}/apps/{appID}{path}`. */
   app$<T>(method: string, path: string, options: KiiRestOptions = {}): Observable<T> {
-    return this.call$<T>(method, (s) => `${s.baseUrl}/apps/${encodeURIComponent(s.appId)}${path}`, options);
+    return this.call$<T>(
+      method,
+      (s) => `${s.baseUrl}/apps/${encodeURIComponent(s.appId)}${path}`,
+      options,
+    );
   }
 
   /** `{baseUrl}/x-local/v1/apps/{appID}{path}`: the local server's extensions. */
@@ -37,7 +41,11 @@ export class KiiRest {
     );
   }
 
-  private call$<T>(method: string, url: (session: Session) => string, options: KiiRestOptions): Observable<T> {
+  private call$<T>(
+    method: string,
+    url: (session: Session) => string,
+    options: KiiRestOptions,
+  ): Observable<T> {
     return defer(() => {
       const session = this.sessions.session();
       if (!session) {

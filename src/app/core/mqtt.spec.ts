@@ -23,7 +23,9 @@ describe('provideMqtt', () => {
   });
 
   it('provides a connection factory that makes a new, unconnected client per call', async () => {
-    TestBed.configureTestingModule({ providers: [provideMqtt({ hostname: '127.0.0.1', port: 1 })] });
+    TestBed.configureTestingModule({
+      providers: [provideMqtt({ hostname: '127.0.0.1', port: 1 })],
+    });
     const factory = TestBed.inject(MQTT_CONNECTION_FACTORY);
     const [first, second] = [await factory.create(), await factory.create()];
     expect(first).toBeInstanceOf(MqttService);

@@ -23,7 +23,9 @@ describe('PrincipalLookup', () => {
 
   it('finds a user by login name', async () => {
     const found = resolve({ kind: 'user', by: 'name', value: ' alice ' });
-    http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u-1', loginName: 'alice' });
+    http
+      .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+      .flush({ userID: 'u-1', loginName: 'alice' });
     expect(await found).toEqual({ kind: 'user', id: 'u-1', name: 'alice' });
   });
 
@@ -41,7 +43,9 @@ describe('PrincipalLookup', () => {
     expect(await byVendor).toEqual({ kind: 'thing', id: 'th.1', name: 'door/1' });
 
     const byId = resolve({ kind: 'thing', by: 'id', value: 'th.1' });
-    http.expectOne(`${TEST_APP_URL}/things/th.1`).flush({ _thingID: 'th.1', _vendorThingID: 'door/1' });
+    http
+      .expectOne(`${TEST_APP_URL}/things/th.1`)
+      .flush({ _thingID: 'th.1', _vendorThingID: 'door/1' });
     expect((await byId).name).toBe('door/1');
   });
 
@@ -54,7 +58,11 @@ describe('PrincipalLookup', () => {
         { status: 404, statusText: 'Not Found' },
       );
     await expectAsync(found).toBeRejectedWith(
-      jasmine.objectContaining<KiiError>({ kind: 'not-found', errorCode: 'USER_NOT_FOUND', status: 404 }),
+      jasmine.objectContaining<KiiError>({
+        kind: 'not-found',
+        errorCode: 'USER_NOT_FOUND',
+        status: 404,
+      }),
     );
   });
 

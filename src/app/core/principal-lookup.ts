@@ -40,9 +40,11 @@ export class PrincipalLookup {
     const key = encodeURIComponent(value);
     if (ref.kind === 'user') {
       const path = ref.by === 'id' ? `/users/${key}` : `/users/LOGIN_NAME:${key}`;
-      return this.rest.app$<{ userID: string; loginName?: string }>('GET', path).pipe(
-        map((user) => ({ kind: 'user', id: user.userID, name: user.loginName || user.userID })),
-      );
+      return this.rest
+        .app$<{ userID: string; loginName?: string }>('GET', path)
+        .pipe(
+          map((user) => ({ kind: 'user', id: user.userID, name: user.loginName || user.userID })),
+        );
     }
     const path = ref.by === 'id' ? `/things/${key}` : `/things/VENDOR_THING_ID:${key}`;
     return this.rest.app$<{ _thingID: string; _vendorThingID?: string }>('GET', path).pipe(

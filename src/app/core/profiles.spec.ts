@@ -32,7 +32,11 @@ describe('ProfileStore', () => {
     expect(store.profiles().map((p) => p.appId)).toEqual(['app2', 'app1']);
 
     TestBed.resetTestingModule();
-    expect(create().profiles().map((p) => p.appId)).toEqual(['app2', 'app1']);
+    expect(
+      create()
+        .profiles()
+        .map((p) => p.appId),
+    ).toEqual(['app2', 'app1']);
   });
 
   it('replaces the profile with the same app, site and login', () => {

@@ -41,9 +41,7 @@ export class ProfileStore {
   );
 
   /** Every saved profile, most recently used first. */
-  readonly profiles = computed(() =>
-    [...this.state()].sort((a, b) => b.lastUsedAt - a.lastUsedAt),
-  );
+  readonly profiles = computed(() => [...this.state()].sort((a, b) => b.lastUsedAt - a.lastUsedAt));
 
   /** Adds or replaces the profile with the same key; without `secret` none is stored. */
   save(input: ProfileInput): SavedProfile {

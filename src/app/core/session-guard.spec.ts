@@ -9,9 +9,7 @@ import { SessionStore } from './session';
 
 describe('requireSession', () => {
   function run(): unknown {
-    return TestBed.runInInjectionContext(() =>
-      requireSession({} as never, {} as never),
-    );
+    return TestBed.runInInjectionContext(() => requireSession({} as never, {} as never));
   }
 
   beforeEach(() => {
@@ -33,7 +31,11 @@ describe('requireSession', () => {
         baseUrl: 'http://127.0.0.1:8080/api',
         appId: 'demoapp',
         appKey: 'demoappkey',
-        credentials: { kind: 'admin', clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+        credentials: {
+          kind: 'admin',
+          clientId: 'demo-client-id',
+          clientSecret: 'demo-client-secret',
+        },
         rememberSecret: false,
       }),
     );

@@ -53,9 +53,7 @@ describe('SessionStore', () => {
   describe('as the app admin', () => {
     it('initialises the SDK, signs in and keeps the session with its token', async () => {
       const store = create();
-      const session = await firstValueFrom(
-        store.signIn$(request(ADMIN, { baseUrl: `${LOCAL}/` })),
-      );
+      const session = await firstValueFrom(store.signIn$(request(ADMIN, { baseUrl: `${LOCAL}/` })));
 
       expect(browser.sdk.calls.slice(0, 2)).toEqual([
         `initializeWithSite demoapp demoappkey ${LOCAL}`,
@@ -134,7 +132,9 @@ describe('SessionStore', () => {
 
     it("fails with invalid when the SDK's own checks refuse the password", async () => {
       const store = create();
-      const error = await failure(firstValueFrom(store.signIn$(request({ ...USER, password: 'x' }))));
+      const error = await failure(
+        firstValueFrom(store.signIn$(request({ ...USER, password: 'x' }))),
+      );
       expect(error.kind).toBe('invalid');
       expect(error.status).toBe(-1);
     });

@@ -5,7 +5,14 @@ import { SESSION_STORAGE, readJson, writeJson } from './browser';
 import { KII_SDK, SdkAdminContext, SdkThingContext, SdkUser } from './kii-sdk';
 import { makeKiiError, toKiiError } from './kii-error';
 import { SiteId, normalizeBaseUrl } from './kii-site';
-import { Credentials, PRINCIPAL_KINDS, Principal, PrincipalKind, loginOf, secretOf } from './principal';
+import {
+  Credentials,
+  PRINCIPAL_KINDS,
+  Principal,
+  PrincipalKind,
+  loginOf,
+  secretOf,
+} from './principal';
 import { ProfileStore } from './profiles';
 
 /** sessionStorage key of the current session (token included, secrets never). */
@@ -127,7 +134,9 @@ export class SessionStore {
     const { Kii, KiiUser } = this.sdk;
     switch (credentials.kind) {
       case 'admin':
-        return from(Kii.authenticateAsAppAdmin(credentials.clientId, credentials.clientSecret)).pipe(
+        return from(
+          Kii.authenticateAsAppAdmin(credentials.clientId, credentials.clientSecret),
+        ).pipe(
           map((admin) => ({
             context: { kind: 'admin', admin },
             principal: { kind: 'admin', id: credentials.clientId, name: credentials.clientId },

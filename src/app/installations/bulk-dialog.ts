@@ -93,7 +93,12 @@ export class BulkDialog {
 
   protected readonly counts = computed(() => {
     const counts: Record<Outcome, number> = {
-      pending: 0, ready: 0, done: 0, 'not-found': 0, refused: 0, failed: 0,
+      pending: 0,
+      ready: 0,
+      done: 0,
+      'not-found': 0,
+      refused: 0,
+      failed: 0,
     };
     for (const item of this.progress().items) counts[item.outcome]++;
     return counts;
@@ -136,7 +141,8 @@ export class BulkDialog {
     if (!file) return;
     this.fileError.set(false);
     file.text().then(
-      (content) => this.text.update((text) => (text.trim() ? `${text.trim()}\n${content}` : content)),
+      (content) =>
+        this.text.update((text) => (text.trim() ? `${text.trim()}\n${content}` : content)),
       () => this.fileError.set(true),
     );
   }
@@ -164,7 +170,9 @@ export class BulkDialog {
 
   protected proceed(): void {
     if (!this.uninstalling) {
-      const installations = this.plan.flatMap((item) => (item.installation ? [item.installation] : []));
+      const installations = this.plan.flatMap((item) =>
+        item.installation ? [item.installation] : [],
+      );
       this.ref.close({ kind: 'imported', installations });
       return;
     }
@@ -174,13 +182,18 @@ export class BulkDialog {
       .run$(this.plan)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
-        next: (progress) => this.progress.set({ ...progress, items: [...progress.items, ...skipped] }),
+        next: (progress) =>
+          this.progress.set({ ...progress, items: [...progress.items, ...skipped] }),
         complete: () => this.step.set('results'),
       });
   }
 
   protected export(): void {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\..*$/, '')
+      .replace('T', '-');
     this.files.save(`uninstall-results-${stamp}.csv`, resultsCsv(this.progress().items));
   }
 
@@ -189,7 +202,9 @@ export class BulkDialog {
     const done = this.progress()
       .items.filter((item) => item.outcome === 'done')
       .flatMap((item) => (item.installation ? [item.installation.installationID] : []));
-    this.ref.close(done.length ? { kind: 'uninstalled', installationIDs: done } : { kind: 'closed' });
+    this.ref.close(
+      done.length ? { kind: 'uninstalled', installationIDs: done } : { kind: 'closed' },
+    );
   }
 
   protected refLabel(item: BulkItem<Outcome>): string {

@@ -4,10 +4,22 @@ import { lastValueFrom } from 'rxjs';
 
 import { TEST_APP_URL } from '../../testing/admin-session';
 import { settle } from '../../testing/installation-sessions';
-import { answerDiscovery, installationBody, installationRow, signInAt } from '../../testing/installations-setup';
+import {
+  answerDiscovery,
+  installationBody,
+  installationRow,
+  signInAt,
+} from '../../testing/installations-setup';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { makeKiiError } from '../core/kii-error';
-import { BulkItem, BulkUninstall, PlanOutcome, failureOutcome, parseRefs, resultsCsv } from './bulk-uninstall';
+import {
+  BulkItem,
+  BulkUninstall,
+  PlanOutcome,
+  failureOutcome,
+  parseRefs,
+  resultsCsv,
+} from './bulk-uninstall';
 
 const notFound = { status: 404, statusText: 'Not Found' };
 
@@ -24,7 +36,8 @@ describe('parseRefs', () => {
   });
 
   it('reads the installationID column of a CSV file with a header', () => {
-    const csv = 'reference,installationID,registrationID\r\n"x",inst-1,reg-1\r\ny,"inst-2",reg-2\r\n';
+    const csv =
+      'reference,installationID,registrationID\r\n"x",inst-1,reg-1\r\ny,"inst-2",reg-2\r\n';
     expect(parseRefs(csv).refs.map((r) => (r.by === 'id' ? r.installationID : ''))).toEqual([
       'inst-1',
       'inst-2',
@@ -54,11 +67,19 @@ describe('failureOutcome and resultsCsv', () => {
 
   it('writes one CSV line per item, quoting and defusing formulas', () => {
     const items: BulkItem<string>[] = [
-      { ref: { by: 'id', installationID: 'inst-1' }, outcome: 'done', installation: installationRow(1) },
+      {
+        ref: { by: 'id', installationID: 'inst-1' },
+        outcome: 'done',
+        installation: installationRow(1),
+      },
       {
         ref: { by: 'id', installationID: '=cmd' },
         outcome: 'not-found',
-        error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND', detail: 'a "b", c' }),
+        error: makeKiiError('not-found', {
+          status: 404,
+          errorCode: 'INSTALLATION_NOT_FOUND',
+          detail: 'a "b", c',
+        }),
       },
     ];
     expect(resultsCsv(items).split('\r\n')).toEqual([
@@ -92,13 +113,18 @@ describe('BulkUninstall', () => {
       ]),
     );
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(installationBody(installationRow(1)));
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush(installationBody(installationRow(1)));
     http
       .expectOne(`${TEST_APP_URL}/installations/missing`)
       .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, notFound);
     http
       .expectOne(`${TEST_APP_URL}/installations/MQTT:reg-9`)
-      .flush({ errorCode: 'UNAUTHORIZED', message: 'x' }, { status: 401, statusText: 'Unauthorized' });
+      .flush(
+        { errorCode: 'UNAUTHORIZED', message: 'x' },
+        { status: 401, statusText: 'Unauthorized' },
+      );
     await settle();
     http.expectOne(`${TEST_APP_URL}/users/user-1`).flush({ userID: 'user-1', loginName: 'ann' });
 
@@ -111,7 +137,11 @@ describe('BulkUninstall', () => {
 
   it('uninstalls only what the dry run found, each with its own outcome', async () => {
     const plan: BulkItem<PlanOutcome>[] = [
-      { ref: { by: 'id', installationID: 'inst-1' }, outcome: 'ready', installation: installationRow(1) },
+      {
+        ref: { by: 'id', installationID: 'inst-1' },
+        outcome: 'ready',
+        installation: installationRow(1),
+      },
       { ref: { by: 'id', installationID: 'missing' }, outcome: 'not-found' },
       {
         ref: { by: 'registration', deviceType: 'MQTT', registrationID: 'reg-2' },
@@ -121,7 +151,9 @@ describe('BulkUninstall', () => {
     ];
     const run = lastValueFrom(bulk.run$(plan));
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush(null, { status: 204, statusText: 'No Content' });
     http
       .expectOne(`${TEST_APP_URL}/installations/MQTT:reg-2`)
       .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'gone meanwhile' }, notFound);
@@ -136,10 +168,18 @@ describe('BulkUninstall', () => {
 
   it('reports a network failure of one item as failed', async () => {
     const run = lastValueFrom(
-      bulk.run$([{ ref: { by: 'id', installationID: 'inst-1' }, outcome: 'ready', installation: installationRow(1) }]),
+      bulk.run$([
+        {
+          ref: { by: 'id', installationID: 'inst-1' },
+          outcome: 'ready',
+          installation: installationRow(1),
+        },
+      ]),
     );
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).error(new ProgressEvent('error'), { status: 0 });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .error(new ProgressEvent('error'), { status: 0 });
     const result = await run;
     expect(result.items[0].outcome).toBe('failed');
     expect(result.items[0].error?.kind).toBe('network');

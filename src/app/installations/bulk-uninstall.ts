@@ -49,7 +49,8 @@ export interface ParsedRefs {
 const CONCURRENCY = 4;
 // Large lists redraw at most this often.
 const PROGRESS_MS = 100;
-const HEADER = /^(installation ?id|installationregistrationid|registration ?id|device ?type|id|ref)$/i;
+const HEADER =
+  /^(installation ?id|installationregistrationid|registration ?id|device ?type|id|ref)$/i;
 
 /**
  * Reads installation references from pasted text or a CSV file. With a header row naming
@@ -72,7 +73,10 @@ export function parseRefs(text: string): ParsedRefs {
         : `${cells[typeColumn] ?? ''}:${cells[regColumn] ?? ''}`;
     });
   } else {
-    entries = text.split(/[\s,;]+/).map(unquote).filter((entry) => entry && !HEADER.test(entry));
+    entries = text
+      .split(/[\s,;]+/)
+      .map(unquote)
+      .filter((entry) => entry && !HEADER.test(entry));
   }
   const seen = new Set<string>();
   const refs: InstallationRef[] = [];
@@ -92,7 +96,11 @@ export function parseRefs(text: string): ParsedRefs {
 }
 
 function unquote(cell: string): string {
-  return cell.trim().replace(/^"(.*)"$/, '$1').replace(/""/g, '"').trim();
+  return cell
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/""/g, '"')
+    .trim();
 }
 
 /**
@@ -106,11 +114,17 @@ export class BulkUninstall {
 
   /** Looks every reference up; nothing is changed. */
   dryRun$(refs: readonly InstallationRef[]): Observable<BulkProgress<PlanOutcome>> {
-    return this.each$<PlanOutcome>(refs.map((ref) => ({ ref, outcome: 'pending' as const })), (item) =>
-      this.push.get$(item.ref).pipe(
-        mergeMap((installation) => this.known.named$(installation)),
-        map((installation): BulkItem<PlanOutcome> => ({ ref: item.ref, outcome: 'ready', installation })),
-      ),
+    return this.each$<PlanOutcome>(
+      refs.map((ref) => ({ ref, outcome: 'pending' as const })),
+      (item) =>
+        this.push.get$(item.ref).pipe(
+          mergeMap((installation) => this.known.named$(installation)),
+          map((installation): BulkItem<PlanOutcome> => ({
+            ref: item.ref,
+            outcome: 'ready',
+            installation,
+          })),
+        ),
     );
   }
 
@@ -120,7 +134,9 @@ export class BulkUninstall {
     return this.each$<RunOutcome>(
       ready.map((item) => ({ ...item, outcome: 'pending' as const })),
       (item) =>
-        this.push.uninstall$(item.ref).pipe(map((): BulkItem<RunOutcome> => ({ ...item, outcome: 'done' }))),
+        this.push
+          .uninstall$(item.ref)
+          .pipe(map((): BulkItem<RunOutcome> => ({ ...item, outcome: 'done' }))),
     );
   }
 
@@ -160,13 +176,25 @@ export function failureOutcome(error: KiiError): 'not-found' | 'refused' | 'fail
 
 /** The results as CSV (RFC 4180), for the operator's records. */
 export function resultsCsv(items: readonly BulkItem<string>[]): string {
-  const header = ['reference', 'installationID', 'registrationID', 'deviceType', 'owner', 'outcome', 'errorCode', 'message'];
+  const header = [
+    'reference',
+    'installationID',
+    'registrationID',
+    'deviceType',
+    'owner',
+    'outcome',
+    'errorCode',
+    'message',
+  ];
   const rows = items.map((item) => [
     refText(item.ref),
     item.installation?.installationID ?? (item.ref.by === 'id' ? item.ref.installationID : ''),
-    item.installation?.registrationID ?? (item.ref.by === 'registration' ? item.ref.registrationID : ''),
+    item.installation?.registrationID ??
+      (item.ref.by === 'registration' ? item.ref.registrationID : ''),
     item.installation?.deviceType ?? (item.ref.by === 'registration' ? item.ref.deviceType : ''),
-    item.installation?.owner ? `${item.installation.owner.kind}:${item.installation.owner.name}` : '',
+    item.installation?.owner
+      ? `${item.installation.owner.kind}:${item.installation.owner.name}`
+      : '',
     item.outcome,
     item.error?.errorCode ?? '',
     item.error ? (item.error.detail ?? item.error.message) : '',

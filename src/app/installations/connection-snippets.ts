@@ -11,7 +11,11 @@ export const MASKED = '••••••••';
  * The broker address a browser client uses: WebSocket over TLS when the endpoint offers it,
  * else plain WebSocket; `/mqtt` is the path Kii's clients use (kii-api.md §9.2).
  */
-export function webSocketTarget(endpoint: MqttEndpoint): { url: string; port: number; secure: boolean } {
+export function webSocketTarget(endpoint: MqttEndpoint): {
+  url: string;
+  port: number;
+  secure: boolean;
+} {
   const secure = endpoint.portWSS > 0;
   const port = secure ? endpoint.portWSS : endpoint.portWS;
   return { url: `${secure ? 'wss' : 'ws'}://${endpoint.host}:${port}/mqtt`, port, secure };
@@ -107,7 +111,10 @@ client.connect({
       overflow: auto;
       border-radius: 8px;
       background: var(--mat-sys-surface-container-high);
-      font: 0.8rem/1.5 'Roboto Mono', ui-monospace, monospace;
+      font:
+        0.8rem/1.5 'Roboto Mono',
+        ui-monospace,
+        monospace;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -17,7 +17,14 @@ import { TtlCountdown } from './ttl-countdown';
  */
 @Component({
   selector: 'kpc-endpoint-panel',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTooltipModule, CopyButton, TtlCountdown],
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    CopyButton,
+    TtlCountdown,
+  ],
   templateUrl: './endpoint-panel.html',
   styleUrl: './endpoint-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -95,9 +102,15 @@ export class InstallDialog {
   protected readonly selfText = ownerLabel(
     this.data.principal.kind === 'admin'
       ? null
-      : { kind: this.data.principal.kind, id: this.data.principal.id, name: this.data.principal.name },
+      : {
+          kind: this.data.principal.kind,
+          id: this.data.principal.id,
+          name: this.data.principal.name,
+        },
   );
-  protected readonly resultOwner = computed(() => ownerLabel(this.outcome()?.installation.owner ?? null));
+  protected readonly resultOwner = computed(() =>
+    ownerLabel(this.outcome()?.installation.owner ?? null),
+  );
   protected readonly resultEnvironment = computed(() => {
     const outcome = this.outcome();
     return outcome ? environmentLabel(outcome.installation.development) : '';
@@ -130,7 +143,9 @@ export class InstallDialog {
   protected close(open: boolean): void {
     const outcome = this.outcome();
     this.ref.close(
-      outcome ? { kind: 'installed', installation: outcome.installation, open } : { kind: 'closed' },
+      outcome
+        ? { kind: 'installed', installation: outcome.installation, open }
+        : { kind: 'closed' },
     );
   }
 

@@ -53,14 +53,19 @@ describe('IndexedDbCatalog', () => {
   it('fails as a KiiError when the browser refuses storage', async () => {
     const refusing = {
       open: () => {
-        const request = { error: new DOMException('denied', 'SecurityError') } as unknown as IDBOpenDBRequest;
+        const request = {
+          error: new DOMException('denied', 'SecurityError'),
+        } as unknown as IDBOpenDBRequest;
         setTimeout(() => request.onerror?.(new Event('error')));
         return request;
       },
     } as unknown as IDBFactory;
     const broken = new IndexedDbCatalog(refusing, name);
     await expectAsync(firstValueFrom(broken.list$(app))).toBeRejectedWith(
-      jasmine.objectContaining<KiiError>({ kind: 'unknown', detail: jasmine.stringContaining('denied') }),
+      jasmine.objectContaining<KiiError>({
+        kind: 'unknown',
+        detail: jasmine.stringContaining('denied'),
+      }),
     );
     await expectAsync(firstValueFrom(broken.put$(app, [known('x')]))).toBeRejected();
     await expectAsync(firstValueFrom(broken.remove$(app, ['x']))).toBeRejected();

@@ -32,10 +32,13 @@ export const INDEXED_DB = new InjectionToken<IDBFactory>('INDEXED_DB', {
 });
 
 /** The catalog, in this browser's IndexedDB. Specs provide `MemoryInstallationCatalog`. */
-export const INSTALLATION_CATALOG = new InjectionToken<InstallationCatalog>('INSTALLATION_CATALOG', {
-  providedIn: 'root',
-  factory: () => new IndexedDbCatalog(inject(INDEXED_DB)),
-});
+export const INSTALLATION_CATALOG = new InjectionToken<InstallationCatalog>(
+  'INSTALLATION_CATALOG',
+  {
+    providedIn: 'root',
+    factory: () => new IndexedDbCatalog(inject(INDEXED_DB)),
+  },
+);
 
 /** One catalog per app and site: the same app ID on two sites are two apps. */
 export function catalogKey(target: { readonly baseUrl: string; readonly appId: string }): string {
@@ -81,7 +84,10 @@ export class IndexedDbCatalog implements InstallationCatalog {
   }
 
   /** Runs `work` in one transaction and completes when the transaction has committed. */
-  private run$<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Observable<T> {
+  private run$<T>(
+    mode: IDBTransactionMode,
+    work: (store: IDBObjectStore) => Promise<T>,
+  ): Observable<T> {
     return defer(() => from(this.open())).pipe(
       switchMap(
         (db) =>
@@ -103,7 +109,9 @@ export class IndexedDbCatalog implements InstallationCatalog {
     this.db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const opening = this.factory.open(this.name, 1);
       opening.onupgradeneeded = () => {
-        const store = opening.result.createObjectStore(STORE, { keyPath: ['app', 'installationID'] });
+        const store = opening.result.createObjectStore(STORE, {
+          keyPath: ['app', 'installationID'],
+        });
         store.createIndex('by-app', 'app');
       };
       opening.onsuccess = () => resolve(opening.result);

@@ -112,7 +112,9 @@ describe('InstallationDetailPage', () => {
     await clickButton(loader, 'Copy password');
     expect(copied).toHaveBeenCalledWith('secret-pass-1');
 
-    const reveal = await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Show password"]' }));
+    const reveal = await loader.getHarness(
+      MatButtonHarness.with({ selector: '[aria-label="Show password"]' }),
+    );
     await reveal.click();
     expect(text()).toContain('secret-pass-1');
     await clickButton(loader, 'Hide password');
@@ -144,7 +146,11 @@ describe('InstallationDetailPage', () => {
 
   it('shows a failed load inline and retries it', async () => {
     await render();
-    await answer(`${TEST_APP_URL}/installations/inst-1`, { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, 404);
+    await answer(
+      `${TEST_APP_URL}/installations/inst-1`,
+      { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+      404,
+    );
     expect(text()).toContain('The installation could not be loaded');
     expect(text()).toContain('INSTALLATION_NOT_FOUND');
     await clickButton(loader, 'Retry');
@@ -159,7 +165,9 @@ describe('InstallationDetailPage', () => {
       installationBody(installationRow(1, { deviceType: 'ANDROID' })),
     );
     await answer(`${TEST_APP_URL}/users/user-1`, { userID: 'user-1', loginName: 'alice' });
-    expect(text()).toContain('This ANDROID installation receives pushes through its own push network');
+    expect(text()).toContain(
+      'This ANDROID installation receives pushes through its own push network',
+    );
     http.expectNone(ENDPOINT_URL);
   });
 

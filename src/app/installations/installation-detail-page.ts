@@ -66,7 +66,9 @@ export default class InstallationDetailPage {
   /** The live traffic page may come later: until its route exists, no link to it. */
   protected readonly hasLivePage = this.router.config.some((route) => route.path === LIVE_PATH);
   protected readonly owner = computed(() => ownerLabel(this.store.installation()?.owner ?? null));
-  protected readonly ownerIcon = computed(() => principalIcon(this.store.installation()?.owner?.kind));
+  protected readonly ownerIcon = computed(() =>
+    principalIcon(this.store.installation()?.owner?.kind),
+  );
   protected readonly environment = computed(() => {
     const installation = this.store.installation();
     return installation ? environmentLabel(installation.development) : '';

@@ -120,7 +120,11 @@ export class InstallationDetailStore {
     return this.push.endpoint$(installationID).pipe(
       tap((endpoint) => this.state.update((s) => ({ ...s, endpoint, endpointLoading: false }))),
       catchError((error: unknown) => {
-        this.state.update((s) => ({ ...s, endpointLoading: false, endpointError: toKiiError(error) }));
+        this.state.update((s) => ({
+          ...s,
+          endpointLoading: false,
+          endpointError: toKiiError(error),
+        }));
         return of(null);
       }),
     );

@@ -65,7 +65,10 @@ describe('InstallationListing', () => {
     await settle();
     http
       .expectOne((r) => r.url === LIST_URL)
-      .flush({ errorCode: 'UNAUTHORIZED', message: 'admin only' }, { status: 401, statusText: 'Unauthorized' });
+      .flush(
+        { errorCode: 'UNAUTHORIZED', message: 'admin only' },
+        { status: 401, statusText: 'Unauthorized' },
+      );
     await expectAsync(all).toBeRejectedWith(
       jasmine.objectContaining<KiiError>({ kind: 'auth', errorCode: 'UNAUTHORIZED' }),
     );

@@ -76,9 +76,7 @@ function installationOf(row: ListedInstallation): Installation {
     registrationID: row.installationRegistrationID,
     deviceType: row.deviceType,
     development: row.development === true,
-    owner: id
-      ? { kind: row.userID ? 'user' : 'thing', id, name: row.ownerName || id }
-      : null,
+    owner: id ? { kind: row.userID ? 'user' : 'thing', id, name: row.ownerName || id } : null,
     createdAt: typeof row.createdAt === 'number' ? row.createdAt : null,
   };
 }

@@ -115,9 +115,15 @@ export class InstallationTable {
     this.filteredVersion();
     const selected = this.selection();
     const rows = this.dataSource.filteredData;
-    return rows.length > 0 && selected.size >= rows.length && rows.every((r) => selected.has(r.installationID));
+    return (
+      rows.length > 0 &&
+      selected.size >= rows.length &&
+      rows.every((r) => selected.has(r.installationID))
+    );
   });
-  protected readonly someSelected = computed(() => this.selection().size > 0 && !this.allSelected());
+  protected readonly someSelected = computed(
+    () => this.selection().size > 0 && !this.allSelected(),
+  );
 
   /** Moves keyboard focus to the filter, e.g. after the focused row left the table. */
   focusFilter(): void {
@@ -150,7 +156,8 @@ export class InstallationTable {
       const sort = this.sort();
       const paginator = this.paginator();
       if (sort && this.dataSource.sort !== sort) this.dataSource.sort = sort;
-      if (paginator && this.dataSource.paginator !== paginator) this.dataSource.paginator = paginator;
+      if (paginator && this.dataSource.paginator !== paginator)
+        this.dataSource.paginator = paginator;
     });
   }
 

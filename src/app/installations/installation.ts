@@ -52,7 +52,10 @@ export function refText(ref: InstallationRef): string {
 }
 
 /** Both references of an installation. */
-export function refsOf(installation: Installation): { byId: InstallationRef; byRegistration: InstallationRef } {
+export function refsOf(installation: Installation): {
+  byId: InstallationRef;
+  byRegistration: InstallationRef;
+} {
   return {
     byId: { by: 'id', installationID: installation.installationID },
     byRegistration: {
@@ -67,7 +70,8 @@ export function refsOf(installation: Installation): { byId: InstallationRef; byR
 export function refMatches(ref: InstallationRef, installation: Installation): boolean {
   return ref.by === 'id'
     ? ref.installationID === installation.installationID
-    : ref.deviceType === installation.deviceType && ref.registrationID === installation.registrationID;
+    : ref.deviceType === installation.deviceType &&
+        ref.registrationID === installation.registrationID;
 }
 
 /** The MQTT connection data of an installation (`mqtt-endpoint`, kii-api.md §5.7). */

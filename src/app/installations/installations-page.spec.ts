@@ -82,7 +82,9 @@ describe('InstallationsPage', () => {
     answerDiscovery(http, where === 'local');
     await fixture.whenStable();
     if (where === 'local' && rows && !credentials) {
-      http.expectOne((r) => r.url === LIST_URL).flush({ installations: rows.map(listed), total: rows.length });
+      http
+        .expectOne((r) => r.url === LIST_URL)
+        .flush({ installations: rows.map(listed), total: rows.length });
     }
     await fixture.whenStable();
     page = await TestbedHarnessEnvironment.harnessForFixture(fixture, InstallationsPageHarness);
@@ -101,7 +103,10 @@ describe('InstallationsPage', () => {
   it('lists every installation of the local server and says so', async () => {
     await render('local', [
       installationRow(1),
-      installationRow(2, { development: true, owner: { kind: 'thing', id: 'th.2', name: 'door-2' } }),
+      installationRow(2, {
+        development: true,
+        owner: { kind: 'thing', id: 'th.2', name: 'door-2' },
+      }),
     ]);
     expect(await page.modeText()).toContain('Showing every installation of app demoapp');
     expect(await page.column('installationID')).toEqual(['inst-1', 'inst-2']);
@@ -147,13 +152,18 @@ describe('InstallationsPage', () => {
     expect(await page.errorText()).toContain('The installations could not be loaded');
     expect(await page.errorText()).toContain('UNDEFINED_ERROR');
     await page.click('Retry');
-    await answer(LIST_URL + '?limit=1000', { installations: [listed(installationRow(1))], total: 1 });
+    await answer(LIST_URL + '?limit=1000', {
+      installations: [listed(installationRow(1))],
+      total: 1,
+    });
     expect(await page.errorText()).toBe('');
     expect(await page.column('installationID')).toEqual(['inst-1']);
   });
 
   it('on Kii Cloud shows the installations known here, labelled as such', async () => {
-    catalog.of(catalogKey({ baseUrl: CLOUD_BASE_URL, appId: 'demoapp' })).set('inst-4', knownRow(4));
+    catalog
+      .of(catalogKey({ baseUrl: CLOUD_BASE_URL, appId: 'demoapp' }))
+      .set('inst-4', knownRow(4));
     await render('cloud');
     expect(await page.modeText()).toContain('Kii Cloud has no API that lists installations');
     expect(await page.column('installationID')).toEqual(['inst-4']);
@@ -173,7 +183,11 @@ describe('InstallationsPage', () => {
     await render('local', []);
     spyOn(console, 'error');
     await page.lookup('nope');
-    await answer(`${TEST_APP_URL}/installations/nope`, { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, 404);
+    await answer(
+      `${TEST_APP_URL}/installations/nope`,
+      { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+      404,
+    );
     const snackBar = await root.getHarness(MatSnackBarHarness);
     expect(await snackBar.getMessage()).toContain('Looking up nope failed');
     expect(await snackBar.getMessage()).toContain('INSTALLATION_NOT_FOUND');
@@ -184,10 +198,16 @@ describe('InstallationsPage', () => {
     await page.click(/Install…/);
     const dialog = await root.getHarness(MatDialogHarness);
     await (await inputLabelled(dialog, 'Login name')).setValue('alice');
-    await (await dialog.getHarness(MatRadioGroupHarness)).checkRadioButton({ label: 'Development' });
+    await (
+      await dialog.getHarness(MatRadioGroupHarness)
+    ).checkRadioButton({ label: 'Development' });
     await clickButton(dialog, 'Install');
     await answer(`${TEST_APP_URL}/users/LOGIN_NAME:alice`, { userID: 'u-a', loginName: 'alice' });
-    await answer(`${TEST_APP_URL}/installations`, { installationID: 'i-new', installationRegistrationID: 'r-new' }, 201);
+    await answer(
+      `${TEST_APP_URL}/installations`,
+      { installationID: 'i-new', installationRegistrationID: 'r-new' },
+      201,
+    );
     await answer(`${TEST_APP_URL}/installations/i-new`, {
       installationID: 'i-new',
       installationRegistrationID: 'r-new',
@@ -210,8 +230,14 @@ describe('InstallationsPage', () => {
     const dialog = await root.getHarness(MatDialogHarness);
     await (await inputLabelled(dialog, 'Login name')).setValue('user5');
     await clickButton(dialog, 'Install');
-    await answer(`${TEST_APP_URL}/users/LOGIN_NAME:user5`, { userID: 'user-5', loginName: 'user5' });
-    await answer(`${TEST_APP_URL}/installations`, { installationID: 'inst-5', installationRegistrationID: 'reg-5' });
+    await answer(`${TEST_APP_URL}/users/LOGIN_NAME:user5`, {
+      userID: 'user-5',
+      loginName: 'user5',
+    });
+    await answer(`${TEST_APP_URL}/installations`, {
+      installationID: 'inst-5',
+      installationRegistrationID: 'reg-5',
+    });
     await answer(`${TEST_APP_URL}/installations/inst-5`, installationBody(installationRow(5)));
     expect(await dialogText(dialog)).toContain('User user5 already had an MQTT installation');
     await clickButton(dialog, 'Open details');
@@ -224,7 +250,9 @@ describe('InstallationsPage', () => {
     await page.click('Uninstall inst-6');
     const dialog = await root.getHarness(MatDialogHarness);
     expect(await dialogText(dialog)).toContain('User user6 will stop receiving pushes');
-    await (await dialog.getHarness(MatRadioGroupHarness)).checkRadioButton({ label: /Registration ID/ });
+    await (
+      await dialog.getHarness(MatRadioGroupHarness)
+    ).checkRadioButton({ label: /Registration ID/ });
     await clickButton(dialog, 'Uninstall');
     await answer(`${TEST_APP_URL}/installations/MQTT:reg-6`, null, 204);
     expect(await page.column('installationID')).toEqual([]);
@@ -242,9 +270,15 @@ describe('InstallationsPage', () => {
     spyOn(console, 'error');
     await page.click('Uninstall inst-7');
     await clickButton(await root.getHarness(MatDialogHarness), 'Uninstall');
-    await answer(`${TEST_APP_URL}/installations/inst-7`, { errorCode: 'UNAUTHORIZED', message: 'no' }, 401);
+    await answer(
+      `${TEST_APP_URL}/installations/inst-7`,
+      { errorCode: 'UNAUTHORIZED', message: 'no' },
+      401,
+    );
     expect(await page.column('installationID')).toEqual(['inst-7']);
-    expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toContain('UNAUTHORIZED');
+    expect(await (await root.getHarness(MatSnackBarHarness)).getMessage()).toContain(
+      'UNAUTHORIZED',
+    );
   });
 
   it('bulk-uninstalls the selection plus a pasted unknown ID: dry run, results, CSV', async () => {
@@ -260,11 +294,18 @@ describe('InstallationsPage', () => {
     await clickButton(dialog, 'Dry run');
 
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(installationBody(installationRow(1)));
-    http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush(installationBody(installationRow(2)));
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush(installationBody(installationRow(1)));
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-2`)
+      .flush(installationBody(installationRow(2)));
     http
       .expectOne(`${TEST_APP_URL}/installations/unknown-id`)
-      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+      .flush(
+        { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+        { status: 404, statusText: 'Not Found' },
+      );
     await settle();
     http.expectOne(`${TEST_APP_URL}/users/user-1`).flush({ userID: 'user-1', loginName: 'user1' });
     http.expectOne(`${TEST_APP_URL}/users/user-2`).flush({ userID: 'user-2', loginName: 'user2' });
@@ -277,10 +318,16 @@ describe('InstallationsPage', () => {
 
     await clickButton(dialog, 'Uninstall 2');
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(null, { status: 204, statusText: 'No Content' });
-    http.expectOne(`${TEST_APP_URL}/installations/inst-2`).flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-2`)
+      .flush(null, { status: 204, statusText: 'No Content' });
     await settle(150);
-    expect(await dialogText(dialog)).toContain('Done: 2 uninstalled, 1 not found, 0 refused, 0 failed.');
+    expect(await dialogText(dialog)).toContain(
+      'Done: 2 uninstalled, 1 not found, 0 refused, 0 failed.',
+    );
     const outcomes = await (await dialog.getHarness(MatTableHarness)).getCellTextByColumnName();
     expect(outcomes['outcome'].text).toEqual(['Done', 'Done', 'Not foundINSTALLATION_NOT_FOUND']);
 
@@ -302,10 +349,15 @@ describe('InstallationsPage', () => {
     expect(await dialogText(dialog)).toContain('Not understood, skipped: ???:x');
     await clickButton(dialog, 'Look up');
     await settle();
-    http.expectOne(`${CLOUD_APP_URL}/installations/inst-1`).flush(installationBody(installationRow(1)));
+    http
+      .expectOne(`${CLOUD_APP_URL}/installations/inst-1`)
+      .flush(installationBody(installationRow(1)));
     http
       .expectOne(`${CLOUD_APP_URL}/installations/nope`)
-      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+      .flush(
+        { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+        { status: 404, statusText: 'Not Found' },
+      );
     await settle();
     http.expectOne(`${CLOUD_APP_URL}/users/user-1`).flush({ userID: 'user-1', loginName: 'ann' });
     await settle(150);
@@ -313,7 +365,9 @@ describe('InstallationsPage', () => {
     await clickButton(dialog, 'Add 1 to the list');
     await fixture.whenStable();
     expect(await page.column('installationID')).toEqual(['inst-1']);
-    const known = catalog.of(catalogKey({ baseUrl: CLOUD_BASE_URL, appId: 'demoapp' })).get('inst-1');
+    const known = catalog
+      .of(catalogKey({ baseUrl: CLOUD_BASE_URL, appId: 'demoapp' }))
+      .get('inst-1');
     expect(known?.source).toBe('imported');
     expect(known?.owner?.name).toBe('ann');
   });

@@ -40,7 +40,11 @@ describe('InstallationsStore', () => {
     browser = createTestBrowser();
     catalog = new MemoryInstallationCatalog();
     TestBed.configureTestingModule({
-      providers: [...provideTestBrowser(browser), provideMemoryCatalog(catalog), InstallationsStore],
+      providers: [
+        ...provideTestBrowser(browser),
+        provideMemoryCatalog(catalog),
+        InstallationsStore,
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     notifier = TestBed.inject(Notifier);
@@ -82,8 +86,13 @@ describe('InstallationsStore', () => {
       await open('local');
       http
         .expectOne((r) => r.url === LIST_URL)
-        .flush({ errorCode: 'UNDEFINED_ERROR', message: 'boom' }, { status: 500, statusText: 'Error' });
-      expect(store.loadError()).toEqual(jasmine.objectContaining<KiiError>({ kind: 'server', status: 500 }));
+        .flush(
+          { errorCode: 'UNDEFINED_ERROR', message: 'boom' },
+          { status: 500, statusText: 'Error' },
+        );
+      expect(store.loadError()).toEqual(
+        jasmine.objectContaining<KiiError>({ kind: 'server', status: 500 }),
+      );
       expect(store.loading()).toBeNull();
 
       store.reload();
@@ -98,11 +107,17 @@ describe('InstallationsStore', () => {
       const outcome = firstValueFrom(
         store.install$({ owner: { kind: 'user', by: 'name', value: 'alice' }, development: true }),
       );
-      http.expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`).flush({ userID: 'u-a', loginName: 'alice' });
+      http
+        .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)
+        .flush({ userID: 'u-a', loginName: 'alice' });
       await settle();
       expect(store.pending().has('install')).toBeTrue();
       const post = http.expectOne(`${TEST_APP_URL}/installations`);
-      expect(JSON.parse(post.request.body)).toEqual({ deviceType: 'MQTT', development: true, userID: 'u-a' });
+      expect(JSON.parse(post.request.body)).toEqual({
+        deviceType: 'MQTT',
+        development: true,
+        userID: 'u-a',
+      });
       post.flush({ installationID: 'i-new', installationRegistrationID: 'r-new' });
       await settle();
       http.expectOne(`${TEST_APP_URL}/installations/i-new`).flush({
@@ -126,11 +141,15 @@ describe('InstallationsStore', () => {
     it('says so when the owner already had the installation', async () => {
       await open('local');
       const row = installationRow(7, { owner: { kind: 'thing', id: 'th.7', name: 'door-7' } });
-      http.expectOne((r) => r.url === LIST_URL).flush({ installations: [installationBody(row)], total: 1 });
+      http
+        .expectOne((r) => r.url === LIST_URL)
+        .flush({ installations: [installationBody(row)], total: 1 });
       const outcome = firstValueFrom(
         store.install$({ owner: { kind: 'thing', by: 'id', value: 'th.7' }, development: false }),
       );
-      http.expectOne(`${TEST_APP_URL}/things/th.7`).flush({ _thingID: 'th.7', _vendorThingID: 'door-7' });
+      http
+        .expectOne(`${TEST_APP_URL}/things/th.7`)
+        .flush({ _thingID: 'th.7', _vendorThingID: 'door-7' });
       await settle();
       http
         .expectOne(`${TEST_APP_URL}/installations`)
@@ -148,7 +167,10 @@ describe('InstallationsStore', () => {
       await open('local');
       http.expectOne((r) => r.url === LIST_URL).flush({ installations: [], total: 0 });
       const outcome = firstValueFrom(
-        store.install$({ owner: { kind: 'user', by: 'name', value: 'nobody' }, development: false }),
+        store.install$({
+          owner: { kind: 'user', by: 'name', value: 'nobody' },
+          development: false,
+        }),
       );
       http
         .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:nobody`)
@@ -163,7 +185,9 @@ describe('InstallationsStore', () => {
     it('uninstalls by registration ID and drops the row', async () => {
       await open('local');
       const row = installationRow(3);
-      http.expectOne((r) => r.url === LIST_URL).flush({ installations: [installationBody(row)], total: 1 });
+      http
+        .expectOne((r) => r.url === LIST_URL)
+        .flush({ installations: [installationBody(row)], total: 1 });
       const done = firstValueFrom(store.uninstall$(store.rows()[0], 'registration'));
       await settle();
       const request = http.expectOne(`${TEST_APP_URL}/installations/MQTT:reg-3`);
@@ -185,7 +209,10 @@ describe('InstallationsStore', () => {
       await settle();
       http
         .expectOne(`${TEST_APP_URL}/installations/inst-4`)
-        .flush({ errorCode: 'UNAUTHORIZED', message: 'no' }, { status: 401, statusText: 'Unauthorized' });
+        .flush(
+          { errorCode: 'UNAUTHORIZED', message: 'no' },
+          { status: 401, statusText: 'Unauthorized' },
+        );
       expect(await done).toBeFalse();
       expect(store.rows().length).toBe(1);
       expect(notifier.failed).toHaveBeenCalledWith('Uninstalling inst-4', jasmine.anything());
@@ -213,11 +240,17 @@ describe('InstallationsStore', () => {
       let opened: Installation | undefined;
       store.lookup(' MQTT:reg-5 ', (installation) => (opened = installation));
       await settle();
-      http.expectOne(`${CLOUD_APP_URL}/installations/MQTT:reg-5`).flush(installationBody(installationRow(5)));
-      http.expectOne(`${CLOUD_APP_URL}/users/user-5`).flush({ userID: 'user-5', loginName: 'erin' });
+      http
+        .expectOne(`${CLOUD_APP_URL}/installations/MQTT:reg-5`)
+        .flush(installationBody(installationRow(5)));
+      http
+        .expectOne(`${CLOUD_APP_URL}/users/user-5`)
+        .flush({ userID: 'user-5', loginName: 'erin' });
       await settle();
       expect(opened?.owner?.name).toBe('erin');
-      expect(catalog.of(CLOUD_KEY).get('inst-5')).toEqual(jasmine.objectContaining({ source: 'looked-up' }));
+      expect(catalog.of(CLOUD_KEY).get('inst-5')).toEqual(
+        jasmine.objectContaining({ source: 'looked-up' }),
+      );
       expect(store.rows().length).toBe(1);
     });
 

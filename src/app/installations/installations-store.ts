@@ -263,7 +263,8 @@ export class InstallationsStore {
     const old = this.byId().get(installation.installationID);
     const row: Installation = {
       ...installation,
-      createdAt: old?.createdAt ?? installation.createdAt ?? (this.mode() === 'known' ? Date.now() : null),
+      createdAt:
+        old?.createdAt ?? installation.createdAt ?? (this.mode() === 'known' ? Date.now() : null),
       owner:
         installation.owner && old?.owner && installation.owner.name === installation.owner.id
           ? { ...installation.owner, name: old.owner.name }

@@ -74,7 +74,9 @@ describe('KnownInstallations', () => {
 
     it('remembers, lists and forgets for the signed-in app', async () => {
       await firstValueFrom(known.remember$([installationRow(1)], 'installed'), { defaultValue: 0 });
-      expect((await firstValueFrom(known.list$())).map((r) => r.installationID)).toEqual(['inst-1']);
+      expect((await firstValueFrom(known.list$())).map((r) => r.installationID)).toEqual([
+        'inst-1',
+      ]);
       expect(catalog.of(key).get('inst-1')?.source).toBe('installed');
       await firstValueFrom(known.forget$(['inst-1']), { defaultValue: 0 });
       expect(catalog.of(key).size).toBe(0);
@@ -85,7 +87,9 @@ describe('KnownInstallations', () => {
       await expectAsync(firstValueFrom(known.list$())).toBeRejectedWith(
         jasmine.objectContaining<KiiError>({ kind: 'unknown' }),
       );
-      await expectAsync(firstValueFrom(known.remember$([installationRow(1)], 'imported'))).toBeRejected();
+      await expectAsync(
+        firstValueFrom(known.remember$([installationRow(1)], 'imported')),
+      ).toBeRejected();
       await expectAsync(firstValueFrom(known.forget$(['inst-1']))).toBeRejected();
     });
   });
@@ -99,7 +103,9 @@ describe('KnownInstallations', () => {
     it('names a thing owner by its vendor thing ID', async () => {
       const row = installationRow(1, { owner: { kind: 'thing', id: 'th.1', name: 'th.1' } });
       const named = firstValueFrom(known.named$(row));
-      http.expectOne(`${TEST_APP_URL}/things/th.1`).flush({ _thingID: 'th.1', _vendorThingID: 'door-1' });
+      http
+        .expectOne(`${TEST_APP_URL}/things/th.1`)
+        .flush({ _thingID: 'th.1', _vendorThingID: 'door-1' });
       expect((await named).owner).toEqual({ kind: 'thing', id: 'th.1', name: 'door-1' });
     });
 
@@ -108,7 +114,10 @@ describe('KnownInstallations', () => {
       const named = firstValueFrom(known.named$(row));
       http
         .expectOne(`${TEST_APP_URL}/users/u-9`)
-        .flush({ errorCode: 'USER_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+        .flush(
+          { errorCode: 'USER_NOT_FOUND', message: 'x' },
+          { status: 404, statusText: 'Not Found' },
+        );
       expect((await named).owner?.name).toBe('u-9');
     });
   });
@@ -146,7 +155,9 @@ describe('UninstallAction', () => {
   it('uninstalls by installation ID and confirms who stops receiving pushes', async () => {
     const done = firstValueFrom(action.run$(installationRow(1), 'id'));
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(null, { status: 204, statusText: 'No Content' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
+      .flush(null, { status: 204, statusText: 'No Content' });
     expect(await done).toBeTrue();
     expect(notifier.done).toHaveBeenCalledWith(
       'Uninstalled inst-1. User user1 no longer receives pushes on it.',
@@ -158,7 +169,10 @@ describe('UninstallAction', () => {
     await settle();
     http
       .expectOne(`${TEST_APP_URL}/installations/MQTT:reg-1`)
-      .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+      .flush(
+        { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+        { status: 404, statusText: 'Not Found' },
+      );
     expect(await done).toBeFalse();
     expect(notifier.failed).toHaveBeenCalledWith(
       'Uninstalling MQTT:reg-1',

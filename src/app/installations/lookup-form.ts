@@ -23,7 +23,9 @@ import { MatInputModule } from '@angular/material/input';
         />
       </mat-form-field>
       <button matButton="tonal" type="submit" [disabled]="busy() || !text().trim()">
-        <ng-container i18n="Button that looks an installation up@@kpc.installations.lookupButton">Look up</ng-container>
+        <ng-container i18n="Button that looks an installation up@@kpc.installations.lookupButton"
+          >Look up</ng-container
+        >
       </button>
     </form>
   `,

@@ -79,9 +79,16 @@ describe('PushInstallations', () => {
       await settle();
       http
         .expectOne(`${TEST_APP_URL}/installations`)
-        .flush({ errorCode: 'USER_NOT_FOUND', message: 'gone' }, { status: 404, statusText: 'Not Found' });
+        .flush(
+          { errorCode: 'USER_NOT_FOUND', message: 'gone' },
+          { status: 404, statusText: 'Not Found' },
+        );
       await expectAsync(answer).toBeRejectedWith(
-        jasmine.objectContaining<KiiError>({ kind: 'not-found', errorCode: 'USER_NOT_FOUND', status: 404 }),
+        jasmine.objectContaining<KiiError>({
+          kind: 'not-found',
+          errorCode: 'USER_NOT_FOUND',
+          status: 404,
+        }),
       );
     });
 
@@ -116,7 +123,10 @@ describe('PushInstallations', () => {
       const found = firstValueFrom(push.get$({ by: 'id', installationID: 'nope' }));
       http
         .expectOne(`${TEST_APP_URL}/installations/nope`)
-        .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
+        .flush(
+          { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+          { status: 404, statusText: 'Not Found' },
+        );
       await expectAsync(found).toBeRejectedWith(
         jasmine.objectContaining<KiiError>({ errorCode: 'INSTALLATION_NOT_FOUND', status: 404 }),
       );
@@ -160,12 +170,19 @@ describe('PushInstallations', () => {
       await settle();
       http
         .expectOne(`${TEST_APP_URL}/installations/i-1/mqtt-endpoint`)
-        .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
-      await expectAsync(endpoint).toBeRejectedWith(jasmine.objectContaining<KiiError>({ kind: 'not-found' }));
+        .flush(
+          { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+          { status: 404, statusText: 'Not Found' },
+        );
+      await expectAsync(endpoint).toBeRejectedWith(
+        jasmine.objectContaining<KiiError>({ kind: 'not-found' }),
+      );
     });
 
     it('uninstalls by installation ID and by registration ID', async () => {
-      const byId = firstValueFrom(push.uninstall$({ by: 'id', installationID: 'i-1' }), { defaultValue: 'done' });
+      const byId = firstValueFrom(push.uninstall$({ by: 'id', installationID: 'i-1' }), {
+        defaultValue: 'done',
+      });
       await settle();
       const first = http.expectOne(`${TEST_APP_URL}/installations/i-1`);
       expect(first.request.method).toBe('DELETE');
@@ -177,7 +194,9 @@ describe('PushInstallations', () => {
         { defaultValue: 'done' },
       );
       await settle();
-      http.expectOne(`${TEST_APP_URL}/installations/MQTT:r-1`).flush(null, { status: 204, statusText: 'No Content' });
+      http
+        .expectOne(`${TEST_APP_URL}/installations/MQTT:r-1`)
+        .flush(null, { status: 204, statusText: 'No Content' });
       await byReg;
     });
 
@@ -186,8 +205,13 @@ describe('PushInstallations', () => {
       await settle();
       http
         .expectOne(`${TEST_APP_URL}/installations/gone`)
-        .flush({ errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' }, { status: 404, statusText: 'Not Found' });
-      await expectAsync(result).toBeRejectedWith(jasmine.objectContaining<KiiError>({ kind: 'not-found' }));
+        .flush(
+          { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
+          { status: 404, statusText: 'Not Found' },
+        );
+      await expectAsync(result).toBeRejectedWith(
+        jasmine.objectContaining<KiiError>({ kind: 'not-found' }),
+      );
     });
   });
 
@@ -225,16 +249,25 @@ describe('PushInstallations', () => {
       const own = browser.sdk.installations.add('users/user-alice-id');
       browser.sdk.installations.notReadyAttempts = 3;
       await expectAsync(firstValueFrom(push.endpoint$(own.installationID))).toBeRejectedWith(
-        jasmine.objectContaining<KiiError>({ kind: 'not-ready', errorCode: 'MQTT_ENDPOINT_NOT_READY' }),
+        jasmine.objectContaining<KiiError>({
+          kind: 'not-ready',
+          errorCode: 'MQTT_ENDPOINT_NOT_READY',
+        }),
       );
     });
 
     it('uninstalls its own installation by either ID through the SDK', async () => {
       const a = browser.sdk.installations.add('users/user-alice-id');
-      await firstValueFrom(push.uninstall$({ by: 'id', installationID: a.installationID }), { defaultValue: 0 });
+      await firstValueFrom(push.uninstall$({ by: 'id', installationID: a.installationID }), {
+        defaultValue: 0,
+      });
       const b = browser.sdk.installations.add('users/user-alice-id', { deviceType: 'ANDROID' });
       await firstValueFrom(
-        push.uninstall$({ by: 'registration', deviceType: 'ANDROID', registrationID: b.registrationID }),
+        push.uninstall$({
+          by: 'registration',
+          deviceType: 'ANDROID',
+          registrationID: b.registrationID,
+        }),
         { defaultValue: 0 },
       );
       expect(browser.sdk.installations.all.size).toBe(0);
@@ -244,7 +277,9 @@ describe('PushInstallations', () => {
       const other = browser.sdk.installations.add('users/someone-else');
       await expectAsync(
         firstValueFrom(push.uninstall$({ by: 'id', installationID: other.installationID })),
-      ).toBeRejectedWith(jasmine.objectContaining<KiiError>({ status: 401, errorCode: 'UNAUTHORIZED' }));
+      ).toBeRejectedWith(
+        jasmine.objectContaining<KiiError>({ status: 401, errorCode: 'UNAUTHORIZED' }),
+      );
       expect(browser.sdk.installations.all.size).toBe(1);
     });
 
@@ -266,12 +301,17 @@ describe('PushInstallations', () => {
 
     it('installs for itself', async () => {
       const answer = await firstValueFrom(push.install$({ development: true }));
-      expect(browser.sdk.installations.all.get(answer.installationID)?.owner).toBe('things/th.sensor-1-id');
+      expect(browser.sdk.installations.all.get(answer.installationID)?.owner).toBe(
+        'things/th.sensor-1-id',
+      );
     });
 
     it('fails to get the endpoint of an unknown installation', async () => {
       await expectAsync(firstValueFrom(push.endpoint$('nope'))).toBeRejectedWith(
-        jasmine.objectContaining<KiiError>({ kind: 'not-found', errorCode: 'INSTALLATION_NOT_FOUND' }),
+        jasmine.objectContaining<KiiError>({
+          kind: 'not-found',
+          errorCode: 'INSTALLATION_NOT_FOUND',
+        }),
       );
     });
   });

@@ -96,7 +96,10 @@ export class PushInstallations {
         if (!answer?.installationID || !answer.installationRegistrationID) {
           throw makeKiiError('server', { status: 200, detail: 'The install answer had no IDs.' });
         }
-        return { installationID: answer.installationID, registrationID: answer.installationRegistrationID };
+        return {
+          installationID: answer.installationID,
+          registrationID: answer.installationRegistrationID,
+        };
       }),
       catchError((error: unknown) => throwError(() => toKiiError(error))),
     );
@@ -166,7 +169,9 @@ export class PushInstallations {
 }
 
 function pushOf(context: Exclude<KiiPrincipalContext, { kind: 'admin' }>): SdkPushInstallation {
-  return context.kind === 'user' ? context.user.pushInstallation() : context.thing.pushInstallation();
+  return context.kind === 'user'
+    ? context.user.pushInstallation()
+    : context.thing.pushInstallation();
 }
 
 /** The URL segment: the ID, or `MQTT:regID` with each part encoded (the colon stays). */
@@ -199,9 +204,13 @@ function endpointOf(body: SdkMqttEndpoint | null | undefined): MqttEndpoint {
       (key) => typeof body[key as keyof SdkMqttEndpoint] === 'string',
     );
   if (!complete) {
-    throw makeKiiError('server', { status: 200, detail: 'The MQTT endpoint answer was incomplete.' });
+    throw makeKiiError('server', {
+      status: 200,
+      detail: 'The MQTT endpoint answer was incomplete.',
+    });
   }
-  const port = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  const port = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) ? value : 0;
   const ttl = Number(body['X-MQTT-TTL']);
   return {
     installationID: body.installationID,

@@ -28,12 +28,21 @@ export function formatRemaining(ms: number, locale: string): string {
   template: `
     @if (left() > 0) {
       <span class="kpc-left">{{ text() }}</span>
-      <span class="kpc-until" i18n="Absolute expiry beside the countdown; TIME is a date and time@@kpc.installations.until"
-        >until <time [attr.datetime]="expiresAt() | date: 'yyyy-MM-ddTHH:mm:ssZZZZZ'">{{ expiresAt() | date: 'medium' }}</time></span
+      <span
+        class="kpc-until"
+        i18n="
+          Absolute expiry beside the countdown; TIME is a date and time@@kpc.installations.until"
+        >until
+        <time [attr.datetime]="expiresAt() | date: 'yyyy-MM-ddTHH:mm:ssZZZZZ'">{{
+          expiresAt() | date: 'medium'
+        }}</time></span
       >
     } @else {
-      <span class="kpc-expired" i18n="Shown when the endpoint credentials have expired@@kpc.installations.expired"
-        >Expired at {{ expiresAt() | date: 'medium' }}. Fetch the endpoint again for new credentials.</span
+      <span
+        class="kpc-expired"
+        i18n="Shown when the endpoint credentials have expired@@kpc.installations.expired"
+        >Expired at {{ expiresAt() | date: 'medium' }}. Fetch the endpoint again for new
+        credentials.</span
       >
     }
   `,

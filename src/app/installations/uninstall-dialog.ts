@@ -15,25 +15,40 @@ import { UninstallBy } from './uninstall-action';
   selector: 'kpc-uninstall-dialog',
   imports: [ReactiveFormsModule, MatButtonModule, MatDialogModule, MatRadioModule],
   template: `
-    <h2 mat-dialog-title i18n="Title of the uninstall confirmation@@kpc.installations.uninstallTitle">
+    <h2
+      mat-dialog-title
+      i18n="Title of the uninstall confirmation@@kpc.installations.uninstallTitle"
+    >
       Uninstall this installation?
     </h2>
     <mat-dialog-content>
-      <p i18n="Text of the uninstall confirmation; OWNER is 'User alice', TYPE the device type, ENV the environment@@kpc.installations.uninstallText">
-        {{ owner }} will stop receiving pushes on this {{ data.deviceType }} installation
-        ({{ environment }}). Its MQTT connection is closed. This cannot be undone; installing
-        again creates a new installation.
+      <p
+        i18n="
+          Text of the uninstall confirmation; OWNER is 'User alice', TYPE the device type, ENV the
+          environment@@kpc.installations.uninstallText"
+      >
+        {{ owner }} will stop receiving pushes on this {{ data.deviceType }} installation ({{
+          environment
+        }}). Its MQTT connection is closed. This cannot be undone; installing again creates a new
+        installation.
       </p>
-      <span class="kpc-label" id="kpc-uninstall-by" i18n="Label of the choice which ID to uninstall by@@kpc.installations.uninstallBy"
+      <span
+        class="kpc-label"
+        id="kpc-uninstall-by"
+        i18n="Label of the choice which ID to uninstall by@@kpc.installations.uninstallBy"
         >Uninstall by</span
       >
       <mat-radio-group [formControl]="by" aria-labelledby="kpc-uninstall-by" class="kpc-choices">
         <mat-radio-button value="id">
-          <ng-container i18n="Choice: uninstall by installation ID@@kpc.installations.byId">Installation ID</ng-container>
+          <ng-container i18n="Choice: uninstall by installation ID@@kpc.installations.byId"
+            >Installation ID</ng-container
+          >
           <code>{{ idText }}</code>
         </mat-radio-button>
         <mat-radio-button value="registration">
-          <ng-container i18n="Choice: uninstall by device type and registration ID@@kpc.installations.byRegistration"
+          <ng-container
+            i18n="
+              Choice: uninstall by device type and registration ID@@kpc.installations.byRegistration"
             >Registration ID</ng-container
           >
           <code>{{ registrationText }}</code>
@@ -41,10 +56,20 @@ import { UninstallBy } from './uninstall-action';
       </mat-radio-group>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button matButton type="button" mat-dialog-close i18n="Button that keeps the installation@@kpc.installations.uninstallCancel">
+      <button
+        matButton
+        type="button"
+        mat-dialog-close
+        i18n="Button that keeps the installation@@kpc.installations.uninstallCancel"
+      >
         Cancel
       </button>
-      <button matButton="filled" type="button" [mat-dialog-close]="by.value" i18n="Button that confirms the uninstall@@kpc.installations.uninstallConfirm">
+      <button
+        matButton="filled"
+        type="button"
+        [mat-dialog-close]="by.value"
+        i18n="Button that confirms the uninstall@@kpc.installations.uninstallConfirm"
+      >
         Uninstall
       </button>
     </mat-dialog-actions>

@@ -85,9 +85,12 @@ export class MonitorCard {
   /** Opens the filter fields and puts the caret in the text filter (the / shortcut). */
   focusFilter(): void {
     this.showFilter.set(true);
-    afterNextRender(() => this.host.nativeElement.querySelector<HTMLInputElement>('.kpc-filter input')?.focus(), {
-      injector: this.injector,
-    });
+    afterNextRender(
+      () => this.host.nativeElement.querySelector<HTMLInputElement>('.kpc-filter input')?.focus(),
+      {
+        injector: this.injector,
+      },
+    );
   }
   protected readonly showTimeline = signal(false);
 

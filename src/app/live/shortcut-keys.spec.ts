@@ -39,7 +39,9 @@ describe('commandForKey', () => {
       '<select></select>',
       '<div role="combobox"></div>',
     ]) {
-      expect(commandForKey({ key: 'p', target: element(html) }, false)).withContext(html).toBeNull();
+      expect(commandForKey({ key: 'p', target: element(html) }, false))
+        .withContext(html)
+        .toBeNull();
     }
     const editable = element('<div contenteditable="true"></div>');
     document.body.appendChild(editable);

@@ -1,12 +1,6 @@
 /** What a key does on the Live traffic page (see STREAM_SHORTCUTS for the help dialog). */
 export type StreamCommand =
-  | 'togglePause'
-  | 'clear'
-  | 'focusFilter'
-  | 'next'
-  | 'previous'
-  | 'closeDetail'
-  | 'help';
+  'togglePause' | 'clear' | 'focusFilter' | 'next' | 'previous' | 'closeDetail' | 'help';
 
 /** The parts of a KeyboardEvent the mapping looks at (specs pass plain objects). */
 export interface KeyPress {

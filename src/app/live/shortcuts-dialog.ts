@@ -9,7 +9,9 @@ import { streamShortcutHelp } from './shortcut-keys';
   selector: 'kpc-shortcuts-dialog',
   imports: [MatButtonModule, MatDialogModule],
   template: `
-    <h2 mat-dialog-title i18n="Title of the keyboard shortcuts dialog@@kpc.live.keys.title">Keyboard shortcuts</h2>
+    <h2 mat-dialog-title i18n="Title of the keyboard shortcuts dialog@@kpc.live.keys.title">
+      Keyboard shortcuts
+    </h2>
     <mat-dialog-content>
       <p class="kpc-lead" i18n="Introduction of the keyboard shortcuts dialog@@kpc.live.keys.lead">
         On the Live traffic page, outside text fields:
@@ -17,8 +19,15 @@ import { streamShortcutHelp } from './shortcut-keys';
       <table class="kpc-keys">
         <thead>
           <tr>
-            <th scope="col" i18n="Column of the shortcuts table: the keys@@kpc.live.keys.colKeys">Keys</th>
-            <th scope="col" i18n="Column of the shortcuts table: what they do@@kpc.live.keys.colAction">Action</th>
+            <th scope="col" i18n="Column of the shortcuts table: the keys@@kpc.live.keys.colKeys">
+              Keys
+            </th>
+            <th
+              scope="col"
+              i18n="Column of the shortcuts table: what they do@@kpc.live.keys.colAction"
+            >
+              Action
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -26,7 +35,10 @@ import { streamShortcutHelp } from './shortcut-keys';
             <tr>
               <td>
                 @for (key of shortcut.keys; track key; let last = $last) {
-                  <kbd>{{ key }}</kbd>@if (!last) { <span class="kpc-or"> / </span> }
+                  <kbd>{{ key }}</kbd>
+                  @if (!last) {
+                    <span class="kpc-or"> / </span>
+                  }
                 }
               </td>
               <td>{{ shortcut.description }}</td>
@@ -36,7 +48,14 @@ import { streamShortcutHelp } from './shortcut-keys';
       </table>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button matButton mat-dialog-close type="button" i18n="Button that closes the shortcuts dialog@@kpc.live.keys.close.button">Close</button>
+      <button
+        matButton
+        mat-dialog-close
+        type="button"
+        i18n="Button that closes the shortcuts dialog@@kpc.live.keys.close.button"
+      >
+        Close
+      </button>
     </mat-dialog-actions>
   `,
   styles: `

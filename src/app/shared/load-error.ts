@@ -22,7 +22,12 @@ import { KiiError } from '../core/kii-error';
           <span class="kpc-detail">{{ error().detail }}</span>
         }
       </span>
-      <button matButton type="button" (click)="retry.emit()" i18n="Button that repeats a failed load@@kpc.shared.retry">
+      <button
+        matButton
+        type="button"
+        (click)="retry.emit()"
+        i18n="Button that repeats a failed load@@kpc.shared.retry"
+      >
         Retry
       </button>
     </div>

@@ -14,7 +14,9 @@ import { CONSOLE_LOCALES, ConsoleLocale, LocaleSwitch } from '../core/locale';
       <mat-icon aria-hidden="true">translate</mat-icon>
       <span
         class="kpc-visually-hidden"
-        i18n="Hidden prefix of the language button, read before the current language@@kpc.shell.languagePrefix"
+        i18n="
+          Hidden prefix of the language button, read before the current
+          language@@kpc.shell.languagePrefix"
         >Language:</span
       >
       <span [attr.lang]="current">{{ currentName }}</span>

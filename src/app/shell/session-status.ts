@@ -15,13 +15,23 @@ import { principalIcon } from '../shared/principal-icon';
     @if (session(); as session) {
       <a matButton routerLink="/connect" class="kpc-status">
         <mat-icon aria-hidden="true">{{ icon() }}</mat-icon>
-        <span class="kpc-visually-hidden" i18n="Hidden prefix before the signed-in principal in the toolbar@@kpc.shell.signedInAs">Signed in as</span>
-        <span class="kpc-status-text">{{ kindLabel() }} {{ session.principal.name }} · {{ session.appId }}</span>
+        <span
+          class="kpc-visually-hidden"
+          i18n="Hidden prefix before the signed-in principal in the toolbar@@kpc.shell.signedInAs"
+          >Signed in as</span
+        >
+        <span class="kpc-status-text"
+          >{{ kindLabel() }} {{ session.principal.name }} · {{ session.appId }}</span
+        >
       </a>
     } @else {
       <a matButton routerLink="/connect" class="kpc-status">
         <mat-icon aria-hidden="true">power_off</mat-icon>
-        <span class="kpc-status-text" i18n="Toolbar status when nobody is signed in@@kpc.shell.notSignedIn">Not signed in</span>
+        <span
+          class="kpc-status-text"
+          i18n="Toolbar status when nobody is signed in@@kpc.shell.notSignedIn"
+          >Not signed in</span
+        >
       </a>
     }
   `,

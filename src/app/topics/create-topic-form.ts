@@ -27,7 +27,9 @@ import { TOPIC_NAME_PATTERN } from './topic-scope';
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <mat-form-field>
-        <mat-label i18n="Label of the new topic name field@@kpc.topics.newName">New topic name</mat-label>
+        <mat-label i18n="Label of the new topic name field@@kpc.topics.newName"
+          >New topic name</mat-label
+        >
         <input
           matInput
           formControlName="name"
@@ -39,7 +41,9 @@ import { TOPIC_NAME_PATTERN } from './topic-scope';
           >Letters, digits, _ and -; up to 64.</mat-hint
         >
         @if (form.controls.name.hasError('required')) {
-          <mat-error i18n="Validation message@@kpc.topics.nameRequired">Enter a topic name.</mat-error>
+          <mat-error i18n="Validation message@@kpc.topics.nameRequired"
+            >Enter a topic name.</mat-error
+          >
         } @else if (form.controls.name.hasError('pattern')) {
           <mat-error i18n="Validation message@@kpc.topics.nameInvalid"
             >Use only letters, digits, _ and -.</mat-error
@@ -47,7 +51,9 @@ import { TOPIC_NAME_PATTERN } from './topic-scope';
         }
       </mat-form-field>
       <button matButton="filled" type="submit" [disabled]="busy()">
-        <ng-container i18n="Button that creates a topic@@kpc.topics.create">Create topic</ng-container>
+        <ng-container i18n="Button that creates a topic@@kpc.topics.create"
+          >Create topic</ng-container
+        >
       </button>
     </form>
   `,

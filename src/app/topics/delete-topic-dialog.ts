@@ -25,10 +25,20 @@ export interface DeleteTopicQuestion {
       </p>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button matButton type="button" [mat-dialog-close]="false" i18n="Button that keeps the topic@@kpc.topics.deleteCancel">
+      <button
+        matButton
+        type="button"
+        [mat-dialog-close]="false"
+        i18n="Button that keeps the topic@@kpc.topics.deleteCancel"
+      >
         Cancel
       </button>
-      <button matButton="filled" type="button" [mat-dialog-close]="true" i18n="Button that confirms deleting the topic@@kpc.topics.deleteConfirm">
+      <button
+        matButton="filled"
+        type="button"
+        [mat-dialog-close]="true"
+        i18n="Button that confirms deleting the topic@@kpc.topics.deleteConfirm"
+      >
         Delete
       </button>
     </mat-dialog-actions>

@@ -30,8 +30,14 @@ describe('PushTopics', () => {
     it('lists app topics page by page', async () => {
       browser.sdk.topics.pageSize = 2;
       browser.sdk.topics.add('app', 'a', 'b', 'c');
-      expect(await firstValueFrom(topics.list$(APP_SCOPE))).toEqual({ names: ['a', 'b'], nextKey: 'b' });
-      expect(await firstValueFrom(topics.list$(APP_SCOPE, 'b'))).toEqual({ names: ['c'], nextKey: null });
+      expect(await firstValueFrom(topics.list$(APP_SCOPE))).toEqual({
+        names: ['a', 'b'],
+        nextKey: 'b',
+      });
+      expect(await firstValueFrom(topics.list$(APP_SCOPE, 'b'))).toEqual({
+        names: ['c'],
+        nextKey: null,
+      });
     });
 
     it("lists a user's and a thing's topics", async () => {
@@ -44,7 +50,10 @@ describe('PushTopics', () => {
     });
 
     it('fails listing the topics of a user that does not exist', async () => {
-      const ghost: TopicScope = { kind: 'user', owner: { kind: 'user', id: 'ghost', name: 'ghost' } };
+      const ghost: TopicScope = {
+        kind: 'user',
+        owner: { kind: 'user', id: 'ghost', name: 'ghost' },
+      };
       await expectAsync(firstValueFrom(topics.list$(ghost))).toBeRejectedWith(
         error({ kind: 'not-found', errorCode: 'USER_NOT_FOUND', status: 404 }),
       );
@@ -58,11 +67,11 @@ describe('PushTopics', () => {
       );
     });
 
-    it('refuses a topic name outside Kii\'s rule before asking the SDK', async () => {
+    it("refuses a topic name outside Kii's rule before asking the SDK", async () => {
       for (const name of ['', 'with space', 'x'.repeat(65)]) {
-        await expectAsync(firstValueFrom(topics.create$({ scope: APP_SCOPE, name }))).toBeRejectedWith(
-          error({ kind: 'invalid' }),
-        );
+        await expectAsync(
+          firstValueFrom(topics.create$({ scope: APP_SCOPE, name })),
+        ).toBeRejectedWith(error({ kind: 'invalid' }));
       }
       expect(browser.sdk.calls.filter((call) => call.startsWith('save'))).toEqual([]);
     });
@@ -124,6 +133,8 @@ describe('PushTopics', () => {
   });
 
   it('refuses when nobody is signed in', async () => {
-    await expectAsync(firstValueFrom(topics.create$(NEWS))).toBeRejectedWith(error({ kind: 'auth' }));
+    await expectAsync(firstValueFrom(topics.create$(NEWS))).toBeRejectedWith(
+      error({ kind: 'auth' }),
+    );
   });
 });

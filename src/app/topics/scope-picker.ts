@@ -20,13 +20,19 @@ type ScopeKind = ScopeRequest['kind'];
         i18n-aria-label="Accessible name of the topic scope choice@@kpc.topics.scopeChoice"
         aria-label="Topic scope"
       >
-        <mat-button-toggle value="app" i18n="Choice: topics of the app scope@@kpc.topics.scopeChoiceApp"
+        <mat-button-toggle
+          value="app"
+          i18n="Choice: topics of the app scope@@kpc.topics.scopeChoiceApp"
           >App</mat-button-toggle
         >
-        <mat-button-toggle value="user" i18n="Choice: topics of one user@@kpc.topics.scopeChoiceUser"
+        <mat-button-toggle
+          value="user"
+          i18n="Choice: topics of one user@@kpc.topics.scopeChoiceUser"
           >User</mat-button-toggle
         >
-        <mat-button-toggle value="thing" i18n="Choice: topics of one thing@@kpc.topics.scopeChoiceThing"
+        <mat-button-toggle
+          value="thing"
+          i18n="Choice: topics of one thing@@kpc.topics.scopeChoiceThing"
           >Thing</mat-button-toggle
         >
       </mat-button-toggle-group>

@@ -39,7 +39,10 @@ export interface SubscriptionRequest {
   ],
   template: `
     @if (scope().kind !== 'app') {
-      <p class="kpc-note" i18n="Note on the subscription panel of a user or thing topic@@kpc.topics.ownerOnly">
+      <p
+        class="kpc-note"
+        i18n="Note on the subscription panel of a user or thing topic@@kpc.topics.ownerOnly"
+      >
         Only the owner of this scope can subscribe to its topics.
       </p>
     }
@@ -49,20 +52,28 @@ export interface SubscriptionRequest {
       i18n-aria-label="Accessible name of the subscriber kind choice@@kpc.topics.subscriberKind"
       aria-label="Subscriber"
     >
-      <mat-button-toggle value="user" i18n="Choice: the subscriber is a user@@kpc.topics.subscriberKindUser"
+      <mat-button-toggle
+        value="user"
+        i18n="Choice: the subscriber is a user@@kpc.topics.subscriberKindUser"
         >User</mat-button-toggle
       >
-      <mat-button-toggle value="thing" i18n="Choice: the subscriber is a thing@@kpc.topics.subscriberKindThing"
+      <mat-button-toggle
+        value="thing"
+        i18n="Choice: the subscriber is a thing@@kpc.topics.subscriberKindThing"
         >Thing</mat-button-toggle
       >
     </mat-button-toggle-group>
     <kpc-principal-fields [kind]="kind()" [group]="who" />
     <div class="kpc-buttons">
       <button matButton="outlined" type="button" [disabled]="busy()" (click)="act('check')">
-        <ng-container i18n="Button that checks a subscription@@kpc.topics.check">Check</ng-container>
+        <ng-container i18n="Button that checks a subscription@@kpc.topics.check"
+          >Check</ng-container
+        >
       </button>
       <button matButton="filled" type="button" [disabled]="busy()" (click)="act('subscribe')">
-        <ng-container i18n="Button that subscribes to the topic@@kpc.topics.subscribe">Subscribe</ng-container>
+        <ng-container i18n="Button that subscribes to the topic@@kpc.topics.subscribe"
+          >Subscribe</ng-container
+        >
       </button>
       <button matButton="outlined" type="button" [disabled]="busy()" (click)="act('unsubscribe')">
         <ng-container i18n="Button that unsubscribes from the topic@@kpc.topics.unsubscribe"
@@ -73,7 +84,8 @@ export interface SubscriptionRequest {
     @if (busy()) {
       <mat-progress-bar
         mode="indeterminate"
-        i18n-aria-label="Accessible name of the progress bar of a subscription action@@kpc.topics.subscriptionBusy"
+        i18n-aria-label="
+          Accessible name of the progress bar of a subscription action@@kpc.topics.subscriptionBusy"
         aria-label="Working on the subscription"
       />
     }

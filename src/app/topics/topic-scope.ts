@@ -2,8 +2,7 @@ import { ResolvedPrincipal } from '../core/principal-lookup';
 
 /** Where topics live: the app, or one user's or thing's own scope (kii-api.md §6.1). */
 export type TopicScope =
-  | { readonly kind: 'app' }
-  | { readonly kind: 'user' | 'thing'; readonly owner: ResolvedPrincipal };
+  { readonly kind: 'app' } | { readonly kind: 'user' | 'thing'; readonly owner: ResolvedPrincipal };
 
 export const APP_SCOPE: TopicScope = { kind: 'app' };
 

@@ -12,14 +12,20 @@ import { MatTooltipModule } from '@angular/material/tooltip';
   template: `
     <table mat-table [dataSource]="names()" [attr.aria-label]="caption()">
       <ng-container matColumnDef="name">
-        <th mat-header-cell *matHeaderCellDef i18n="Column header: topic name@@kpc.topics.columnName">
+        <th
+          mat-header-cell
+          *matHeaderCellDef
+          i18n="Column header: topic name@@kpc.topics.columnName"
+        >
           Topic
         </th>
         <td mat-cell *matCellDef="let name">{{ name }}</td>
       </ng-container>
       <ng-container matColumnDef="actions">
         <th mat-header-cell *matHeaderCellDef>
-          <span class="kpc-visually-hidden" i18n="Column header: actions on a topic@@kpc.topics.columnActions"
+          <span
+            class="kpc-visually-hidden"
+            i18n="Column header: actions on a topic@@kpc.topics.columnActions"
             >Actions</span
           >
         </th>
@@ -64,7 +70,8 @@ import { MatTooltipModule } from '@angular/material/tooltip';
     @if (loading()) {
       <mat-progress-bar
         mode="indeterminate"
-        i18n-aria-label="Accessible name of the progress bar while topics load@@kpc.topics.loadingTopics"
+        i18n-aria-label="
+          Accessible name of the progress bar while topics load@@kpc.topics.loadingTopics"
         aria-label="Loading topics"
       />
     }
@@ -76,7 +83,9 @@ import { MatTooltipModule } from '@angular/material/tooltip';
         [disabled]="loading() !== null"
         (click)="loadMore.emit()"
       >
-        <ng-container i18n="Button that loads the next page of topics@@kpc.topics.loadMore">Load more</ng-container>
+        <ng-container i18n="Button that loads the next page of topics@@kpc.topics.loadMore"
+          >Load more</ng-container
+        >
       </button>
     }
   `,

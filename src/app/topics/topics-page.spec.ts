@@ -72,7 +72,9 @@ describe('TopicsPage', () => {
   it("checks the name against Kii's rule before asking", async () => {
     await render();
     await page.createTopic('bad name!');
-    expect(await page.fieldErrors('New topic name')).toEqual(['Use only letters, digits, _ and -.']);
+    expect(await page.fieldErrors('New topic name')).toEqual([
+      'Use only letters, digits, _ and -.',
+    ]);
     expect(browser.sdk.calls.filter((call) => call.startsWith('save'))).toEqual([]);
   });
 
@@ -109,7 +111,9 @@ describe('TopicsPage', () => {
 
     // Only the owner may subscribe to its topics: the panel names alice already.
     await page.clickInRow('inbox', 'Subscriptions');
-    expect(await (await page.field('Login name', 'kpc-subscription-panel')).getValue()).toBe('alice');
+    expect(await (await page.field('Login name', 'kpc-subscription-panel')).getValue()).toBe(
+      'alice',
+    );
     await (await page.button('Subscribe')).click();
     http
       .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:alice`)

@@ -50,9 +50,7 @@ export default class TopicsPage {
   private readonly sessions = inject(SessionStore);
 
   /** Topics are the app admin's: other sessions get an explanation instead. */
-  protected readonly isAdmin = computed(
-    () => this.sessions.session()?.principal.kind === 'admin',
-  );
+  protected readonly isAdmin = computed(() => this.sessions.session()?.principal.kind === 'admin');
   protected readonly chosen = signal<string | null>(null);
   /** The topic whose subscriptions are shown; gone once it leaves the list. */
   protected readonly selected = computed(() => {

@@ -81,7 +81,10 @@ describe('TopicsStore', () => {
       store.open({ kind: 'thing', by: 'name', value: 'nope' });
       http
         .expectOne(`${TEST_APP_URL}/things/VENDOR_THING_ID:nope`)
-        .flush({ errorCode: 'THING_NOT_FOUND', message: 'no' }, { status: 404, statusText: 'Not Found' });
+        .flush(
+          { errorCode: 'THING_NOT_FOUND', message: 'no' },
+          { status: 404, statusText: 'Not Found' },
+        );
       await settle();
       expect(store.loadError()?.errorCode).toBe('THING_NOT_FOUND');
       expect(store.names()).toEqual([]);
@@ -151,7 +154,9 @@ describe('TopicsStore', () => {
       expect(notifier.done).toHaveBeenCalledWith('Subscribed user alice to news.');
 
       store.changeSubscription('check', 'news', { kind: 'user', by: 'id', value: 'user-alice-id' });
-      http.expectOne(`${TEST_APP_URL}/users/user-alice-id`).flush({ userID: 'user-alice-id', loginName: 'alice' });
+      http
+        .expectOne(`${TEST_APP_URL}/users/user-alice-id`)
+        .flush({ userID: 'user-alice-id', loginName: 'alice' });
       await settle();
       expect(store.subscription()).toEqual({
         topic: { scope: { kind: 'app' }, name: 'news' },
