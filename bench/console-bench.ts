@@ -1,5 +1,5 @@
 /*
- * npm run bench:console — the console's live-traffic benchmark (issue 5, docs/performance.md).
+ * npm run bench:console — the console's live-traffic benchmark (docs/performance.md).
  *
  * Builds the console once into dist/bench (or reuses that build; --build forces a new one),
  * starts the real local server with the console and its demo traffic generator, and drives

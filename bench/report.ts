@@ -1,5 +1,5 @@
 /**
- * Output of the server benchmark: the table of metrics against issue 3's targets (plain text,
+ * Output of the server benchmark: the table of metrics against the targets in docs/performance.md (plain text,
  * and Markdown with `--markdown`), the details behind each figure, and `--json`.
  */
 import { writeFileSync } from 'node:fs';
@@ -180,7 +180,7 @@ export function printReport(results: BenchResults, options: Options): void {
     ...rows.map(line),
     '',
     'Medians: of the rounds (throughput), of the pushes by p99 (latency), of the bursts (rate).',
-    ...(n === 10_000 ? [] : ['The targets are those of issue 3, set for 10,000 clients.']),
+    ...(n === 10_000 ? [] : ['The targets (docs/performance.md) are set for 10,000 clients.']),
     '"others" = cores used meanwhile by processes outside this benchmark (background noise);',
     '"steal" = cores\' worth of time the hypervisor gave to other VMs meanwhile.',
     '',

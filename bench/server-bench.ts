@@ -1,6 +1,6 @@
 /**
  * `npm run bench:server`: throughput, push latency and memory of the local Kii server
- * (issue 3, "Performance"), against the targets for a 2-core machine, with a bare aedes broker
+ * (docs/performance.md), against the targets for a 2-core machine, with a bare aedes broker
  * measured in the same run as the baseline of the delivery rate.
  *
  *   node --import tsx bench/server-bench.ts [--clients 10000] [--small 1000] [--workers 2]

@@ -26,7 +26,7 @@ export function appNotFound(appID: string): KiiHttpError {
 /**
  * Resolves the caller from the request headers. The SDK sends `bearer` or `Bearer` tokens and
  * `x-kii-appid` / `x-kii-appkey` on every call; Kii's curl examples use `Basic appID:appKey`
- * for anonymous calls (kii-api.md §1.2), so both are accepted.
+ * for anonymous calls (docs/kii-api.md §1.2), so both are accepted.
  */
 export function resolvePrincipal(
   request: FastifyRequest,
@@ -55,7 +55,7 @@ export function resolvePrincipal(
     const [appID, appKey = ''] = decoded.split(/:(.*)/s, 2);
     if (appID !== config.appId) throw appNotFound(appID);
     // Kii's admin guide authenticates with `appID:anything` on the app-scoped token path
-    // (kii-api.md §4.2), so only the app ID is binding here.
+    // (docs/kii-api.md §4.2), so only the app ID is binding here.
     void appKey;
   }
   return { type: 'anonymous' };

@@ -15,7 +15,7 @@ export class KiiHttpError extends Error {
   }
 }
 
-/** errorCode → exception name in the media type (kii-api.md §2.1, §2.3). */
+/** errorCode → exception name in the media type (docs/kii-api.md §2.1, §2.3). */
 const exceptionNames: Record<string, string> = {
   APP_NOT_FOUND: 'AppNotFound',
   UNAUTHORIZED: 'UnauthorizedAccess',
@@ -42,7 +42,7 @@ const exceptionNames: Record<string, string> = {
 
 /**
  * The SDK runs `decodeURIComponent` over error bodies and over the thing, installation and
- * endpoint bodies (kii-api.md §1.3): a bare `%` makes it throw (a success callback then never
+ * endpoint bodies (docs/kii-api.md §1.3): a bare `%` makes it throw (a success callback then never
  * settles) and a valid `%XX` is silently decoded. Escaping `%` as `%25` decodes back to the
  * original text. Used for every body the SDK decodes that can carry a client's own text.
  */

@@ -31,7 +31,7 @@ export function randomText(length: number, alphabet = alnum): string {
   return out;
 }
 
-/** Shapes follow Kii's own samples (kii-api.md §5.1, §4.5, §5.7); clients treat them as opaque. */
+/** Shapes follow Kii's own samples (docs/kii-api.md §5.1, §4.5, §5.7); clients treat them as opaque. */
 export const newId = {
   user: () => randomUUID(),
   thing: () => `th.${randomText(24, lowerAlnum)}`,

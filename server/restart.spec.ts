@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from './testing/test-server';
 const repoRoot = join(import.meta.dirname, '..');
 const databaseFile = (dataDir: string) => join(dataDir, 'kii-local.sqlite');
 
-/** Everything written survives a restart on the same data directory (issue 3, Storage). */
+/** Everything written survives a restart on the same data directory. */
 describe('restart', () => {
   let dataDir: string;
   let server: TestServer | undefined;

@@ -15,7 +15,7 @@ const ACCEPTED = 0;
 const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
-/** The broker's policy (kii-api.md §9): who may connect, subscribe and publish, and for how long. */
+/** The broker's policy (docs/kii-api.md §9): who may connect, subscribe and publish, and for how long. */
 describe('broker policy', () => {
   let server: TestServer;
   let rest: KiiRest;

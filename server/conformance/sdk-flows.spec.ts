@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../testing/test-server';
 
 /**
  * The flows of the seed documents driven through the official kii-cloud-sdk 2.4.19 in Node
- * (kii-api.md §10), with MQTT.js over TCP and WebSocket and Paho over WebSocket receiving.
+ * (docs/kii-api.md §10), with MQTT.js over TCP and WebSocket and Paho over WebSocket receiving.
  */
 describe('conformance: kii-cloud-sdk flows', () => {
   let server: TestServer;
@@ -137,7 +137,7 @@ describe('conformance: kii-cloud-sdk flows', () => {
         msg: 'hello',
         priority: 'high',
         // An app admin is no user or thing, so there is no `sender` ID; Kii's console pushes
-        // show the admin only as senderURI (kii-api.md §7.3, §9.4).
+        // show the admin only as senderURI (docs/kii-api.md §7.3, §9.4).
         senderURI: 'kiicloud://admins/APP_ADMIN',
         topic: 'news',
         objectScopeAppID: server.config.appId,

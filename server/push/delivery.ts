@@ -6,10 +6,10 @@ import type { PushBroker } from '../broker/push-broker';
 import type { InstallationRepository } from '../repositories/installations';
 import type { DeliveryRepository, Scope, Subscriber } from '../repositories/topics';
 
-/** Kii's MQTT payload limit (kii-api.md §9.4). */
+/** Kii's MQTT payload limit (docs/kii-api.md §9.4). */
 export const MAX_MQTT_PAYLOAD_BYTES = 4096;
 
-/** The body `KiiPushMessageBuilder.build()` produces, plus the send* flags (kii-api.md §7.2). */
+/** The body `KiiPushMessageBuilder.build()` produces, plus the send* flags (docs/kii-api.md §7.2). */
 export interface PushMessage {
   data?: Record<string, unknown>;
   mqtt?: { enabled?: boolean; data?: Record<string, unknown> };
@@ -65,7 +65,7 @@ function senderUri(principal: Principal): string {
   return `kiicloud://${principal.type}s/${principal.id}`;
 }
 
-/** Data values must be flat: Kii allows one level of keys only (kii-api.md §7.2). */
+/** Data values must be flat: Kii allows one level of keys only (docs/kii-api.md §7.2). */
 function checkFlat(field: string, data: Record<string, unknown> | undefined) {
   for (const [key, value] of Object.entries(data ?? {})) {
     if (value !== null && typeof value === 'object')
@@ -95,7 +95,7 @@ export function buildPayload(
   }
   if (message.sendOrigin === true) payload.origin = 'EXPLICIT';
   // The builder never sets sendWhen, yet Kii's MQTT payloads were observed with `when`
-  // (kii-api.md §9.4, UNCONFIRMED): send it unless it is switched off explicitly.
+  // (docs/kii-api.md §9.4, UNCONFIRMED): send it unless it is switched off explicitly.
   if (message.sendWhen !== false) payload.when = now;
   if (message.pushMessageType) payload.type = message.pushMessageType;
   payload.sourceURI = targetUri(target);

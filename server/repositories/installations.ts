@@ -108,7 +108,7 @@ export function createInstallationRepository(db: Db) {
       } else {
         const existing = byRegistration.get(deviceType, registrationId!);
         if (existing) {
-          // Kii re-assigns a push token that moves to another owner (kii-api.md §5.1).
+          // Kii re-assigns a push token that moves to another owner (docs/kii-api.md §5.1).
           reassign.run(
             owner.userID ?? null,
             owner.thingID ?? null,

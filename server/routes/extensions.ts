@@ -72,7 +72,7 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
             environment: { type: 'string', enum: ['development', 'production'] },
             paginationKey: { type: 'string' },
             limit: { type: 'string' },
-            // The SDK's cache-buster (kii-api.md §1.1): tolerated like everywhere else, while
+            // The SDK's cache-buster (docs/kii-api.md §1.1): tolerated like everywhere else, while
             // any other unknown filter is still refused rather than silently ignored.
             disable_cache: { type: 'string' },
           },

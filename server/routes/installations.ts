@@ -8,7 +8,7 @@ const deviceTypes = ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] as const;
 
 interface InstallBody {
   deviceType?: (typeof deviceTypes)[number];
-  /** Kii's embedded C SDK sends this name instead of deviceType (kii-api.md §5.1). */
+  /** Kii's embedded C SDK sends this name instead of deviceType (docs/kii-api.md §5.1). */
   installationType?: (typeof deviceTypes)[number];
   installationRegistrationID?: string;
   development?: boolean;
@@ -77,7 +77,7 @@ export function installationJson(row: InstallationRow) {
   };
 }
 
-/** Push installations (kii-api.md §5): install, look up, uninstall, and the MQTT endpoint. */
+/** Push installations (docs/kii-api.md §5): install, look up, uninstall, and the MQTT endpoint. */
 export const installationRoutes: FastifyPluginAsync = async (app) => {
   const { config, installations, users, things, broker, ports, groupCommit } = app.kii;
 
@@ -105,7 +105,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     return { thingID };
   }
 
-  /** `{id}` or `{deviceType}:{installationRegistrationID}` (kii-api.md §5.2-5.5). */
+  /** `{id}` or `{deviceType}:{installationRegistrationID}` (docs/kii-api.md §5.2-5.5). */
   function findInstallation(request: FastifyRequest, ref: string): InstallationRow {
     requireToken(request, config.appId);
     const colon = ref.indexOf(':');
@@ -171,7 +171,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
       installations.committed(result);
       const { row, created } = result;
       // A repeat MQTT install returns the existing installation. Kii's status for it is
-      // UNCONFIRMED (kii-api.md §12.2); 200 tells "nothing new" apart and the SDK accepts any 2xx.
+      // UNCONFIRMED (docs/kii-api.md §12.2); 200 tells "nothing new" apart and the SDK accepts any 2xx.
       reply
         .code(created ? 201 : 200)
         .type('application/vnd.kii.InstallationCreationResponse+json; charset=utf-8')

@@ -8,7 +8,7 @@ interface TokenAnswer {
   token_type: string;
 }
 
-/** Token issue for users, things and the app admin, on both paths (kii-api.md §4.1, §4.2). */
+/** Token issue for users, things and the app admin, on both paths (docs/kii-api.md §4.1, §4.2). */
 describe('oauth2 tokens', () => {
   let server: TestServer;
   let rest: KiiRest;

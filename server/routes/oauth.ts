@@ -40,7 +40,7 @@ const tokenResponse = {
 
 const ANONYMOUS_ID = 'ANONYMOUS_USER';
 
-/** Login failures are OAuth-flavoured (kii-api.md §2.1): 400 invalid_grant. */
+/** Login failures are OAuth-flavoured (docs/kii-api.md §2.1): 400 invalid_grant. */
 function invalidGrant(description: string): KiiHttpError {
   return new KiiHttpError(400, 'invalid_grant', description, {
     error: 'invalid_grant',
@@ -72,7 +72,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       body.client_id === config.appId &&
       body.client_id !== config.clientId
     ) {
-      // The app ID and app key as client credentials give an anonymous token (kii-api.md §4.1,
+      // The app ID and app key as client credentials give an anonymous token (docs/kii-api.md §4.1,
       // §4.2; kii_go uses it). What Kii returns as its `id` is UNCONFIRMED: the ACL's name for
       // anyone, ANONYMOUS_USER, says what the token stands for without inventing an ID.
       if (!sameSecret(body.client_secret ?? '', config.appKey))

@@ -10,7 +10,7 @@ import { mqttJsReceiver, type PushReceiver } from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 /**
- * Every refusal answers with Kii's envelope and status (kii-api.md §2, §11) and leaves the
+ * Every refusal answers with Kii's envelope and status (docs/kii-api.md §2, §11) and leaves the
  * stored data as it was.
  */
 describe('REST refusals', () => {

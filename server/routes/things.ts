@@ -44,7 +44,7 @@ const thingResponse = {
 
 /**
  * The thing as Kii returns it. The SDK URI-decodes thing bodies (register, load, query), so
- * `%` in the thing's own fields is escaped to survive that (kii-api.md §1.3).
+ * `%` in the thing's own fields is escaped to survive that (docs/kii-api.md §1.3).
  */
 function thingJson(row: ThingRow) {
   return escapePercent({
@@ -62,7 +62,7 @@ function thingJson(row: ThingRow) {
 export const thingRoutes: FastifyPluginAsync = async (app) => {
   const { config, things, tokens } = app.kii;
 
-  /** Registers a thing; the *AndAuthorization* media type also returns its token (kii-api.md §4.5). */
+  /** Registers a thing; the *AndAuthorization* media type also returns its token (docs/kii-api.md §4.5). */
   app.post<{ Body: ThingBody; Params: { appID: string } }>(
     '/things',
     {

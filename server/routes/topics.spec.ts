@@ -10,7 +10,7 @@ import {
 import { mqttJsReceiver, type PushReceiver } from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
-/** Topics in app, user and thing scope, subscriptions, and sending (kii-api.md §6, §7). */
+/** Topics in app, user and thing scope, subscriptions, and sending (docs/kii-api.md §6, §7). */
 describe('topics and subscriptions', () => {
   let server: TestServer;
   let rest: KiiRest;

@@ -5,7 +5,7 @@ import type { PushMessage } from '../push/delivery';
 import type { Scope, ScopeType, Subscriber } from '../repositories/topics';
 import { errorResponses, noContent } from './schemas';
 
-/** Topic list page size: UNCONFIRMED for Kii (kii-api.md §12.14). */
+/** Topic list page size: UNCONFIRMED for Kii (docs/kii-api.md §12.14). */
 const TOPIC_PAGE_SIZE = 50;
 
 const topicId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
@@ -81,7 +81,7 @@ function ownsScope(principal: Principal, scope: Scope): boolean {
 }
 
 /**
- * The routes of one topic scope (kii-api.md §6-§7), mounted under `/topics` for the app,
+ * The routes of one topic scope (docs/kii-api.md §6-§7), mounted under `/topics` for the app,
  * `/users/{id}/topics` and `/things/{id}/topics`. Group topics are not offered: this server
  * keeps no groups.
  */
@@ -338,7 +338,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
   );
 
   if (type === 'APP_AND_USER') {
-    /** Direct push to one user's installations, no subscription needed (kii-api.md §7.3). */
+    /** Direct push to one user's installations, no subscription needed (docs/kii-api.md §7.3). */
     app.post<{ Params: ScopedParams; Body: PushMessage }>(
       '/push/messages',
       {

@@ -66,7 +66,7 @@ const systemFields = new Set([
   'password',
 ]);
 
-/** The user as Kii returns it; other users see only ID, login and display name (kii-api.md §4.4). */
+/** The user as Kii returns it; other users see only ID, login and display name (docs/kii-api.md §4.4). */
 function userJson(row: UserRow, full: boolean) {
   const base = {
     userID: row.id,
@@ -138,7 +138,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     { schema: { params: appParams, response: { 200: userResponse, ...errorResponses } } },
     async (request, reply) => {
       const principal = requireToken(request, config.appId);
-      // There is no "me" for the app admin or a thing (kii-api.md §3).
+      // There is no "me" for the app admin or a thing (docs/kii-api.md §3).
       if (principal.type !== 'user') throw kiiErrors.unauthorized(config.appId, principal.id);
       const row = users.find(principal.id);
       if (!row) throw kiiErrors.userNotFound(config.appId, 'userID', principal.id);

@@ -49,7 +49,7 @@ export interface Principal {
   token: string;
 }
 
-/** Paths of a topic in each scope (kii-api.md §6.1). */
+/** Paths of a topic in each scope (docs/kii-api.md §6.1). */
 export const topicPath = {
   app: (server: TestServer, topic: string) => `/apps/${server.config.appId}/topics/${topic}`,
   user: (server: TestServer, userID: string, topic: string) =>

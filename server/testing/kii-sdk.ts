@@ -4,7 +4,7 @@ import type { TestServer } from './test-server';
 
 /**
  * The official SDK's classes as one `create()` call returns them. The typings are for 2.4.6
- * (kii-api.md, toolchain notes); the few gaps are cast where used.
+ * (docs/kii-api.md, toolchain notes); the few gaps are cast where used.
  */
 export interface KiiSdk {
   Kii: typeof KiiCloud.Kii;

@@ -4,7 +4,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 
-/** The fields of an mqtt-endpoint response that a client needs to connect (kii-api.md §5.7). */
+/** The fields of an mqtt-endpoint response that a client needs to connect (docs/kii-api.md §5.7). */
 export interface MqttEndpoint {
   installationID: string;
   username: string;

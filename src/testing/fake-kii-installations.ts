@@ -13,7 +13,7 @@ export interface FakeInstallation {
 /**
  * The push installations of the fake Kii app, reached the way KiiSDK.js 2.4.19 reaches them
  * for a user or thing (`pushInstallation()`), with the local server's rules: one MQTT
- * installation per owner, only the owner may read or remove it (kii-api.md §5, §11).
+ * installation per owner, only the owner may read or remove it (docs/kii-api.md §5, §11).
  * `getMqttEndpoint` retries 503 like the SDK (3 attempts) but without its 1 s waits.
  */
 export class FakeKiiInstallations {

@@ -31,7 +31,7 @@ export type FakeSubscriber = string;
  * The topics and subscriptions of the fake Kii app, reached through the admin context the
  * way KiiSDK.js 2.4.19 reaches them (`topicWithName`, `listTopics`, `userWithID(..)`,
  * `thingWithID(..)`, `pushSubscription()`), failing with the SDK's wrapper strings and the
- * local server's rules (kii-api.md §6-§7).
+ * local server's rules (docs/kii-api.md §6-§7).
  */
 export class FakeKiiTopics {
   /** Topics per page of `listTopics`, like the local server's 50. */

@@ -1,7 +1,7 @@
 import { LiveMessage, decodePayload } from '../app/live/live-message';
 import { FAKE_CLOCK_START } from './fake-live-clock';
 
-/** A Kii topic push payload as the local server builds it (kii-api.md §9.4). */
+/** A Kii topic push payload as the local server builds it (docs/kii-api.md §9.4). */
 export function topicPayload(topic: string, data: Record<string, unknown> = {}): string {
   return JSON.stringify({
     ...data,

@@ -1,4 +1,4 @@
--- App-scoped anonymous tokens (client_id = app ID, client_secret = app key; kii-api.md §4.1/§4.2).
+-- App-scoped anonymous tokens (client_id = app ID, client_secret = app key; docs/kii-api.md §4.1/§4.2).
 -- SQLite cannot widen a CHECK constraint in place, so the table is rebuilt with its rows.
 CREATE TABLE tokens_new (
   token TEXT PRIMARY KEY,

@@ -1,9 +1,9 @@
 /*
- * The push message as Kii takes it (kii-api.md §7.2, KiiPushMessageBuilder) and the MQTT
+ * The push message as Kii takes it (docs/kii-api.md §7.2, KiiPushMessageBuilder) and the MQTT
  * payload a receiver gets from it (§9.4): pure functions, no Angular.
  */
 
-/** Kii's MQTT payload limit (kii-api.md §9.4). */
+/** Kii's MQTT payload limit (docs/kii-api.md §9.4). */
 export const MQTT_PAYLOAD_LIMIT = 4096;
 
 /** What Kii allows as a data value: one level only, no objects or arrays. */
@@ -33,7 +33,7 @@ export interface DataReading {
   readonly problems: readonly string[];
 }
 
-/** The send* flags that choose the system keys of the delivered payload (kii-api.md §7.2). */
+/** The send* flags that choose the system keys of the delivered payload (docs/kii-api.md §7.2). */
 export interface SendFlags {
   readonly sendSender: boolean;
   readonly sendWhen: boolean;
@@ -187,7 +187,7 @@ export function buildPushBody(options: {
 
 /**
  * The JSON object an MQTT receiver gets for this message, built the way Kii describes it
- * (kii-api.md §9.4) and the local server builds it: the data (or `mqtt.data`) at the top
+ * (docs/kii-api.md §9.4) and the local server builds it: the data (or `mqtt.data`) at the top
  * level, then the system keys the send* flags ask for.
  */
 export function mqttPayload(

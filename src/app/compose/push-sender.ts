@@ -6,13 +6,13 @@ import { PrincipalLookup } from '../core/principal-lookup';
 import { PushMessageBody } from './push-message';
 import { PushTarget, TargetDraft, messagesPath, ownerKind } from './push-target';
 
-/** Kii's media type for `POST .../push/messages` (kii-api.md §7.2). */
+/** Kii's media type for `POST .../push/messages` (docs/kii-api.md §7.2). */
 export const SEND_PUSH_MEDIA_TYPE = 'application/vnd.kii.SendPushMessageRequest+json';
 
 /**
  * Sends pushes with Kii's REST API. Not the SDK's `topic.sendMessage()`: it resolves with the
  * message it was given and drops the server's answer, so the pushMessageID would be lost,
- * and the SDK has no direct push at all (kii-api.md §7.2-§7.3). Failures arrive as `KiiError`.
+ * and the SDK has no direct push at all (docs/kii-api.md §7.2-§7.3). Failures arrive as `KiiError`.
  */
 @Injectable({ providedIn: 'root' })
 export class PushSender {

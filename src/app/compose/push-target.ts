@@ -38,7 +38,7 @@ export function needsTopic(kind: TargetKind): boolean {
   return kind !== 'user';
 }
 
-/** `POST` path below `/apps/{appID}` (kii-api.md §7.2, §7.3). */
+/** `POST` path below `/apps/{appID}` (docs/kii-api.md §7.2, §7.3). */
 export function messagesPath(target: PushTarget): string {
   return target.kind === 'user'
     ? `/users/${encodeURIComponent(target.user.id)}/push/messages`

@@ -13,7 +13,7 @@ export type SendOptionsForm = FormGroup<{
 
 /**
  * Development and/or production installations, and the send* flags that choose which
- * system keys Kii adds to the delivered payload (kii-api.md §7.2, §9.4).
+ * system keys Kii adds to the delivered payload (docs/kii-api.md §7.2, §9.4).
  */
 @Component({
   selector: 'kpc-send-options',

@@ -58,13 +58,13 @@ export interface SdkAdminContext extends SdkTopicScope {
   thingWithID(thingID: string): SdkAdminSubject;
 }
 
-/** What `installMqtt` resolves with (kii-api.md §5.1). */
+/** What `installMqtt` resolves with (docs/kii-api.md §5.1). */
 export interface SdkInstallResponse {
   readonly installationID: string;
   readonly installationRegistrationID: string;
 }
 
-/** What `getMqttEndpoint` resolves with (kii-api.md §5.7). */
+/** What `getMqttEndpoint` resolves with (docs/kii-api.md §5.7). */
 export interface SdkMqttEndpoint {
   readonly installationID: string;
   readonly username: string;

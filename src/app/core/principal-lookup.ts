@@ -25,7 +25,7 @@ export interface ResolvedPrincipal {
 
 /**
  * Finds users and things the way Kii addresses them (`LOGIN_NAME:`, `VENDOR_THING_ID:`,
- * kii-api.md §4.4-§4.5), with the session's token. REST rather than the SDK: the SDK's
+ * docs/kii-api.md §4.4-§4.5), with the session's token. REST rather than the SDK: the SDK's
  * `findUserByUsername` fails with a text (`"Failed to find user. ..."`) that loses the
  * errorCode, and one call shape for users and things keeps the callers simple.
  */

@@ -1,4 +1,4 @@
-/** Who signs in: the app admin, a user or a thing (kii-api.md §3). */
+/** Who signs in: the app admin, a user or a thing (docs/kii-api.md §3). */
 export type PrincipalKind = 'admin' | 'user' | 'thing';
 
 export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['admin', 'user', 'thing'];

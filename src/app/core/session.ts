@@ -46,7 +46,7 @@ export interface Session extends AppTarget {
   readonly signedInAt: number;
 }
 
-/** The SDK object that acts for the signed-in principal (issue 4's services start here). */
+/** The SDK object that acts for the signed-in principal. */
 export type KiiPrincipalContext =
   | { readonly kind: 'admin'; readonly admin: SdkAdminContext }
   | { readonly kind: 'user'; readonly user: SdkUser }

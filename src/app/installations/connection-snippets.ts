@@ -9,7 +9,7 @@ export const MASKED = '••••••••';
 
 /**
  * The broker address a browser client uses: WebSocket over TLS when the endpoint offers it,
- * else plain WebSocket; `/mqtt` is the path Kii's clients use (kii-api.md §9.2).
+ * else plain WebSocket; `/mqtt` is the path Kii's clients use (docs/kii-api.md §9.2).
  */
 export function webSocketTarget(endpoint: MqttEndpoint): {
   url: string;

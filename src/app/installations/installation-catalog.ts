@@ -15,7 +15,7 @@ export interface KnownInstallation extends Installation {
 
 /**
  * The installations this console knows per app (`appKey` is `catalogKey(session)`): those
- * installed, looked up or imported here. Kii Cloud has no listing API (kii-api.md §5.6), so
+ * installed, looked up or imported here. Kii Cloud has no listing API (docs/kii-api.md §5.6), so
  * this is all the Installations page can show there. Failures are `KiiError`s.
  */
 export interface InstallationCatalog {

@@ -36,7 +36,7 @@ export const LISTING_PAGE_SIZE = 1000;
 
 /**
  * Every installation of the app through the local server's listing extension (admin token;
- * not part of Kii's API, kii-api.md §5.6), page after page by its keyset `paginationKey`.
+ * not part of Kii's API, docs/kii-api.md §5.6), page after page by its keyset `paginationKey`.
  */
 @Injectable({ providedIn: 'root' })
 export class InstallationListing {

@@ -1,6 +1,6 @@
 import { ResolvedPrincipal } from '../core/principal-lookup';
 
-/** Kii's push device types (kii-api.md §5.1); the console installs only MQTT. */
+/** Kii's push device types (docs/kii-api.md §5.1); the console installs only MQTT. */
 export const DEVICE_TYPES = ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
@@ -23,7 +23,7 @@ export interface Installation {
   readonly createdAt: number | null;
 }
 
-/** An installation named by Kii's ID or by `deviceType:registrationID` (kii-api.md §5.2-5.5). */
+/** An installation named by Kii's ID or by `deviceType:registrationID` (docs/kii-api.md §5.2-5.5). */
 export type InstallationRef =
   | { readonly by: 'id'; readonly installationID: string }
   | { readonly by: 'registration'; readonly deviceType: string; readonly registrationID: string };
@@ -74,7 +74,7 @@ export function refMatches(ref: InstallationRef, installation: Installation): bo
         ref.registrationID === installation.registrationID;
 }
 
-/** The MQTT connection data of an installation (`mqtt-endpoint`, kii-api.md §5.7). */
+/** The MQTT connection data of an installation (`mqtt-endpoint`, docs/kii-api.md §5.7). */
 export interface MqttEndpoint {
   readonly installationID: string;
   readonly username: string;
@@ -103,7 +103,7 @@ export interface InstallRequest {
   readonly development: boolean;
 }
 
-/** What Kii answers to an install: the two IDs (kii-api.md §5.1). */
+/** What Kii answers to an install: the two IDs (docs/kii-api.md §5.1). */
 export interface InstallAnswer {
   readonly installationID: string;
   readonly registrationID: string;

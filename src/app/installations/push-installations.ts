@@ -43,7 +43,7 @@ const INSTALL_MEDIA_TYPE = 'application/vnd.kii.InstallationCreationRequest+json
 // `KiiPushInstallation._validateDeviceType`: the SDK refuses JPUSH before sending anything.
 const SDK_DEVICE_TYPES = ['ANDROID', 'IOS', 'MQTT'];
 
-/** `GET /installations/{ref}` (kii-api.md §5.2). */
+/** `GET /installations/{ref}` (docs/kii-api.md §5.2). */
 interface InstallationBody {
   readonly installationID: string;
   readonly installationRegistrationID: string;
@@ -56,7 +56,7 @@ interface InstallationBody {
 /**
  * Kii's push-installation flows for the signed-in principal, as observables that fail only
  * with `KiiError`. A user or thing acts through the official SDK; the app admin, which the
- * SDK cannot install for (no `userID` / `thingID` in its body, kii-api.md §3), goes through
+ * SDK cannot install for (no `userID` / `thingID` in its body, docs/kii-api.md §3), goes through
  * REST with the same error model. Reading one installation is REST for everyone: the SDK has
  * no call for it.
  */

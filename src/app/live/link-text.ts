@@ -71,7 +71,7 @@ export function linkText(locale: string): LinkText {
   };
 }
 
-/** MQTT 3.1.1 CONNACK return codes (kii-api.md §9.2). */
+/** MQTT 3.1.1 CONNACK return codes (docs/kii-api.md §9.2). */
 function refusalReason(code: number): string {
   switch (code) {
     case 1:

@@ -1,4 +1,4 @@
-/** Where a push came from, as its Kii payload tells (kii-api.md §9.4). */
+/** Where a push came from, as its Kii payload tells (docs/kii-api.md §9.4). */
 export type MessageScope = 'app' | 'user' | 'thing' | 'direct' | 'unknown';
 
 /** The table's columns of one message, derived from its payload on first use. */

@@ -6,7 +6,7 @@ import { MonitorFeed } from './monitor-feed';
 import { LinkState, MonitorLink } from './monitor-link';
 import { MonitoredTopic } from './monitored-topic';
 
-/** The three ways to watch traffic (issue 5). */
+/** The three ways to watch traffic. */
 export type MonitorKind = 'installation' | 'topics' | 'tap';
 
 /** What the operator may choose per monitor. */

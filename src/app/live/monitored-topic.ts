@@ -12,7 +12,7 @@ export interface MonitoredTopic {
   readonly name: string;
 }
 
-/** The topic's REST path below `/apps/{appID}` (kii-api.md §6.1). */
+/** The topic's REST path below `/apps/{appID}` (docs/kii-api.md §6.1). */
 export function monitoredTopicPath(topic: MonitoredTopic): string {
   const name = encodeURIComponent(topic.name);
   if (topic.scope.kind === 'app') return `/topics/${name}`;

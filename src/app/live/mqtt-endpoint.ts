@@ -17,7 +17,7 @@ export interface MqttEndpoint {
   readonly fetchedAt: number;
 }
 
-/** Validates an endpoint answer (Kii's or the tap's, kii-api.md §5.7). */
+/** Validates an endpoint answer (Kii's or the tap's, docs/kii-api.md §5.7). */
 export function parseEndpoint(body: unknown, fetchedAt: number): MqttEndpoint {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const text = (key: string) => (typeof b[key] === 'string' ? (b[key] as string) : '');
@@ -72,7 +72,7 @@ export interface MqttConnectOptions extends IMqttServiceOptions {
 }
 
 /**
- * ngx-mqtt connect options for one endpoint (kii-api.md §9.2): client ID = mqttTopic, clean
+ * ngx-mqtt connect options for one endpoint (docs/kii-api.md §9.2): client ID = mqttTopic, clean
  * session, MQTT 3.1.1, and no reconnecting inside MQTT.js: the monitor backs off by itself and
  * watches for reconnect storms.
  */

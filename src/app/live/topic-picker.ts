@@ -16,7 +16,7 @@ import { PrincipalLookup } from '../core/principal-lookup';
 import { MonitorSources } from './monitor-sources';
 import { MonitoredTopic, monitoredTopicLabel, sameMonitoredTopic } from './monitored-topic';
 
-/** Kii's topic ID rule (kii-api.md §6.1). */
+/** Kii's topic ID rule (docs/kii-api.md §6.1). */
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**

@@ -17,7 +17,7 @@ export interface TopicPage {
 /**
  * Topics and subscriptions as the app admin, through the official SDK's admin context
  * (`topicWithName`, `listTopics`, `userWithID(..)` / `thingWithID(..)`, `pushSubscription()`,
- * kii-api.md §6-§7). Every failure arrives as a `KiiError`; a session that is not the app
+ * docs/kii-api.md §6-§7). Every failure arrives as a `KiiError`; a session that is not the app
  * admin's fails with kind `forbidden` before any request.
  */
 @Injectable({ providedIn: 'root' })

@@ -1,12 +1,12 @@
 import { ResolvedPrincipal } from '../core/principal-lookup';
 
-/** Where topics live: the app, or one user's or thing's own scope (kii-api.md §6.1). */
+/** Where topics live: the app, or one user's or thing's own scope (docs/kii-api.md §6.1). */
 export type TopicScope =
   { readonly kind: 'app' } | { readonly kind: 'user' | 'thing'; readonly owner: ResolvedPrincipal };
 
 export const APP_SCOPE: TopicScope = { kind: 'app' };
 
-/** Kii's topic ID rule (kii-api.md §6.1): letters, digits, `_` and `-`, at most 64. */
+/** Kii's topic ID rule (docs/kii-api.md §6.1): letters, digits, `_` and `-`, at most 64. */
 export const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** One topic in one scope. */
