@@ -60,8 +60,9 @@ const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
 const suites = {
   /**
    * ESLint (typescript-eslint, angular-eslint with its template and accessibility rules) and
-   * Prettier: a file counts as passed when ESLint reports no error in it and Prettier would not
-   * change it.
+   * Prettier: each file ESLint checks without an error counts as passed; each file with an ESLint
+   * error, and each file Prettier would change, counts as failed (Prettier also covers files
+   * ESLint does not read, such as Markdown and SCSS).
    */
   async lint() {
     const dir = mkdtempSync(join(tmpdir(), 'kpc-lint-'));
