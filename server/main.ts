@@ -19,7 +19,7 @@ async function main() {
     throw error;
   }
   const app = await startServer(config);
-  const demo = config.seedDemo ? seedDemo(app.kii) : undefined;
+  const demo = config.seedDemo ? await seedDemo(app.kii) : undefined;
   const traffic =
     demo && config.demoTraffic > 0
       ? startDemoTraffic(app.kii, demo, config.demoTraffic)

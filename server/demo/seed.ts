@@ -1,4 +1,5 @@
 import type { KiiServices } from '../app';
+import { hashPassword } from '../ids';
 import type { Scope } from '../repositories/topics';
 
 export interface DemoApp {
@@ -22,20 +23,23 @@ const appTopics = ['announcements', 'maintenance', 'promotions'];
  * A small demo app so a new user sees something at once: users, things, app topics, their
  * subscriptions and MQTT installations. Idempotent: a restart on the same data keeps it.
  */
-export function seedDemo(kii: KiiServices): DemoApp {
+export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
   const app: Scope = { type: 'APP', id: '' };
   const endpoint = { delayMs: 0, ttlSeconds: kii.config.mqttTtlSeconds };
+  // Hashing is asynchronous (scrypt on the thread pool) and a transaction is not: hash first.
+  const [userHashes, thingHashes] = await Promise.all([
+    Promise.all(demoUsers.map((spec) => hashPassword(spec.password))),
+    Promise.all(demoThings.map((spec) => hashPassword(spec.password))),
+  ]);
   return kii.db.transaction(() => {
     for (const topic of appTopics) kii.topics.create(app, topic);
     const users = demoUsers.map((spec, index) => {
       const row =
         kii.users.find(`LOGIN_NAME:${spec.loginName}`) ??
-        kii.users.create({
-          loginName: spec.loginName,
-          password: spec.password,
-          displayName: spec.displayName,
-          custom: {},
-        });
+        kii.users.create(
+          { loginName: spec.loginName, displayName: spec.displayName, custom: {} },
+          userHashes[index],
+        );
       kii.topics.create({ type: 'APP_AND_USER', id: row.id }, 'inbox');
       for (const topic of appTopics.slice(0, index + 1))
         kii.topics.subscribe(app, topic, { type: 'user', id: row.id });
@@ -49,10 +53,10 @@ export function seedDemo(kii: KiiServices): DemoApp {
       false,
       endpoint,
     );
-    const things = demoThings.map((spec) => {
+    const things = demoThings.map((spec, index) => {
       const row =
         kii.things.findByVendorId(spec.vendorThingID) ??
-        kii.things.create(spec.vendorThingID, spec.password, {
+        kii.things.create(spec.vendorThingID, thingHashes[index], {
           _thingType: 'sensor',
           _vendor: 'Demo Devices',
         });

@@ -1,5 +1,6 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
-import { hashPassword, newId } from '../ids';
+import { hashPassword, isOutdatedPasswordHash, newId, verifyPassword } from '../ids';
 
 export interface UserRow {
   id: string;
@@ -23,7 +24,6 @@ export interface NewUser {
   displayName?: string;
   country?: string;
   locale?: string;
-  password: string;
   custom: Record<string, unknown>;
 }
 
@@ -52,12 +52,16 @@ export function createUserRepository(db: Db) {
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const byPhone = db.prepare<[string], UserRow>('SELECT * FROM users WHERE phone = ?');
   const remove = db.prepare('DELETE FROM users WHERE id = ?');
+  const rehash = db.prepare<[string, string, string]>(
+    'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?',
+  );
   const names = db.prepare<[], { id: string; login_name: string | null }>(
     'SELECT id, login_name FROM users',
   );
 
   return {
-    create(user: NewUser): UserRow {
+    /** `passwordHash` comes from hashPassword(), awaited first so the insert stays synchronous. */
+    create(user: NewUser, passwordHash: string): UserRow {
       const id = newId.user();
       insert.run({
         id,
@@ -67,7 +71,7 @@ export function createUserRepository(db: Db) {
         display_name: user.displayName ?? null,
         country: user.country ?? null,
         locale: user.locale ?? null,
-        password_hash: hashPassword(user.password),
+        password_hash: passwordHash,
         custom_json: JSON.stringify(user.custom),
         now: Date.now(),
       });
@@ -93,6 +97,7 @@ export function createUserRepository(db: Db) {
         ? this.find(username)
         : byLogin.get(username);
     },
+    checkPassword: passwordChecker(rehash),
     remove(id: string): boolean {
       return remove.run(id).changes > 0;
     },
@@ -100,6 +105,21 @@ export function createUserRepository(db: Db) {
     loginNames(): Map<string, string | null> {
       return new Map(names.all().map((row) => [row.id, row.login_name]));
     },
+  };
+}
+
+/**
+ * Login check for a user or thing row. A hash in an older format or cost (the salted SHA-256
+ * of earlier versions) is replaced by a current one once the password is known to be right;
+ * the update applies only if nobody changed the hash meanwhile.
+ */
+function passwordChecker(rehash: Statement<[string, string, string]>) {
+  return async (row: { id: string; password_hash: string }, password: string) => {
+    if (!(await verifyPassword(password, row.password_hash))) return false;
+    if (isOutdatedPasswordHash(row.password_hash)) {
+      rehash.run(await hashPassword(password), row.id, row.password_hash);
+    }
+    return true;
   };
 }
 
@@ -123,6 +143,9 @@ export function createThingRepository(db: Db) {
     'SELECT id FROM things WHERE vendor_thing_id = ?',
   );
   const remove = db.prepare('DELETE FROM things WHERE id = ?');
+  const rehash = db.prepare<[string, string, string]>(
+    'UPDATE things SET password_hash = ? WHERE id = ? AND password_hash = ?',
+  );
   const setOnline = db.prepare(
     'UPDATE things SET online = ?, online_modified_at = ? WHERE id = ? AND online <> ?',
   );
@@ -131,10 +154,11 @@ export function createThingRepository(db: Db) {
   );
 
   return {
-    create(vendorThingID: string, password: string, fields: Record<string, unknown>): ThingRow {
+    /** `passwordHash` comes from hashPassword(), awaited first so the insert stays synchronous. */
+    create(vendorThingID: string, passwordHash: string, fields: Record<string, unknown>): ThingRow {
       const id = newId.thing();
       const now = Date.now();
-      insert.run(id, vendorThingID, hashPassword(password), JSON.stringify(fields), now, now);
+      insert.run(id, vendorThingID, passwordHash, JSON.stringify(fields), now, now);
       return byId.get(id)!;
     },
     find(ref: string): ThingRow | undefined {
@@ -149,6 +173,7 @@ export function createThingRepository(db: Db) {
     findByVendorId(vendorThingID: string): ThingRow | undefined {
       return byVendor.get(vendorThingID);
     },
+    checkPassword: passwordChecker(rehash),
     remove(id: string): boolean {
       return remove.run(id).changes > 0;
     },

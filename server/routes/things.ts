@@ -1,8 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
+import { hashPassword } from '../ids';
 import { vendorThingIdOf, type ThingRow } from '../repositories/principals';
 import { forgetPrincipal } from '../push/forget-principal';
+import {
+  checkCustomFields,
+  checkReservedFields,
+  isStorableField,
+  readStoredFields,
+  type ReservedFieldType,
+} from './client-json';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface ThingBody {
@@ -11,17 +19,27 @@ interface ThingBody {
   [field: string]: unknown;
 }
 
+/**
+ * The `_` fields a client may store on a thing, by type (docs/kii-api.md §4.5). Every other
+ * `_` field is the server's (`_thingID`, `_created`, `_online`, ...) and is refused.
+ */
+const clientThingFields: ReadonlyMap<string, ReservedFieldType> = new Map([
+  ...(['_thingType', '_vendor', '_firmwareVersion', '_productName', '_lot'] as const).map(
+    (name) => [name, 'string'] as const,
+  ),
+  ['_layoutPosition', 'string'],
+  ...[1, 2, 3, 4, 5].map((n) => [`_stringField${n}`, 'string'] as const),
+  ...[1, 2, 3, 4, 5].map((n) => [`_numberField${n}`, 'number'] as const),
+]);
+const isStoredThingField = isStorableField(clientThingFields);
+
 const thingBody = {
   type: 'object',
   required: ['_vendorThingID', '_password'],
   properties: {
     _vendorThingID: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,200}$' },
     _password: { type: 'string', minLength: 4, maxLength: 50 },
-    _thingType: { type: 'string' },
-    _vendor: { type: 'string' },
-    _firmwareVersion: { type: 'string' },
-    _productName: { type: 'string' },
-    _lot: { type: 'string' },
+    ...Object.fromEntries([...clientThingFields].map(([name, type]) => [name, { type }] as const)),
     _layoutPosition: { type: 'string', enum: ['STANDALONE', 'GATEWAY', 'ENDNODE'] },
   },
   additionalProperties: true,
@@ -44,11 +62,12 @@ const thingResponse = {
 
 /**
  * The thing as Kii returns it. The SDK URI-decodes thing bodies (register, load, query), so
- * `%` in the thing's own fields is escaped to survive that (docs/kii-api.md §1.3).
+ * `%` in the thing's own fields is escaped to survive that (docs/kii-api.md §1.3). Stored
+ * fields are read defensively: a row from before the field checks cannot break the answer.
  */
 function thingJson(row: ThingRow) {
   return escapePercent({
-    ...JSON.parse(row.fields_json),
+    ...readStoredFields(row.fields_json, isStoredThingField),
     _thingID: row.id,
     _vendorThingID: row.vendor_thing_id,
     _created: row.created_at,
@@ -77,18 +96,13 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       if (principal.type === 'user' || principal.type === 'thing')
         throw kiiErrors.unauthorized(config.appId, principal.id);
       const { _vendorThingID, _password, ...fields } = request.body;
-      if (things.findByVendorId(_vendorThingID)) {
-        throw new KiiHttpError(
-          409,
-          'THING_ALREADY_EXISTS',
-          `A thing with vendorThingID ${_vendorThingID} already exists`,
-          {
-            field: 'vendorThingID',
-            value: _vendorThingID,
-          },
-        );
-      }
-      const row = things.create(_vendorThingID, _password, fields);
+      checkReservedFields(fields, clientThingFields);
+      checkCustomFields(fields);
+      refuseTakenVendorId(_vendorThingID);
+      const passwordHash = await hashPassword(_password);
+      // Checked again: another registration of the same ID may have finished while hashing.
+      refuseTakenVendorId(_vendorThingID);
+      const row = things.create(_vendorThingID, passwordHash, fields);
       const withToken = !/ThingRegistrationRequest/.test(request.headers['content-type'] ?? '');
       reply
         .code(201)
@@ -130,6 +144,16 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       return reply.code(204).send();
     },
   );
+
+  function refuseTakenVendorId(vendorThingID: string) {
+    if (!things.findByVendorId(vendorThingID)) return;
+    throw new KiiHttpError(
+      409,
+      'THING_ALREADY_EXISTS',
+      `A thing with vendorThingID ${vendorThingID} already exists`,
+      { field: 'vendorThingID', value: vendorThingID },
+    );
+  }
 
   function notFound(ref: string) {
     const vendorThingID = vendorThingIdOf(ref);

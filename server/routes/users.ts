@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
-import type { UserRow } from '../repositories/principals';
+import { hashPassword } from '../ids';
+import type { NewUser, UserRow } from '../repositories/principals';
 import { forgetPrincipal } from '../push/forget-principal';
+import { checkCustomFields, checkReservedFields, readStoredFields } from './client-json';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface RegistrationBody {
@@ -66,6 +68,19 @@ const systemFields = new Set([
   'password',
 ]);
 
+/**
+ * Names the answer owns (userResponse's properties): a custom field of that name is refused
+ * on registration, and dropped on read, since its value could break the typed answer.
+ */
+const answerFields = new Set(Object.keys(userResponse.properties));
+
+/** Custom fields never start with `_` (docs/kii-api.md §4.3): none is a client's to set. */
+const noReservedFields = new Map<string, never>();
+
+function isCustomField(name: string): boolean {
+  return !name.startsWith('_') && !answerFields.has(name);
+}
+
 /** The user as Kii returns it; other users see only ID, login and display name (docs/kii-api.md §4.4). */
 function userJson(row: UserRow, full: boolean) {
   const base = {
@@ -75,7 +90,7 @@ function userJson(row: UserRow, full: boolean) {
   };
   if (!full) return base;
   return {
-    ...JSON.parse(row.custom_json),
+    ...readStoredFields(row.custom_json, isCustomField),
     ...base,
     internalUserID: row.internal_id,
     ...(row.email ? { emailAddress: row.email, emailAddressVerified: true } : {}),
@@ -104,27 +119,19 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
       const principal = request.principal;
       if (principal.type === 'user' || principal.type === 'thing')
         throw kiiErrors.unauthorized(config.appId, principal.id);
-      const body = request.body;
+      const { password, ...body } = request.body;
       const custom = Object.fromEntries(
         Object.entries(body).filter(([key]) => !systemFields.has(key)),
       );
-      const reserved = Object.keys(custom).find((key) => key.startsWith('_'));
-      if (reserved) throw kiiErrors.invalid(reserved, 'custom field names must not start with _');
-      for (const [field, value, lookup] of [
-        ['loginName', body.loginName, `LOGIN_NAME:${body.loginName}`],
-        ['emailAddress', body.emailAddress, `EMAIL:${body.emailAddress}`],
-        ['phoneNumber', body.phoneNumber, `PHONE:${body.phoneNumber}`],
-      ] as const) {
-        if (value !== undefined && users.find(lookup)) {
-          throw new KiiHttpError(
-            409,
-            'USER_ALREADY_EXISTS',
-            `A user with ${field} ${value} already exists`,
-            { field, value },
-          );
-        }
-      }
-      const row = users.create({ ...body, custom });
+      checkReservedFields(custom, noReservedFields);
+      const answerField = Object.keys(custom).find((key) => answerFields.has(key));
+      if (answerField) throw kiiErrors.invalid(answerField, 'is set by the server');
+      checkCustomFields(custom);
+      refuseTakenNames(body);
+      const passwordHash = await hashPassword(password);
+      // Checked again: another registration of the same names may have finished while hashing.
+      refuseTakenNames(body);
+      const row = users.create({ ...body, custom }, passwordHash);
       reply
         .code(201)
         .type('application/vnd.kii.RegistrationResponse+json; charset=utf-8')
@@ -132,6 +139,23 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
       return userJson(row, true);
     },
   );
+
+  function refuseTakenNames(user: Omit<NewUser, 'custom'>) {
+    for (const [field, value, lookup] of [
+      ['loginName', user.loginName, `LOGIN_NAME:${user.loginName}`],
+      ['emailAddress', user.emailAddress, `EMAIL:${user.emailAddress}`],
+      ['phoneNumber', user.phoneNumber, `PHONE:${user.phoneNumber}`],
+    ] as const) {
+      if (value !== undefined && users.find(lookup)) {
+        throw new KiiHttpError(
+          409,
+          'USER_ALREADY_EXISTS',
+          `A user with ${field} ${value} already exists`,
+          { field, value },
+        );
+      }
+    }
+  }
 
   app.get<{ Params: { appID: string } }>(
     '/users/me',
