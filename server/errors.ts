@@ -31,6 +31,7 @@ const exceptionNames: Record<string, string> = {
   THING_ALREADY_EXISTS: 'ThingAlreadyExists',
   TOPIC_NOT_FOUND: 'TopicNotFound',
   TOPIC_ALREADY_EXISTS: 'TopicAlreadyExists',
+  TOPIC_LIMIT_EXCEEDED: 'TopicLimitExceeded',
   PUSH_SUBSCRIPTION_NOT_FOUND: 'PushSubscriptionNotFound',
   PUSH_SUBSCRIPTION_ALREADY_EXISTS: 'PushSubscriptionAlreadyExists',
   GROUP_NOT_FOUND: 'GroupNotFound',

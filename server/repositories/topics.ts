@@ -28,6 +28,11 @@ export function createTopicRepository(db: Db) {
     'DELETE FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id = ?',
   );
   const removeScope = db.prepare('DELETE FROM topics WHERE scope_type = ? AND scope_id = ?');
+  const count = db
+    .prepare<[string, string], number>(
+      'SELECT count(*) FROM topics WHERE scope_type = ? AND scope_id = ?',
+    )
+    .pluck();
   const page = db.prepare<[string, string, string, number], { topic_id: string }>(
     `SELECT topic_id FROM topics WHERE scope_type = ? AND scope_id = ? AND topic_id > ?
      ORDER BY topic_id LIMIT ?`,
@@ -59,6 +64,10 @@ export function createTopicRepository(db: Db) {
     /** Deleting a topic drops its subscriptions (foreign key cascade). */
     remove(scope: Scope, topicId: string): boolean {
       return remove.run(scope.type, scope.id, topicId).changes > 0;
+    },
+    /** How many topics the scope holds (a primary-key range scan). */
+    count(scope: Scope): number {
+      return count.get(scope.type, scope.id)!;
     },
     removeScope(scope: Scope): void {
       removeScope.run(scope.type, scope.id);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
 import { hashPassword } from '../ids';
-import { vendorThingIdOf, type ThingRow } from '../repositories/principals';
+import type { ThingRow } from '../repositories/principals';
 import { forgetPrincipal } from '../push/forget-principal';
 import {
   checkCustomFields,
@@ -11,6 +11,7 @@ import {
   readStoredFields,
   type ReservedFieldType,
 } from './client-json';
+import { thingNotFound } from './principal-refs';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface ThingBody {
@@ -125,7 +126,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       requireToken(request, config.appId);
       const row = things.find(request.params.thingRef);
-      if (!row) throw notFound(request.params.thingRef);
+      if (!row) throw thingNotFound(config.appId, request.params.thingRef);
       requireSelfOrAdmin(request, config.appId, { type: 'thing', id: row.id });
       reply.type('application/vnd.kii.ThingRetrievalResponse+json; charset=utf-8');
       return thingJson(row);
@@ -138,7 +139,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       requireToken(request, config.appId);
       const row = things.find(request.params.thingRef);
-      if (!row) throw notFound(request.params.thingRef);
+      if (!row) throw thingNotFound(config.appId, request.params.thingRef);
       requireSelfOrAdmin(request, config.appId, { type: 'thing', id: row.id });
       forgetPrincipal(app.kii, 'thing', row.id);
       return reply.code(204).send();
@@ -153,12 +154,5 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
       `A thing with vendorThingID ${vendorThingID} already exists`,
       { field: 'vendorThingID', value: vendorThingID },
     );
-  }
-
-  function notFound(ref: string) {
-    const vendorThingID = vendorThingIdOf(ref);
-    return vendorThingID === undefined
-      ? kiiErrors.thingNotFound(config.appId, 'thingID', ref)
-      : kiiErrors.thingNotFound(config.appId, 'vendorThingID', vendorThingID);
   }
 };

@@ -3,10 +3,18 @@ import { requireToken, type Principal } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
 import type { PushMessage } from '../push/delivery';
 import type { Scope, ScopeType, Subscriber } from '../repositories/topics';
+import { resolveThingId, resolveUserId } from './principal-refs';
 import { errorResponses, noContent } from './schemas';
 
 /** Topic list page size: UNCONFIRMED for Kii (docs/kii-api.md §12.14). */
 const TOPIC_PAGE_SIZE = 50;
+
+/**
+ * Topics one scope (the app, a user, a thing) may hold; Kii documents no limit, and a real app
+ * stays far below this. It also bounds subscriptions: a user can subscribe only to app topics
+ * and its own scope's, a thing to app topics and its own, so at most twice this many each.
+ */
+export const MAX_TOPICS_PER_SCOPE = 1000;
 
 const topicId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
 const flatData = {
@@ -86,21 +94,18 @@ function ownsScope(principal: Principal, scope: Scope): boolean {
  * keeps no groups.
  */
 const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type }) => {
-  const { config, users, things, topics, delivery } = app.kii;
+  const { config, topics, delivery } = app.kii;
 
+  /** The scope of the path, its user or thing named by ID or alias and resolved to the ID. */
   function scopeOf(request: FastifyRequest): Scope {
     const ref = (request.params as { scopeRef?: string }).scopeRef;
     if (type === 'APP' || ref === undefined) return { type: 'APP', id: '' };
     const principal = request.principal;
     if (type === 'APP_AND_USER') {
       const id = ref === 'me' && principal.type === 'user' ? principal.id : ref;
-      const user = users.find(id);
-      if (!user) throw kiiErrors.userNotFound(config.appId, 'userID', id);
-      return { type, id: user.id };
+      return { type, id: resolveUserId(app.kii, id) };
     }
-    const thing = things.find(ref);
-    if (!thing) throw kiiErrors.thingNotFound(config.appId, 'thingID', ref);
-    return { type, id: thing.id };
+    return { type, id: resolveThingId(app.kii, ref) };
   }
 
   function topicError(status: number, code: string, verb: string, scope: Scope, topic: string) {
@@ -123,6 +128,17 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     return scope;
   }
 
+  function refuseTopicOverLimit(scope: Scope, topic: string) {
+    if (topics.count(scope) < MAX_TOPICS_PER_SCOPE) return;
+    throw topicError(
+      403,
+      'TOPIC_LIMIT_EXCEEDED',
+      `cannot be created: the scope already holds ${MAX_TOPICS_PER_SCOPE} topics`,
+      scope,
+      topic,
+    );
+  }
+
   function requireOwner(request: FastifyRequest, scope: Scope) {
     const principal = requireToken(request, config.appId);
     if (!ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
@@ -143,6 +159,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       requireToken(request, config.appId);
       const scope = scopeOf(request);
       requireOwner(request, scope);
+      refuseTopicOverLimit(scope, request.params.topicID);
       if (!topics.create(scope, request.params.topicID)) {
         throw topicError(
           409,
@@ -205,42 +222,34 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
   for (const kind of ['users', 'things'] as const) {
     const subscriberType = kind === 'users' ? 'user' : 'thing';
 
-    /** Self, or the app admin acting for the subscriber. Owner-only scopes admit only their owner. */
+    /**
+     * Self, or the app admin acting for the subscriber, named by ID or alias and resolved to
+     * the ID before anything is stored or compared. Owner-only scopes admit only their owner.
+     */
     const subscriberOf = (
       request: FastifyRequest<{ Params: ScopedParams }>,
       scope: Scope,
-      id?: string,
+      ref?: string,
     ): Subscriber => {
       const principal = requireToken(request, config.appId);
-      const subscriberId = id ?? (principal.type === subscriberType ? principal.id : undefined);
-      if (!subscriberId)
-        throw kiiErrors.unauthorized(
-          config.appId,
-          principal.type === 'admin' ? undefined : principal.id,
-        );
-      const who = { type: subscriberType, id: subscriberId } as Subscriber;
-      if (
-        principal.type !== 'admin' &&
-        (principal.type !== subscriberType || principal.id !== subscriberId)
-      ) {
+      const callerId = principal.type === 'admin' ? undefined : principal.id;
+      if (ref === undefined && principal.type !== subscriberType)
+        throw kiiErrors.unauthorized(config.appId, callerId);
+      const id =
+        ref === undefined
+          ? principal.id
+          : subscriberType === 'user'
+            ? resolveUserId(app.kii, ref)
+            : resolveThingId(app.kii, ref);
+      const who: Subscriber = { type: subscriberType, id };
+      if (principal.type !== 'admin' && (principal.type !== who.type || principal.id !== who.id))
         throw kiiErrors.unauthorized(config.appId, principal.id);
-      }
-      const exists =
-        subscriberType === 'user' ? users.idOf(subscriberId) : things.idOf(subscriberId);
-      if (!exists) {
-        throw subscriberType === 'user'
-          ? kiiErrors.userNotFound(config.appId, 'userID', subscriberId)
-          : kiiErrors.thingNotFound(config.appId, 'thingID', subscriberId);
-      }
       const ownerOnly = scope.type === 'APP_AND_USER' || scope.type === 'APP_AND_THING';
       const isOwner =
         (scope.type === 'APP_AND_USER' && who.type === 'user') ||
         (scope.type === 'APP_AND_THING' && who.type === 'thing');
       if (ownerOnly && !(isOwner && who.id === scope.id))
-        throw kiiErrors.unauthorized(
-          config.appId,
-          principal.type === 'admin' ? undefined : principal.id,
-        );
+        throw kiiErrors.unauthorized(config.appId, callerId);
       return who;
     };
 

@@ -5,6 +5,7 @@ import { hashPassword } from '../ids';
 import type { NewUser, UserRow } from '../repositories/principals';
 import { forgetPrincipal } from '../push/forget-principal';
 import { checkCustomFields, checkReservedFields, readStoredFields } from './client-json';
+import { userNotFound } from './principal-refs';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 interface RegistrationBody {
@@ -179,7 +180,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const principal = requireToken(request, config.appId);
       const row = users.find(request.params.userRef);
-      if (!row) throw kiiErrors.userNotFound(config.appId, 'userID', request.params.userRef);
+      if (!row) throw userNotFound(config.appId, request.params.userRef);
       const full = principal.type === 'admin' || principal.id === row.id;
       reply.type('application/vnd.kii.UserDataRetrievalResponse+json; charset=utf-8');
       return userJson(row, full);
@@ -197,7 +198,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
       const row = users.find(ref);
       if (!row) {
         requireToken(request, config.appId);
-        throw kiiErrors.userNotFound(config.appId, 'userID', ref);
+        throw userNotFound(config.appId, ref);
       }
       requireSelfOrAdmin(request, config.appId, { type: 'user', id: row.id });
       forgetPrincipal(app.kii, 'user', row.id);
