@@ -17,7 +17,10 @@ process.on('exit', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 
-/** The server's "ready" line (server/main.ts). */
+/** The ready line carries no secret: the bench gives the server its admin secret. */
+const BENCH_CLIENT_SECRET = 'bench-client-secret';
+
+/** The server's "ready" line (server/main.ts), plus the admin secret the bench passed. */
 export interface ServerReady {
   ready: true;
   http: number;
@@ -76,6 +79,8 @@ export async function startKiiServer(
       '0',
       '--log-level',
       'error',
+      '--client-secret',
+      BENCH_CLIENT_SECRET,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -90,7 +95,8 @@ export async function startKiiServer(
     lines.on('line', (line) => {
       try {
         const parsed = JSON.parse(line);
-        if (parsed.ready === true) resolve(parsed as ServerReady);
+        if (parsed.ready === true)
+          resolve({ ...(parsed as ServerReady), clientSecret: BENCH_CLIENT_SECRET });
       } catch {
         // Not the ready line.
       }

@@ -372,7 +372,8 @@ test.describe('live traffic across a server restart', () => {
     await stopped;
     await expect(card.getByRole('status')).toContainText('Reconnecting');
 
-    ({ child } = await startLocalServer([...flags, '--port', String(ready.http)]));
+    const sameApp = ['--client-secret', ready.clientSecret, '--port', String(ready.http)];
+    ({ child } = await startLocalServer([...flags, ...sameApp]));
     await expect(card.getByRole('status')).toContainText('Connected', { timeout: 45_000 });
     await card.getByRole('button', { name: 'Timeline' }).click();
     await expect(

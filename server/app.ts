@@ -26,6 +26,7 @@ import {
   type DeliveryRepository,
   type TopicRepository,
 } from './repositories/topics';
+import { clientError, corsHeaders, frameworkError, hostAllowed } from './http-edge';
 import { kiiApi } from './routes/api';
 import { consoleStatic } from './routes/console-static';
 
@@ -72,7 +73,7 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     groupCommit: createGroupCommit(db),
     users: createUserRepository(db),
     things,
-    tokens: createTokenRepository(db),
+    tokens: createTokenRepository(db, config),
     installations,
     topics: createTopicRepository(db),
     deliveries,
@@ -120,14 +121,24 @@ const bodyParsers = fp(async (app) => {
 
 /**
  * CORS as Kii Cloud does it (`Access-Control-Allow-Origin: *`), with pre-flights for the SDK's
- * custom headers, so a console served from another origin can call the API.
+ * custom headers, so a console served from another origin can call the API. Requests naming a
+ * host this server does not answer to (DNS rebinding) are refused before anything else runs.
  */
-const cors = fp(async (app) => {
+const cors = fp(async (app, { config }: { config: ServerConfig }) => {
+  const allowed = hostAllowed(config);
   // A callback hook rather than an async one: it runs on every request, and a promise per hook
   // is measurable on the endpoint-fetch path.
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-expose-headers', 'X-MQTT-TTL, Location, Content-Type');
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(corsHeaders);
+    if (!allowed(request.headers.host)) {
+      return done(
+        new KiiHttpError(
+          421,
+          'MISDIRECTED_REQUEST',
+          'This server does not answer to that host name; use localhost, an IP address or its --public-host',
+        ),
+      );
+    }
     done();
   });
   app.options('/api/*', async (request, reply) => {
@@ -146,9 +157,8 @@ const cors = fp(async (app) => {
 
 /** The whole local Kii server as one plugin (not encapsulated, so `app.kii` reaches the caller). */
 export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }) => {
-  await app.register(infrastructure, { config });
-  await app.register(bodyParsers);
-  await app.register(cors);
+  if (!config.clientSecret) throw new Error('the app admin client secret must not be empty');
+  // First, so that every route below (the pre-flight route included) answers errors with it.
   app.setErrorHandler(kiiErrorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendKiiError(
@@ -160,6 +170,9 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
       ),
     ),
   );
+  await app.register(infrastructure, { config });
+  await app.register(bodyParsers);
+  await app.register(cors, { config });
   await app.register(kiiApi, { prefix: '/api' });
   if (config.consoleDir) await app.register(consoleStatic, { root: config.consoleDir });
 });
@@ -179,6 +192,18 @@ export function createApp(config: ServerConfig): FastifyInstance {
       : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: config.bodyLimit,
     forceCloseConnections: true,
+    // A client that never finishes its request gives its socket back after this long (fastify
+    // turns Node's own limit off by default). Node only arms its checks when the limits are given
+    // to http.createServer, hence the `http` options too; it checks at connectionsCheckingInterval,
+    // a few times per timeout. Upgraded (MQTT over WebSocket) sockets are exempt.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, config.requestTimeoutMs / 4)),
+    },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     // Unknown body fields are refused rather than silently dropped, and types are not coerced:
     // a client that sends `"development": "yes"` hears about it.
     ajv: {

@@ -48,7 +48,7 @@ export function resolvePrincipal(
     if (!row) throw kiiErrors.wrongToken(config.appId, credentials);
     // An anonymous token only proves the app credentials, like x-kii-appkey does.
     if (row.principal_type === 'anonymous') return { type: 'anonymous' };
-    return { type: row.principal_type, id: row.principal_id, token: row.token } as Principal;
+    return { type: row.principal_type, id: row.principal_id, token: credentials } as Principal;
   }
   if (/^basic$/i.test(scheme)) {
     const decoded = Buffer.from(credentials, 'base64').toString('utf8');

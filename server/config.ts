@@ -33,6 +33,12 @@ export interface ServerConfig {
   logLevel: string;
   /** Largest request body accepted, bytes; larger bodies get 413. */
   bodyLimit: number;
+  /** Concurrent MQTT connections (TCP, TLS, WebSocket) per remote address; 0 = unlimited. */
+  mqttConnectionsPerAddress: number;
+  /** Of those, connections that have not yet completed CONNECT; 0 = unlimited. */
+  mqttPendingPerAddress: number;
+  /** A request (headers and body) not received in full within this long gets 408. */
+  requestTimeoutMs: number;
 }
 
 export const NEVER_EXPIRES_SECONDS = 2147483647;
@@ -47,7 +53,8 @@ export const defaultConfig: ServerConfig = {
   appId: 'demoapp',
   appKey: 'demoappkey0123456789',
   clientId: 'demo-client-id',
-  clientSecret: 'demo-client-secret',
+  // Empty: made up per data directory at start-up (server/admin-secret.ts).
+  clientSecret: '',
   endpointDelayMs: 0,
   mqttTtlSeconds: NEVER_EXPIRES_SECONDS,
   seedDemo: false,
@@ -56,6 +63,10 @@ export const defaultConfig: ServerConfig = {
   wssPort: 8443,
   logLevel: 'warn',
   bodyLimit: 1024 * 1024,
+  // Generous: on a development machine every client, benchmarks included, is 127.0.0.1.
+  mqttConnectionsPerAddress: 20_000,
+  mqttPendingPerAddress: 1_000,
+  requestTimeoutMs: 30_000,
 };
 
 type FlagSpec = { key: keyof ServerConfig; kind: 'string' | 'int' | 'bool' | 'float' };
@@ -81,6 +92,9 @@ const flags: Record<string, FlagSpec> = {
   '--tls-cert': { key: 'tlsCert', kind: 'string' },
   '--tls-key': { key: 'tlsKey', kind: 'string' },
   '--log-level': { key: 'logLevel', kind: 'string' },
+  '--mqtt-connections-per-address': { key: 'mqttConnectionsPerAddress', kind: 'int' },
+  '--mqtt-pending-per-address': { key: 'mqttPendingPerAddress', kind: 'int' },
+  '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
 };
 
 export const usage = `Usage: npm run --silent server -- [flags]
@@ -92,13 +106,17 @@ export const usage = `Usage: npm run --silent server -- [flags]
   --data-dir <dir>         where the SQLite file lives (default ./data)
   --in-memory              keep everything in memory (tests)
   --app-id, --app-key      the app's credentials (default demoapp / demoappkey0123456789)
-  --client-id, --client-secret   the app admin's credentials
+  --client-id, --client-secret   the app admin's credentials (default demo-client-id and a random
+                           secret kept in <data-dir>/admin-client-secret, shown on stderr)
   --endpoint-delay <ms>    answer 503 MQTT_ENDPOINT_NOT_READY this long after an install (default 0)
   --mqtt-ttl <s>           lifetime of MQTT endpoint credentials (default 2147483647, as Kii Cloud)
   --seed-demo              create the demo users, things, topics and installations
   --demo-traffic <n/s>     send n demo pushes per second to the demo topics
   --console <dir>          serve the built console from <dir> at /
-  --log-level <level>      fatal, error, warn, info, debug (default warn)`;
+  --mqtt-connections-per-address <n>   concurrent MQTT connections per client address (default 20000; 0 = unlimited)
+  --mqtt-pending-per-address <n>       of those, connections that have not completed CONNECT (default 1000; 0 = unlimited)
+  --log-level <level>      fatal, error, warn, info, debug (default warn)
+  --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}

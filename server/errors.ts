@@ -38,6 +38,11 @@ const exceptionNames: Record<string, string> = {
   NOT_FOUND: 'NotFound',
   REQUEST_ENTITY_TOO_LARGE: 'RequestEntityTooLarge',
   UNSUPPORTED_MEDIA_TYPE: 'UnsupportedMediaType',
+  URI_TOO_LONG: 'UriTooLong',
+  REQUEST_TIMEOUT: 'RequestTimeout',
+  REQUEST_HEADER_FIELDS_TOO_LARGE: 'RequestHeaderFieldsTooLarge',
+  MISDIRECTED_REQUEST: 'MisdirectedRequest',
+  TOO_MANY_REQUESTS: 'TooManyRequests',
   UNDEFINED_ERROR: 'Undefined',
 };
 
@@ -57,7 +62,8 @@ export function escapePercent(value: unknown): unknown {
   return value;
 }
 
-export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyReply {
+/** The envelope's body and media type, for the places that write raw HTTP (parser errors). */
+export function kiiErrorBody(error: KiiHttpError): { body: string; type: string } {
   const name = exceptionNames[error.errorCode] ?? 'Kii';
   const body = escapePercent({
     errorCode: error.errorCode,
@@ -66,10 +72,15 @@ export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyR
   });
   // With the charset given, fastify keeps the type as written; otherwise it lowercases it
   // while appending one (`installationnotfoundexception`), unlike Kii's media types.
-  return reply
-    .code(error.status)
-    .type(`application/vnd.kii.${name}Exception+json; charset=utf-8`)
-    .send(JSON.stringify(body));
+  return {
+    body: JSON.stringify(body),
+    type: `application/vnd.kii.${name}Exception+json; charset=utf-8`,
+  };
+}
+
+export function sendKiiError(reply: FastifyReply, error: KiiHttpError): FastifyReply {
+  const { body, type } = kiiErrorBody(error);
+  return reply.code(error.status).type(type).send(body);
 }
 
 /** Validation errors name each offending field, as Kii's `invalidFields` does. */

@@ -1,4 +1,6 @@
 import { parseArgs, usage, UsageError, type ServerConfig } from './config';
+import { join } from 'node:path';
+import { withAdminSecret } from './admin-secret';
 import { startServer } from './app';
 import { seedDemo } from './demo/seed';
 import { startDemoTraffic } from './demo/traffic';
@@ -18,6 +20,8 @@ async function main() {
     }
     throw error;
   }
+  const explicitSecret = Boolean(config.clientSecret);
+  config = withAdminSecret(config);
   const app = await startServer(config);
   const demo = config.seedDemo ? await seedDemo(app.kii) : undefined;
   const traffic =
@@ -34,7 +38,7 @@ async function main() {
     appId: config.appId,
     appKey: config.appKey,
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    // No client secret: stdout is captured by CI and supervisors. The human banner has it.
     baseUrl: `http://${config.publicHost}:${ports.http}/api`,
     console: config.consoleDir ? `http://${config.publicHost}:${ports.http}/` : null,
     dataDir: config.inMemory ? null : config.dataDir,
@@ -51,6 +55,12 @@ async function main() {
           : '') +
         `  MQTT tcp://${config.publicHost}:${ports.tcp}  ws://${config.publicHost}:${ports.http}/mqtt\n` +
         `Press Ctrl+C to stop.\n`,
+    );
+  } else if (!explicitSecret) {
+    process.stderr.write(
+      config.inMemory
+        ? `app admin client secret (this run only): ${config.clientSecret}\n`
+        : `app admin client secret: in ${join(config.dataDir, 'admin-client-secret')}\n`,
     );
   }
 

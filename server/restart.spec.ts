@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -191,6 +191,10 @@ describe('restart', () => {
           appId: 'demoapp',
         }),
       );
+      // stdout is machine-read (CI logs, supervisors): it never carries the admin secret.
+      const secret = readFileSync(join(dataDir, 'admin-client-secret'), 'utf8').trim();
+      expect(JSON.stringify(ready)).not.toContain(secret);
+      expect(Object.keys(ready)).not.toContain('clientSecret');
       const api = (path: string, init: { token?: string; body?: unknown } = {}) =>
         fetch(`http://127.0.0.1:${ready.http}/api${path}`, {
           method: init.body === undefined ? 'GET' : 'POST',

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-/** The one JSON line the server prints when it is ready. */
+/** The one JSON line the server prints when it is ready, plus the admin secret we gave it. */
 export interface ReadyLine {
   ready: true;
   http: number;
@@ -24,6 +25,10 @@ const root = join(import.meta.dirname, '..', '..');
 export function startLocalServer(
   extraArgs: string[] = [],
 ): Promise<{ child: ChildProcess; ready: ReadyLine }> {
+  // The ready line never carries the admin secret, so the test picks one and passes it (a
+  // restart passes the first run's secret on, or its admin tokens would no longer be valid).
+  const given = extraArgs.indexOf('--client-secret');
+  const clientSecret = given >= 0 ? extraArgs[given + 1] : randomBytes(18).toString('base64url');
   const args = [
     '--import',
     'tsx',
@@ -36,6 +41,7 @@ export function startLocalServer(
     '0',
     '--mqtt-port',
     '0',
+    ...(given >= 0 ? [] : ['--client-secret', clientSecret]),
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,7 +59,7 @@ export function startLocalServer(
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ child, ready: JSON.parse(line) as ReadyLine });
+      resolve({ child, ready: { ...(JSON.parse(line) as ReadyLine), clientSecret } });
     });
   });
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files';
 
 export type Db = Database.Database;
 
@@ -13,8 +14,9 @@ const migrationsDir = join(import.meta.dirname, 'migrations');
 export function openDatabase(options: { dataDir: string; inMemory: boolean }): Db {
   let file = ':memory:';
   if (!options.inMemory) {
-    mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     file = join(options.dataDir, 'kii-local.sqlite');
+    ensurePrivateFile(file);
   }
   const db = new Database(file);
   // WAL keeps readers and the single writer out of each other's way; NORMAL sync is durable

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireAdmin } from '../auth';
 import { kiiErrors } from '../errors';
+import { sameOrigin } from '../http-edge';
 import { installationJson } from './installations';
 import { errorResponses } from './schemas';
 
@@ -43,11 +44,14 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
   const { config, installations, users, things, deliveries, taps, delivery, broker, ports } =
     app.kii;
 
-  app.get('/info', async () => ({
+  // The demo credentials let the console served by this server prefill its sign-in form. Only a
+  // page of this server itself gets them: the answer carries `Access-Control-Allow-Origin: *` like
+  // every other, so any other site's page could otherwise read the app admin's secret.
+  app.get('/info', async (request) => ({
     server: 'kii-push-local',
     version: '0.1.0',
     extensions: EXTENSIONS,
-    ...(config.seedDemo
+    ...(config.seedDemo && sameOrigin(request)
       ? {
           demo: {
             appId: config.appId,

@@ -1,10 +1,11 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { appNotFound } from '../auth';
 import { KiiHttpError } from '../errors';
 import { sameSecret } from '../ids';
 import { vendorThingIdOf } from '../repositories/principals';
 import type { TokenHolder } from '../repositories/tokens';
 import { NEVER_EXPIRES_SECONDS } from '../config';
+import { createSignInLimiter } from './sign-in-limit';
 
 interface TokenRequest {
   username?: string;
@@ -112,19 +113,47 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
     return { id, access_token: row.token, expires_in: expiresIn, token_type: 'Bearer' };
   }
 
+  /** Wrong credentials count against the caller's address and the account they named. */
+  const limiter = createSignInLimiter();
+  async function issueLimited(
+    request: FastifyRequest<{ Body: TokenRequest | undefined }>,
+    reply: FastifyReply,
+  ) {
+    const body = request.body ?? {};
+    const key = `${request.ip}\0${body.username ?? body.client_id ?? ''}`;
+    try {
+      limiter.check(key);
+    } catch (error) {
+      reply.header('retry-after', (error as KiiHttpError).extra.retryAfterSeconds);
+      throw error;
+    }
+    try {
+      const issued = await issue(request);
+      limiter.succeeded(key);
+      return issued;
+    } catch (error) {
+      if (error instanceof KiiHttpError && error.errorCode === 'invalid_grant') limiter.failed(key);
+      throw error;
+    }
+  }
+
   const schema = { body: tokenBody, response: { 200: tokenResponse } };
-  app.post<{ Body: TokenRequest | undefined }>('/oauth2/token', { schema }, async (request) => {
-    // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
-    // checked against this server's app before the route runs.
-    const named =
-      typeof request.headers['x-kii-appid'] === 'string' ||
-      /^basic /i.test(request.headers.authorization ?? '');
-    if (!named) throw appNotFound('(no x-kii-appid header)');
-    return issue(request);
-  });
+  app.post<{ Body: TokenRequest | undefined }>(
+    '/oauth2/token',
+    { schema },
+    async (request, reply) => {
+      // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
+      // checked against this server's app before the route runs.
+      const named =
+        typeof request.headers['x-kii-appid'] === 'string' ||
+        /^basic /i.test(request.headers.authorization ?? '');
+      if (!named) throw appNotFound('(no x-kii-appid header)');
+      return issueLimited(request, reply);
+    },
+  );
   app.post<{ Body: TokenRequest | undefined }>(
     '/apps/:appID/oauth2/token',
     { schema },
-    async (request) => issue(request),
+    async (request, reply) => issueLimited(request, reply),
   );
 };

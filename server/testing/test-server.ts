@@ -26,6 +26,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     mqttPort: 0,
     inMemory: true,
     logLevel: 'silent',
+    clientSecret: 'test-client-secret',
     ...overrides,
   };
   const app = await startServer(config);
