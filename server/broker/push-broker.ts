@@ -1,19 +1,21 @@
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config';
 import { sameSecret } from '../ids';
 import type { InstallationRepository } from '../repositories/installations';
 import type { ThingRepository } from '../repositories/principals';
 import type { TapRepository } from '../repositories/taps';
+import { createAddressLimiter, type Admission } from './address-limits';
+import { guardInbound, MAX_WEBSOCKET_MESSAGE_BYTES } from './packet-guard';
 
 /** What the broker knows about an authenticated connection. */
 interface Session {
@@ -35,6 +37,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * everybody else (toolchain notes: aedes needs drainTimeout for that).
  */
 const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * A connection must complete its CONNECT (and, on TLS, its handshake) within this long, or it
+ * is closed (aedes' default is 30 s). Real clients send CONNECT at once; this bounds how long a
+ * half-open socket holds a pending slot and its buffered bytes.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 function refuse(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -64,6 +73,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     drainTimeout: DRAIN_TIMEOUT_MS,
     concurrency: 1000,
     maxClientsIdLength: 64,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     authenticate(client, username, password, done) {
       const now = Date.now();
       const secret = password?.toString('utf8') ?? '';
@@ -103,7 +113,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     authorizeSubscribe(client, subscription, done) {
       // One MQTT topic per connection: every Kii subscription is multiplexed onto it. Anything
       // else is refused in the SUBACK (granted 128) with the connection kept; an error here
-      // would make aedes drop the whole connection.
+      // would make aedes drop the whole connection. The SUBACK grants QoS 0 (guardInbound).
       if (subscription.topic !== client.id) return done(null, null);
       done(null, { ...subscription, qos: 0 });
     },
@@ -119,6 +129,25 @@ export async function createPushBroker(deps: BrokerDeps) {
   type LiveClient = Client & { subscriptions: Record<string, unknown> };
   const clients = (aedes as unknown as { clients: Record<string, LiveClient | undefined> }).clients;
 
+  const limiter = createAddressLimiter(
+    { connections: config.mqttConnectionsPerAddress, pending: config.mqttPendingPerAddress },
+    (address, reason) => log.debug({ address, reason }, 'mqtt connection refused'),
+  );
+  const admissions = new WeakMap<Client, Admission>();
+
+  /** Hands an admitted connection to aedes with the inbound limits applied. */
+  function handle(conn: Duplex, admission: Admission, request?: IncomingMessage) {
+    const client = aedes.handle(conn, request);
+    if (!guardInbound(client)) {
+      log.error(
+        'the MQTT packet size guard cannot attach to this aedes version; connection closed',
+      );
+      conn.destroy();
+      return;
+    }
+    admissions.set(client, admission);
+  }
+
   function scheduleExpiry(client: Client, remainingMs: number) {
     if (remainingMs >= MAX_TIMER_MS) return;
     const session = sessions.get(client)!;
@@ -128,6 +157,7 @@ export async function createPushBroker(deps: BrokerDeps) {
   }
 
   aedes.on('clientReady', (client) => {
+    admissions.get(client)?.connected();
     const session = sessions.get(client);
     if (session?.kind === 'tap') tapClients.add(client.id);
     if (session?.thingId) things.setOnline(session.thingId, true);
@@ -154,10 +184,11 @@ export async function createPushBroker(deps: BrokerDeps) {
 
   const wss = new WebSocketServer({
     noServer: true,
+    maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
     // MQTT.js asks for "mqtt" (3.1.1), Paho for "mqtt" or "mqttv3.1" (3.1).
     handleProtocols: (protocols) => ['mqtt', 'mqttv3.1'].find((p) => protocols.has(p)) ?? false,
   });
-  wss.on('connection', (socket, request) => {
+  function acceptWebSocket(socket: WebSocket, request: IncomingMessage, admission: Admission) {
     const stream = createWebSocketStream(socket);
     // mqtt-packet writes a PUBLISH as five corked pieces; without _writev each piece went out as
     // its own WebSocket frame and socket write. One frame per flush cuts a fan-out's frames and
@@ -168,8 +199,8 @@ export async function createPushBroker(deps: BrokerDeps) {
         callback,
       );
     stream.on('error', () => socket.terminate());
-    aedes.handle(stream, request);
-  });
+    handle(stream, admission, request);
+  }
 
   /** MQTT over WebSocket at /mqtt (and /, which some clients use) on an HTTP(S) server. */
   function acceptWebSockets(server: HttpServer | HttpsServer) {
@@ -179,7 +210,10 @@ export async function createPushBroker(deps: BrokerDeps) {
         socket.destroy();
         return;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      // Counted from the upgrade on: a WebSocket that never sends CONNECT is pending too.
+      const admission = limiter.admit(socket, request.socket.remoteAddress);
+      if (!admission) return;
+      wss.handleUpgrade(request, socket, head, (ws) => acceptWebSocket(ws, request, admission));
     });
   }
 
@@ -200,13 +234,23 @@ export async function createPushBroker(deps: BrokerDeps) {
     /** Starts the TCP listener, and the TLS ones when a certificate and key are configured. */
     async listen() {
       ports.tcp = await listen(
-        createNetServer((socket) => aedes.handle(socket)),
+        createNetServer((socket) => {
+          const admission = limiter.admit(socket, socket.remoteAddress);
+          if (admission) handle(socket, admission);
+        }),
         config.mqttPort,
       );
       if (config.tlsCert && config.tlsKey) {
         const tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+        const secureContext = createSecureContext(tls);
+        // TLS on a plain listener, so that the per-address caps apply to the raw socket before
+        // the handshake, and the connect timeout bounds the handshake too.
         ports.ssl = await listen(
-          createTlsServer(tls, (socket) => aedes.handle(socket)),
+          createNetServer((socket: Socket) => {
+            const admission = limiter.admit(socket, socket.remoteAddress);
+            if (admission)
+              handle(new TLSSocket(socket, { isServer: true, secureContext }), admission);
+          }),
           config.mqttsPort,
         );
         const https = createHttpsServer(tls, (_req, res) => res.writeHead(426).end());
@@ -240,6 +284,10 @@ export async function createPushBroker(deps: BrokerDeps) {
     },
     get connectedClients(): number {
       return aedes.connectedClients;
+    },
+    /** Open and not-yet-CONNECTed MQTT connections from one remote address. */
+    connectionsFrom(address: string) {
+      return limiter.counts(address);
     },
     async close() {
       for (const socket of wss.clients) socket.terminate();

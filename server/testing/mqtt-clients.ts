@@ -231,7 +231,7 @@ export async function pahoReceiver(
 }
 
 /** MQTT's variable-length "remaining length". */
-function remainingLength(length: number): Buffer {
+export function remainingLength(length: number): Buffer {
   const bytes: number[] = [];
   do {
     let byte = length % 128;
