@@ -26,7 +26,13 @@ import {
   type DeliveryRepository,
   type TopicRepository,
 } from './repositories/topics';
-import { clientError, corsHeaders, frameworkError, hostAllowed } from './http-edge';
+import {
+  clientError,
+  corsHeaders,
+  expectationFailed,
+  frameworkError,
+  hostAllowed,
+} from './http-edge';
 import { kiiApi } from './routes/api';
 import { consoleStatic } from './routes/console-static';
 
@@ -201,6 +207,9 @@ export function createApp(config: ServerConfig): FastifyInstance {
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: Math.min(60_000, config.requestTimeoutMs),
       connectionsCheckingInterval: Math.max(250, Math.min(30_000, config.requestTimeoutMs / 4)),
+      // Node would answer a Host-less HTTP/1.1 request 400 itself, with no envelope and no CORS
+      // headers; the Host check in the cors plugin below decides instead.
+      requireHostHeader: false,
     },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
@@ -216,6 +225,8 @@ export function createApp(config: ServerConfig): FastifyInstance {
     },
     routerOptions: { ignoreDuplicateSlashes: true, ignoreTrailingSlash: true, maxParamLength: 500 },
   });
+  // An `Expect` other than 100-continue: Node would answer 417 itself, without the envelope.
+  app.server.on('checkExpectation', expectationFailed);
   app.register(kiiPushServer, { config });
   return app;
 }

@@ -43,6 +43,7 @@ const exceptionNames: Record<string, string> = {
   REQUEST_HEADER_FIELDS_TOO_LARGE: 'RequestHeaderFieldsTooLarge',
   MISDIRECTED_REQUEST: 'MisdirectedRequest',
   TOO_MANY_REQUESTS: 'TooManyRequests',
+  EXPECTATION_FAILED: 'ExpectationFailed',
   UNDEFINED_ERROR: 'Undefined',
 };
 
@@ -57,7 +58,10 @@ export function escapePercent(value: unknown): unknown {
   if (typeof value === 'string') return value.replaceAll('%', '%25');
   if (Array.isArray(value)) return value.map(escapePercent);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapePercent(v)]));
+    // Keys too: the SDK decodes the whole body text, field names included.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [escapePercent(k), escapePercent(v)]),
+    );
   }
   return value;
 }

@@ -80,6 +80,37 @@ describe('HTTP edge', () => {
     }
   });
 
+  it('answers an Expect header it cannot meet, and a request without Host, in the envelope with CORS', async () => {
+    const expectation = parseRaw(
+      await rawExchange(
+        port,
+        'GET /api/x-local/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: something\r\n\r\n',
+      ),
+    );
+    expect(expectation.status).toBe(417);
+    expect(expectation.headers['access-control-allow-origin']).toBe('*');
+    expect(expectation.body.errorCode).toBe('EXPECTATION_FAILED');
+
+    const hostless = parseRaw(
+      await rawExchange(port, 'GET /api/nowhere HTTP/1.1\r\nConnection: close\r\n\r\n'),
+    );
+    expect(hostless.status).toBe(404);
+    expect(hostless.headers['access-control-allow-origin']).toBe('*');
+    expect(hostless.body.errorCode).toBe('NOT_FOUND');
+  });
+
+  it('escapes % in field names as well as values, so the SDK can URI-decode every error', async () => {
+    const admin = await server.adminToken();
+    const response = await server.api('/apps/demoapp/installations', {
+      token: admin,
+      body: { '%G': [], deviceType: 'MQTT' },
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    const decoded = JSON.parse(decodeURIComponent(text)) as { invalidFields: object };
+    expect(Object.keys(decoded.invalidFields)).toContain('%G');
+  });
+
   it('answers a bad body on a CORS pre-flight with the envelope', async () => {
     const answer = parseRaw(
       await rawExchange(
@@ -150,7 +181,7 @@ describe('HTTP edge', () => {
       await server.api('/x-local/v1/info', { headers: { 'sec-fetch-site': 'same-origin' } }),
     );
     expect(own.demo?.clientSecret).toBe(server.config.clientSecret);
-    const crossSite = [
+    const crossSite: Record<string, string>[] = [
       { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' },
       { origin: 'http://localhost:4200', 'sec-fetch-site': 'same-site' },
       { origin: 'https://attacker.example' },

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import type { ServerConfig } from './config';
 import { KiiHttpError, kiiErrorBody, sendKiiError } from './errors';
@@ -68,6 +68,20 @@ export function clientError(error: NodeJS.ErrnoException, socket: Socket): void 
     socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
   }
   socket.destroySoon();
+}
+
+/** Node's 'checkExpectation': an `Expect` header this server cannot meet gets 417 in the envelope. */
+export function expectationFailed(request: IncomingMessage, response: ServerResponse): void {
+  const { body, type } = kiiErrorBody(
+    new KiiHttpError(417, 'EXPECTATION_FAILED', 'Only "Expect: 100-continue" is supported'),
+  );
+  response.writeHead(417, {
+    ...corsHeaders,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 /**
