@@ -26,10 +26,19 @@ const appTopics = ['announcements', 'maintenance', 'promotions'];
 export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
   const app: Scope = { type: 'APP', id: '' };
   const endpoint = { delayMs: 0, ttlSeconds: kii.config.mqttTtlSeconds };
-  // Hashing is asynchronous (scrypt on the thread pool) and a transaction is not: hash first.
+  // Hashing is asynchronous (scrypt on the thread pool) and a transaction is not: hash first,
+  // and only for the principals a restart on the same data does not find already.
   const [userHashes, thingHashes] = await Promise.all([
-    Promise.all(demoUsers.map((spec) => hashPassword(spec.password))),
-    Promise.all(demoThings.map((spec) => hashPassword(spec.password))),
+    Promise.all(
+      demoUsers.map((spec) =>
+        kii.users.find(`LOGIN_NAME:${spec.loginName}`) ? '' : hashPassword(spec.password),
+      ),
+    ),
+    Promise.all(
+      demoThings.map((spec) =>
+        kii.things.findByVendorId(spec.vendorThingID) ? '' : hashPassword(spec.password),
+      ),
+    ),
   ]);
   return kii.db.transaction(() => {
     for (const topic of appTopics) kii.topics.create(app, topic);
