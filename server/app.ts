@@ -34,6 +34,7 @@ import {
   hostAllowed,
 } from './http-edge';
 import { kiiApi } from './routes/api';
+import { jsonTextTooDeep, tooDeepError } from './routes/client-json';
 import { consoleStatic } from './routes/console-static';
 
 /** Everything the routes share, decorated on the fastify instance as `kii`. */
@@ -109,6 +110,9 @@ const bodyParsers = fp(async (app) => {
     (request, body, done) => {
       // The SDK sends `Content-Type: application/json` with empty bodies (ACL calls, PUT topic).
       if (body === '') return done(null, undefined);
+      // Nesting deep enough to overflow JSON.stringify later (push data, stored fields) is
+      // refused for every route here, before anything sees it.
+      if (jsonTextTooDeep(body as string)) return done(tooDeepError(), undefined);
       parseJson(request, body as string, done);
     },
   );

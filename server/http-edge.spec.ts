@@ -111,6 +111,21 @@ describe('HTTP edge', () => {
     expect(Object.keys(decoded.invalidFields)).toContain('%G');
   });
 
+  it('refuses JSON nested deeper than 64 levels on any route (here a push and an install) before the route runs', async () => {
+    const rest = kiiRest(server);
+    const alice = await rest.registerUser('deep-alice');
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const bodies: [string, string][] = [
+      [`${rest.app}/users/${alice.id}/push/messages`, `{"data":{"x":${deep}}}`],
+      [`${rest.app}/installations`, `{"deviceType":"MQTT","x":${deep}}`],
+    ];
+    for (const [path, body] of bodies) {
+      const response = await server.api(path, { token: alice.token, body });
+      await expectKiiError(response, 400, 'INVALID_INPUT_DATA');
+    }
+    await rest.mqttEndpointFor(alice.token);
+  });
+
   it('answers a bad body on a CORS pre-flight with the envelope', async () => {
     const answer = parseRaw(
       await rawExchange(

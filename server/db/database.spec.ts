@@ -14,12 +14,17 @@ describe('database migrations', () => {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('upgrades a version 1 database: existing tokens stay, anonymous tokens become possible', () => {
+  it('upgrades a version 1 database: other rows stay, unbound plaintext tokens are dropped, digests bound to an issuer are stored', () => {
     // A data directory as the first release left it: only migration 001 applied.
     const old = new Database(join(dataDir, 'kii-local.sqlite'));
     old.exec(readFileSync(join(import.meta.dirname, 'migrations', '001_initial.sql'), 'utf8'));
     old.pragma('user_version = 1');
     old.prepare("INSERT INTO tokens VALUES ('tok-1', 'user', 'u-1', NULL, 1)").run();
+    old
+      .prepare(
+        "INSERT INTO users (id, internal_id, login_name, password_hash, created_at, modified_at) VALUES ('u-1', 1, 'alice', 'x', 1, 1)",
+      )
+      .run();
     expect(() =>
       old.prepare("INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'x', NULL, 1)").run(),
     ).toThrowError(/CHECK/);
@@ -27,17 +32,19 @@ describe('database migrations', () => {
 
     const db = openDatabase({ dataDir, inMemory: false });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
-      expect(db.prepare('SELECT principal_type, principal_id FROM tokens').all()).toEqual([
-        { principal_type: 'user', principal_id: 'u-1' },
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.prepare('SELECT id, login_name FROM users').all()).toEqual([
+        { id: 'u-1', login_name: 'alice' },
       ]);
-      db.prepare(
-        "INSERT INTO tokens VALUES ('tok-2', 'anonymous', 'ANONYMOUS_USER', NULL, 1)",
-      ).run();
-      expect(() =>
-        db.prepare("INSERT INTO tokens VALUES ('tok-3', 'nobody', 'x', NULL, 1)").run(),
-      ).toThrowError(/CHECK/);
-      // The index the token revocation uses is back.
+      // A plaintext token cannot say which credentials issued it: it is not carried over.
+      expect(db.prepare('SELECT count(*) AS n FROM tokens').get()).toEqual({ n: 0 });
+      const insert = db.prepare(
+        'INSERT INTO tokens (token_hash, principal_type, principal_id, issuer, created_at) VALUES (?, ?, ?, ?, 1)',
+      );
+      insert.run('digest-2', 'anonymous', 'ANONYMOUS_USER', 'issuer');
+      expect(() => insert.run('digest-3', 'nobody', 'x', 'issuer')).toThrowError(/CHECK/);
+      expect(() => insert.run('digest-4', 'user', 'u-1', null)).toThrowError(/NOT NULL/);
+      // The index the token revocation uses is there.
       const indexes = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'")
         .all();
@@ -62,7 +69,9 @@ describe('WAL checkpointer', () => {
     const checkpointer = startCheckpointer(db, 20);
     // The server's own connection only checkpoints as a backstop.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_CHECKPOINT_PAGES);
-    const insert = db.prepare('INSERT INTO tokens VALUES (?, ?, ?, NULL, 1)');
+    const insert = db.prepare(
+      "INSERT INTO tokens (token_hash, principal_type, principal_id, issuer, created_at) VALUES (?, ?, ?, 'i', 1)",
+    );
     for (let i = 0; i < 500; i++) insert.run(`tok-${i}`, 'user', `u-${i}`);
     let stats = await checkpointer.stats();
     for (let waited = 0; stats.frames === 0 && waited < 3000; waited += 50) {

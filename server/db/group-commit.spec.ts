@@ -11,9 +11,11 @@ describe('group commit', () => {
   let db: Db;
   let reader: Database.Database;
   const tokens = () =>
-    (reader.prepare('SELECT token FROM tokens ORDER BY token').all() as { token: string }[]).map(
-      (row) => row.token,
-    );
+    (
+      reader.prepare('SELECT token_hash AS token FROM tokens ORDER BY token_hash').all() as {
+        token: string;
+      }[]
+    ).map((row) => row.token);
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'kpc-group-commit-'));
@@ -28,7 +30,9 @@ describe('group commit', () => {
   });
 
   function insertToken(token: string) {
-    db.prepare("INSERT INTO tokens VALUES (?, 'user', 'u-1', NULL, 1)").run(token);
+    db.prepare(
+      "INSERT INTO tokens (token_hash, principal_type, principal_id, issuer, created_at) VALUES (?, 'user', 'u-1', 'i', 1)",
+    ).run(token);
     return token;
   }
 
