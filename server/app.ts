@@ -5,7 +5,7 @@ import type { ServerConfig } from './config';
 import { startCheckpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/database';
 import { createGroupCommit, type GroupCommit } from './db/group-commit';
-import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
+import { KiiHttpError, kiiErrorHandler, kiiErrors, sendKiiError } from './errors';
 import { createPushBroker, type PushBroker } from './broker/push-broker';
 import { createDelivery, type Delivery } from './push/delivery';
 import {
@@ -34,7 +34,7 @@ import {
   hostAllowed,
 } from './http-edge';
 import { kiiApi } from './routes/api';
-import { jsonTextTooDeep, tooDeepError } from './routes/client-json';
+import { jsonTextTooDeep } from './routes/client-json';
 import { consoleStatic } from './routes/console-static';
 
 /** Everything the routes share, decorated on the fastify instance as `kii`. */
@@ -100,6 +100,9 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
   });
 });
 
+/** Far deeper than any Kii body, far shallower than what overflows the stack (thousands). */
+const PARSER_MAX_DEPTH = 1000;
+
 /** Kii's vendor media types (`application/vnd.kii.*+json`), plain JSON, and form posts. */
 const bodyParsers = fp(async (app) => {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -110,9 +113,18 @@ const bodyParsers = fp(async (app) => {
     (request, body, done) => {
       // The SDK sends `Content-Type: application/json` with empty bodies (ACL calls, PUT topic).
       if (body === '') return done(null, undefined);
-      // Nesting deep enough to overflow JSON.stringify later (push data, stored fields) is
-      // refused for every route here, before anything sees it.
-      if (jsonTextTooDeep(body as string)) return done(tooDeepError(), undefined);
+      // Nesting deep enough to overflow a recursive walk later (serializers, escapePercent) is
+      // refused for every route here, before anything sees it. Routes that store client JSON
+      // refuse far shallower nesting themselves, naming the field (routes/client-json.ts).
+      if (jsonTextTooDeep(body as string, PARSER_MAX_DEPTH)) {
+        return done(
+          kiiErrors.invalid(
+            'body',
+            `must not nest objects and arrays deeper than ${PARSER_MAX_DEPTH}`,
+          ),
+          undefined,
+        );
+      }
       parseJson(request, body as string, done);
     },
   );

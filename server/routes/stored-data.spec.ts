@@ -92,7 +92,8 @@ describe('stored client JSON', () => {
     it('refuses a thing nested thousands of levels deep before storing it, and keeps answering', async () => {
       const body = `{"_vendorThingID":"deep-1","_password":"pass1","x":${nestedObjectText(5000)}}`;
       const refused = await expectKiiError(await registerThing(body), 400, 'INVALID_INPUT_DATA');
-      expect(Object.keys(refused.invalidFields ?? {})).toEqual(['x']);
+      // The body parser refuses this much nesting for every route, before the field checks.
+      expect(Object.keys(refused.invalidFields ?? {})).toEqual(['body']);
       expect(thingStored('deep-1')).toBeFalse();
       await rest.registerThing('deep-1');
     });
