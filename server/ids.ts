@@ -80,6 +80,17 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+const unknownAccountSalt = randomBytes(16);
+
+/**
+ * Does the work of one password check for an account that does not exist, so that a sign-in
+ * takes as long whether or not the name is taken (no account enumeration by timing).
+ */
+export async function verifyNoPassword(password: string): Promise<false> {
+  await scryptAsync(password, unknownAccountSalt, SCRYPT_COST);
+  return false;
+}
+
 /** True when `stored` is not in the current format and cost, so a login should re-hash it. */
 export function isOutdatedPasswordHash(stored: string): boolean {
   const { N, r, p } = SCRYPT_COST;

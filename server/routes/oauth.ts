@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { appNotFound } from '../auth';
 import { KiiHttpError } from '../errors';
-import { sameSecret } from '../ids';
+import { sameSecret, verifyNoPassword } from '../ids';
 import { vendorThingIdOf } from '../repositories/principals';
 import type { TokenHolder } from '../repositories/tokens';
 import { NEVER_EXPIRES_SECONDS } from '../config';
@@ -91,13 +91,19 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       const vendorThingID = vendorThingIdOf(body.username);
       if (vendorThingID !== undefined) {
         const thing = things.findByVendorId(vendorThingID);
-        if (!thing || !(await things.checkPassword(thing, body.password))) {
+        const valid = thing
+          ? await things.checkPassword(thing, body.password)
+          : await verifyNoPassword(body.password);
+        if (!thing || !valid) {
           throw invalidGrant('The thing was not found or the password is wrong');
         }
         [type, id] = ['thing', thing.id];
       } else {
         const user = users.findForLogin(body.username);
-        if (!user || !(await users.checkPassword(user, body.password))) {
+        const valid = user
+          ? await users.checkPassword(user, body.password)
+          : await verifyNoPassword(body.password);
+        if (!user || !valid) {
           throw invalidGrant('The user was not found or the password is wrong');
         }
         [type, id] = ['user', user.id];

@@ -51,3 +51,31 @@ describe('sign-in rate limit', () => {
     expect(() => limiter.check('k')).not.toThrow();
   });
 });
+
+describe('sign-in timing', () => {
+  let server: TestServer;
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    await kiiRest(server).registerUser('timing-known', 'right-pass');
+  });
+  afterEach(() => server.close());
+
+  /** Median time of a few wrong sign-ins, so one scheduling hiccup does not decide. */
+  async function medianMs(username: string): Promise<number> {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await server.api('/oauth2/token', { body: { username, password: `wrong-${i}` } });
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2];
+  }
+
+  it('spends a password check on an unknown account too, so timing does not tell which names exist', async () => {
+    const known = await medianMs('timing-known');
+    const unknown = await medianMs('timing-nobody');
+    // Without the check an unknown name answers in about 1 ms against tens of ms for scrypt.
+    expect(unknown).toBeGreaterThan(known / 3);
+  });
+});
