@@ -505,7 +505,7 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 export const fuzzLoginName = fc.stringMatching(/^fz[a-z0-9_.-]{1,10}$/);
 export const fuzzVendorThingId = fc.stringMatching(/^fzt[a-z0-9_.-]{1,10}$/);
 
-type BodyKind = 'user' | 'thing' | 'installation' | 'push' | 'token' | 'other';
+export type BodyKind = 'user' | 'thing' | 'installation' | 'push' | 'token' | 'other';
 
 /** Which body a route takes, so that most fuzzed bodies get past the route's first checks. */
 export function bodyKind(template: string): BodyKind {
@@ -553,7 +553,7 @@ function validShape(world: FuzzWorld, kind: BodyKind): fc.Arbitrary<Record<strin
 }
 
 /** Reserved and system fields a route of that kind reads or stores. */
-const RESERVED_BY_KIND: Record<BodyKind, string[]> = {
+export const RESERVED_BY_KIND: Record<BodyKind, string[]> = {
   user: [
     'loginName',
     'emailAddress',
