@@ -62,6 +62,9 @@ export interface BrokerDeps {
  * CONNECT only with a live endpoint's credentials and its mqttTopic as client ID, SUBSCRIBE
  * only to that topic, no client PUBLISH. aedes itself closes a connection silent for
  * 1.5 x its keep-alive and lets a second connection with the same client ID take over.
+ * What aedes has no hook for sits in front of it, on every transport: the caps on connections
+ * per client address (address-limits.ts), and the packet size cap and QoS 0 SUBACKs
+ * (packet-guard.ts).
  */
 export async function createPushBroker(deps: BrokerDeps) {
   const { config, installations, things, taps, log } = deps;
