@@ -107,6 +107,19 @@ test.describe('Japanese translations', () => {
     expect(stale, 'translated IDs not in messages.xlf (remove them, or re-extract)').toEqual([]);
   });
 
+  test("names the vendor thing ID one way, as Kii's Japanese documentation does", () => {
+    // Kii's Japanese guides write vendorThingID as is in running text and tables; a second
+    // spelling in labels makes an operator wonder whether they are two different IDs.
+    const other = source
+      .filter((unit) => /vendor thing ID/i.test(decode(unit.source)))
+      .flatMap((unit) => (byId.get(unit.id) ?? []).filter((t) => hasText(t.target)))
+      .filter(
+        (t) => !t.target!.includes('vendorThingID') || /Vendor Thing ID|ベンダー/.test(t.target!),
+      )
+      .map((t) => `${t.id} (${t.file}): "${decode(t.target!)}"`);
+    expect(other, 'translations of "vendor thing ID" that do not say vendorThingID').toEqual([]);
+  });
+
   test('every translation keeps the placeholders of its source', () => {
     const mismatched = source.flatMap((unit) =>
       (byId.get(unit.id) ?? [])

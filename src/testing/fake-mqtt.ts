@@ -90,9 +90,9 @@ export class FakeMqttClient implements MqttClient {
     this.close();
   }
 
-  /** The WebSocket could not be opened (server down). */
+  /** The WebSocket could not be opened (server down): the browser's error event, no words. */
   unreachable(): void {
-    this.onError.emit(new Error('WebSocket error'));
+    this.onError.emit(new Event('error') as unknown as Error);
     this.close();
   }
 

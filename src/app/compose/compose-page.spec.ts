@@ -5,6 +5,7 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { provideRouter } from '@angular/router';
+import { clearTranslations, loadTranslations } from '@angular/localize';
 
 import { TEST_APP_URL, signInAsAdmin, signInAsUser } from '../../testing/admin-session';
 import { ComposePageHarness } from '../../testing/compose-page-harness';
@@ -88,6 +89,28 @@ describe('ComposePage', () => {
     expect(await (await overlays.getHarness(MatSnackBarHarness)).getMessage()).toBe(
       'Sent to app topic news (message ID pm-1).',
     );
+  });
+
+  it('shows recent sends in the language of the console showing them, not the one that sent', async () => {
+    await render();
+    await page.fill('Topic', 'news');
+    await page.fillRow(0, 'message', 'hello');
+    (await send()).flush({ pushMessageID: 'pm-1' }, { status: 201, statusText: 'Created' });
+    await page.settle();
+    expect(await page.recentSends()).toEqual(['app topic news | pm-1']);
+
+    // Switching language loads the Japanese build, which reads the same sessionStorage.
+    loadTranslations({ 'kpc.compose.targetAppTopic': 'アプリスコープのトピック {$TOPIC}' });
+    try {
+      fixture.destroy();
+      fixture = TestBed.createComponent(ComposePage);
+      await fixture.whenStable();
+      page = await TestbedHarnessEnvironment.harnessForFixture(fixture, ComposePageHarness);
+      await page.settle();
+      expect(await page.recentSends()).toEqual(['アプリスコープのトピック news | pm-1']);
+    } finally {
+      clearTranslations();
+    }
   });
 
   it('sends a direct push to one user named by login name', async () => {

@@ -71,7 +71,7 @@ describe('ComposeStore', () => {
       jasmine.objectContaining({
         pushMessageID: 'pm-1',
         appId: 'demoapp',
-        target: 'app topic news',
+        target: { kind: 'topic', topic: { scope: { kind: 'app' }, name: 'news' } },
         path: '/topics/news/push/messages',
         keys: ['message'],
         development: true,
@@ -96,7 +96,10 @@ describe('ComposeStore', () => {
     await settle();
     http.expectOne(`${TEST_APP_URL}/users/u1/push/messages`).flush({ pushMessageID: 'pm-2' });
     await settle();
-    expect(TestBed.inject(RecentSends).latest()?.target).toBe('user alice (direct push)');
+    expect(TestBed.inject(RecentSends).latest()?.target).toEqual({
+      kind: 'user',
+      user: { kind: 'user', id: 'u1', name: 'alice' },
+    });
   });
 
   it('sends nothing while the draft has problems, and shows them', () => {

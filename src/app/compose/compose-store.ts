@@ -139,7 +139,7 @@ export class ComposeStore {
     const send: RecentSend = {
       pushMessageID,
       appId,
-      target: targetLabel(target),
+      target,
       path: messagesPath(target),
       sentAt: Date.now(),
       bytes,
@@ -149,7 +149,7 @@ export class ComposeStore {
     };
     this.recent.add(send);
     this.notifier.done(
-      $localize`:Confirmation after sending; TARGET is like "app topic news", ID the pushMessageID@@kpc.compose.sent:Sent to ${send.target}:TARGET: (message ID ${pushMessageID}:ID:).`,
+      $localize`:Confirmation after sending; TARGET is like "app topic news", ID the pushMessageID@@kpc.compose.sent:Sent to ${targetLabel(target)}:TARGET: (message ID ${pushMessageID}:ID:).`,
     );
   }
 }

@@ -6,7 +6,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 
-import { RecentSend } from './recent-sends';
+import { RecentSend, sentToLabel } from './recent-sends';
 
 /** The pushes sent from this tab, newest first, with their pushMessageIDs. */
 @Component({
@@ -45,7 +45,7 @@ import { RecentSend } from './recent-sends';
         >
           To
         </th>
-        <td mat-cell *matCellDef="let send">{{ send.target }}</td>
+        <td mat-cell *matCellDef="let send">{{ targetText(send) }}</td>
       </ng-container>
       <ng-container matColumnDef="pushMessageID">
         <th
@@ -129,6 +129,10 @@ export class RecentSendsTable {
   readonly clear = output<void>();
 
   protected readonly columns = ['sentAt', 'target', 'pushMessageID', 'bytes'];
+
+  protected targetText(send: RecentSend): string {
+    return sentToLabel(send.target);
+  }
 
   protected copyLabel(id: string): string {
     return $localize`:Accessible name of the copy button of a message ID@@kpc.compose.copyId:Copy message ID ${id}:ID:`;

@@ -2,6 +2,7 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 
 import { SESSION_STORAGE, readJson, writeJson } from '../core/browser';
 import { SessionStore } from '../core/session';
+import { PushTarget, targetLabel } from './push-target';
 
 /** sessionStorage key of the recent sends: they live as long as the browser tab. */
 export const RECENT_SENDS_STORAGE_KEY = 'kpc-recent-sends';
@@ -9,12 +10,18 @@ export const RECENT_SENDS_STORAGE_KEY = 'kpc-recent-sends';
 /** How many sends are kept; older ones drop off. */
 export const RECENT_SENDS_LIMIT = 50;
 
+/**
+ * Where a send went: the confirmed target as data, put into words when shown, so a send made
+ * in English reads in Japanese after switching. `saved` is the text an older console stored
+ * in its own language; it is shown as it was.
+ */
+export type SentTo = PushTarget | { readonly kind: 'saved'; readonly label: string };
+
 /** One push the console sent. */
 export interface RecentSend {
   readonly pushMessageID: string;
   readonly appId: string;
-  /** "app topic news", "user alice (direct push)". */
-  readonly target: string;
+  readonly target: SentTo;
   /** The target for machines: the messages path below `/apps/{appID}`. */
   readonly path: string;
   readonly sentAt: number;
@@ -35,7 +42,7 @@ export class RecentSends {
   private readonly storage = inject(SESSION_STORAGE);
   private readonly sessions = inject(SessionStore);
   private readonly all = signal<readonly RecentSend[]>(
-    readJson(this.storage, RECENT_SENDS_STORAGE_KEY, isRecentSends) ?? [],
+    (readJson(this.storage, RECENT_SENDS_STORAGE_KEY, isStoredSends) ?? []).map(migrate),
   );
 
   /** The signed-in app's sends, newest first. */
@@ -59,16 +66,30 @@ export class RecentSends {
   }
 }
 
-function isRecentSends(value: unknown): value is RecentSend[] {
+/** "app topic news", "topic inbox of user alice": in the language of the console showing it. */
+export function sentToLabel(target: SentTo): string {
+  return target.kind === 'saved' ? target.label : targetLabel(target);
+}
+
+/** A send as stored: this console's shape, or an older one's with the target as text. */
+type StoredSend = Omit<RecentSend, 'target'> & { readonly target: SentTo | string };
+
+function migrate(send: StoredSend): RecentSend {
+  return typeof send.target === 'string'
+    ? { ...send, target: { kind: 'saved', label: send.target } }
+    : { ...send, target: send.target };
+}
+
+function isStoredSends(value: unknown): value is StoredSend[] {
   return (
     Array.isArray(value) &&
     value.every(
-      (send: Partial<RecentSend> | null) =>
+      (send: Partial<Record<keyof RecentSend, unknown>> | null) =>
         typeof send === 'object' &&
         send !== null &&
         typeof send.pushMessageID === 'string' &&
         typeof send.appId === 'string' &&
-        typeof send.target === 'string' &&
+        (typeof send.target === 'string' || isSentTo(send.target)) &&
         typeof send.path === 'string' &&
         typeof send.sentAt === 'number' &&
         typeof send.bytes === 'number' &&
@@ -76,5 +97,41 @@ function isRecentSends(value: unknown): value is RecentSend[] {
         typeof send.production === 'boolean' &&
         Array.isArray(send.keys),
     )
+  );
+}
+
+function isSentTo(value: unknown): value is SentTo {
+  if (typeof value !== 'object' || value === null) return false;
+  const target = value as Record<string, unknown>;
+  switch (target['kind']) {
+    case 'saved':
+      return typeof target['label'] === 'string';
+    case 'user':
+      return isPrincipal(target['user'], 'user');
+    case 'topic': {
+      const topic = target['topic'] as Record<string, unknown> | null;
+      if (typeof topic !== 'object' || topic === null || typeof topic['name'] !== 'string') {
+        return false;
+      }
+      const scope = topic['scope'] as Record<string, unknown> | null;
+      if (typeof scope !== 'object' || scope === null) return false;
+      if (scope['kind'] === 'app') return true;
+      return (
+        (scope['kind'] === 'user' || scope['kind'] === 'thing') &&
+        isPrincipal(scope['owner'], scope['kind'])
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+function isPrincipal(value: unknown, kind: 'user' | 'thing'): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const principal = value as Record<string, unknown>;
+  return (
+    principal['kind'] === kind &&
+    typeof principal['id'] === 'string' &&
+    typeof principal['name'] === 'string'
   );
 }

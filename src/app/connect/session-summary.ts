@@ -4,6 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 
+import { noExpiryText } from '../core/expiry';
 import { siteLabel } from '../core/kii-site';
 import { principalKindLabel } from '../core/principal';
 import { Session } from '../core/session';
@@ -44,10 +45,7 @@ import { principalIcon } from '../shared/principal-icon';
           </dt>
           <dd>
             @if (current.expiresAt === null) {
-              <ng-container
-                i18n="Token expiry value when the token does not expire@@kpc.summary.noExpiry"
-                >Does not expire</ng-container
-              >
+              {{ noExpiry }}
             } @else {
               <time [attr.datetime]="current.expiresAt | date: 'yyyy-MM-ddTHH:mm:ssZZZZZ'">{{
                 current.expiresAt | date: 'medium'
@@ -105,4 +103,5 @@ export class SessionSummary {
   protected readonly kind = computed(() => principalKindLabel(this.session().principal.kind));
   protected readonly icon = computed(() => principalIcon(this.session().principal.kind));
   protected readonly site = computed(() => siteLabel(this.session().site));
+  protected readonly noExpiry = noExpiryText();
 }

@@ -3,6 +3,7 @@ import { Observable, catchError, defer, from, map, of, tap, throwError } from 'r
 
 import { SESSION_STORAGE, readJson, writeJson } from './browser';
 import { KII_SDK, SdkAdminContext, SdkThingContext, SdkUser } from './kii-sdk';
+import { neverExpires } from './expiry';
 import { makeKiiError, toKiiError } from './kii-error';
 import { SiteId, normalizeBaseUrl } from './kii-site';
 import {
@@ -17,9 +18,6 @@ import { ProfileStore } from './profiles';
 
 /** sessionStorage key of the current session (token included, secrets never). */
 export const SESSION_STORAGE_KEY = 'kpc-session';
-
-// Kii issues tokens "without expiry" as expires_in = 2147483647 s (68 years).
-const NEVER_EXPIRES_AFTER_MS = 50 * 365 * 24 * 60 * 60 * 1000;
 
 /** Which Kii app, where. */
 export interface AppTarget {
@@ -243,7 +241,8 @@ export class SessionStore {
 function expiryOf(expiresAt: Date | null | undefined): number | null {
   if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) return null;
   const ms = expiresAt.getTime();
-  return ms - Date.now() > NEVER_EXPIRES_AFTER_MS ? null : ms;
+  // Kii issues tokens "without expiry" as expires_in = 2147483647 s.
+  return neverExpires((ms - Date.now()) / 1000) ? null : ms;
 }
 
 function isSession(value: unknown): value is Session {

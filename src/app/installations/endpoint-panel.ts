@@ -4,6 +4,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 
+import { neverExpires, noExpiryText } from '../core/expiry';
 import { KiiError } from '../core/kii-error';
 import { CopyButton } from '../shared/copy-button';
 import { MASKED } from './connection-snippets';
@@ -38,6 +39,12 @@ export class EndpointPanel {
   readonly refresh = output<void>();
 
   protected readonly masked = MASKED;
+  protected readonly noExpiry = noExpiryText();
+  /** Kii's "does not expire" TTL: no countdown to a date 68 years away. */
+  protected readonly neverExpires = computed(() => {
+    const endpoint = this.endpoint();
+    return endpoint !== null && neverExpires(endpoint.ttlSeconds);
+  });
   protected readonly expiresAt = computed(() => {
     const endpoint = this.endpoint();
     return endpoint ? endpointExpiry(endpoint) : 0;

@@ -15,16 +15,18 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { Observable } from 'rxjs';
 
+import { KiiError } from '../core/kii-error';
+import { failureText } from '../core/notifier';
 import { Principal } from '../core/principal';
 import { CopyButton } from '../shared/copy-button';
 import { PrincipalFields, principalRefForm, principalRefOf } from '../shared/principal-fields';
 import { Installation, environmentLabel, ownerLabel } from './installation';
-import { InstallOrder, InstallOutcome } from './installations-store';
+import { InstallOrder, InstallOutcome, InstallResult, installLabel } from './installations-store';
 
 /** What the install dialog needs: who is signed in, and the store's install action. */
 export interface InstallDialogData {
   readonly principal: Principal;
-  readonly install$: (order: InstallOrder) => Observable<InstallOutcome | null>;
+  readonly install$: (order: InstallOrder) => Observable<InstallResult>;
 }
 
 /** How the install dialog closed: nothing installed, or an installation (to open or not). */
@@ -35,7 +37,8 @@ export type InstallDialogResult =
 /**
  * Installs MQTT push: the owner (the app admin names a user or thing; a user or thing
  * installs for itself) and the environment. Then shows the returned IDs, and says so when
- * Kii returned the owner's existing installation.
+ * Kii returned the owner's existing installation. A failure stays in the dialog, above the
+ * form as the operator left it, until the next attempt.
  */
 @Component({
   selector: 'kpc-install-dialog',
@@ -77,6 +80,18 @@ export type InstallDialogResult =
       overflow-wrap: anywhere;
       font-family: 'Roboto Mono', ui-monospace, monospace;
     }
+    .kpc-failure {
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .kpc-failure p {
+      margin: 0;
+    }
+    .kpc-failure p + p {
+      margin-top: 4px;
+    }
     .kpc-existing {
       padding: 8px 12px;
       border-radius: 8px;
@@ -98,6 +113,17 @@ export class InstallDialog {
   protected readonly environment = this.fb.control<'production' | 'development'>('production');
   protected readonly busy = signal(false);
   protected readonly outcome = signal<InstallOutcome | null>(null);
+  protected readonly failure = signal<KiiError | null>(null);
+  /** What happened: "Installing push failed: The user was not found. (USER_NOT_FOUND: ...)". */
+  protected readonly failureText = computed(() => {
+    const failure = this.failure();
+    return failure ? failureText(installLabel(), failure) : '';
+  });
+  /** What to do about it. */
+  protected readonly failureAdvice = computed(() => {
+    const failure = this.failure();
+    return failure ? installAdvice(failure) : '';
+  });
 
   protected readonly selfText = ownerLabel(
     this.data.principal.kind === 'admin'
@@ -126,16 +152,18 @@ export class InstallDialog {
       development: this.environment.value === 'development',
     };
     this.busy.set(true);
+    this.failure.set(null);
     // The dialog must not close half-way: the operator would never see the IDs.
     this.ref.disableClose = true;
     this.data
       .install$(order)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
-        next: (outcome) => {
+        next: (result) => {
           this.busy.set(false);
           this.ref.disableClose = false;
-          this.outcome.set(outcome);
+          if (result.kind === 'installed') this.outcome.set(result.outcome);
+          else this.failure.set(result.error);
         },
       });
   }
@@ -154,4 +182,17 @@ export class InstallDialog {
       ? $localize`:Accessible name of the copy button of the installation ID@@kpc.installations.copyId:Copy installation ID`
       : $localize`:Accessible name of the copy button of the registration ID@@kpc.installations.copyRegistration:Copy registration ID`;
   }
+}
+
+/** What the operator can do after a failed install; the form keeps what they entered. */
+function installAdvice(error: KiiError): string {
+  switch (error.errorCode) {
+    case 'USER_NOT_FOUND':
+      return $localize`:Advice after an install failed because the named user does not exist@@kpc.installations.adviceUserNotFound:Nothing was installed. Check the login name or user ID, then select Install again.`;
+    case 'THING_NOT_FOUND':
+      return $localize`:Advice after an install failed because the named thing does not exist@@kpc.installations.adviceThingNotFound:Nothing was installed. Check the vendor thing ID or thing ID, then select Install again.`;
+  }
+  return error.kind === 'auth'
+    ? $localize`:Advice after an install failed because the session was refused@@kpc.installations.adviceAuth:Nothing was installed. Sign in again on the Connect page, then install again.`
+    : $localize`:Advice after any other failed install@@kpc.installations.adviceRetry:Nothing was installed. Correct the form if needed, then select Install again.`;
 }

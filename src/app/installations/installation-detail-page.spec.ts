@@ -106,6 +106,15 @@ describe('InstallationDetailPage', () => {
     expect(copied).toHaveBeenCalledWith('reg-1');
   });
 
+  it('says credentials that never expire do not expire, as the Connect summary does', async () => {
+    await render();
+    await load({ ...ENDPOINT, 'X-MQTT-TTL': 2147483647 });
+    const page = text();
+    expect(page).toContain('Valid for Does not expire');
+    expect(page).not.toContain('24,855 d');
+    expect(page).not.toContain('until');
+  });
+
   it('reveals and copies the password, and puts it in the connection code', async () => {
     await render();
     await load();

@@ -100,6 +100,23 @@ describe('InstallationsPage', () => {
     await fixture.whenStable();
   }
 
+  /** The server's side of installing for alice (u-a) in development: i-new / r-new. */
+  async function answerInstallForAlice(): Promise<void> {
+    await answer(`${TEST_APP_URL}/users/LOGIN_NAME:alice`, { userID: 'u-a', loginName: 'alice' });
+    await answer(
+      `${TEST_APP_URL}/installations`,
+      { installationID: 'i-new', installationRegistrationID: 'r-new' },
+      201,
+    );
+    await answer(`${TEST_APP_URL}/installations/i-new`, {
+      installationID: 'i-new',
+      installationRegistrationID: 'r-new',
+      deviceType: 'MQTT',
+      development: true,
+      userID: 'u-a',
+    });
+  }
+
   it('lists every installation of the local server and says so', async () => {
     await render('local', [
       installationRow(1),
@@ -202,19 +219,7 @@ describe('InstallationsPage', () => {
       await dialog.getHarness(MatRadioGroupHarness)
     ).checkRadioButton({ label: 'Development' });
     await clickButton(dialog, 'Install');
-    await answer(`${TEST_APP_URL}/users/LOGIN_NAME:alice`, { userID: 'u-a', loginName: 'alice' });
-    await answer(
-      `${TEST_APP_URL}/installations`,
-      { installationID: 'i-new', installationRegistrationID: 'r-new' },
-      201,
-    );
-    await answer(`${TEST_APP_URL}/installations/i-new`, {
-      installationID: 'i-new',
-      installationRegistrationID: 'r-new',
-      deviceType: 'MQTT',
-      development: true,
-      userID: 'u-a',
-    });
+    await answerInstallForAlice();
     const text = await dialogText(dialog);
     expect(text).toContain('Installed MQTT push for User alice (Development)');
     expect(text).toContain('i-new');
@@ -222,6 +227,45 @@ describe('InstallationsPage', () => {
     await clickButton(dialog, 'Close');
     await fixture.whenStable();
     expect(await page.column('installationID')).toEqual(['i-new']);
+  });
+
+  it('shows a failed install in the dialog, keeps what was typed and installs on retry', async () => {
+    await render('local', []);
+    spyOn(console, 'error');
+    await page.click(/Install…/);
+    const dialog = await root.getHarness(MatDialogHarness);
+    await (await inputLabelled(dialog, 'Login name')).setValue('alicee');
+    await (
+      await dialog.getHarness(MatRadioGroupHarness)
+    ).checkRadioButton({ label: 'Development' });
+    await clickButton(dialog, 'Install');
+    await answer(
+      `${TEST_APP_URL}/users/LOGIN_NAME:alicee`,
+      { errorCode: 'USER_NOT_FOUND', message: 'User alicee was not found' },
+      404,
+    );
+
+    // The failure is in the dialog, announced, saying what happened and what to do...
+    const alert = document.querySelector('mat-dialog-container [role="alert"]');
+    expect(alert?.textContent?.replace(/\s+/g, ' ')).toContain(
+      'Installing push failed: The user was not found. (USER_NOT_FOUND: User alicee was not found)',
+    );
+    expect(alert?.textContent).toContain('Check the login name or user ID');
+    // ...not in a snackbar that would disappear while the dialog stays open.
+    expect(await root.getHarnessOrNull(MatSnackBarHarness)).toBeNull();
+    expect(await dialog.getHarnessOrNull(MatRadioGroupHarness)).not.toBeNull();
+    const login = await inputLabelled(dialog, 'Login name');
+    expect(await login.getValue()).toBe('alicee');
+    expect(await (await dialog.getHarness(MatRadioGroupHarness)).getCheckedValue()).toBe(
+      'development',
+    );
+
+    await login.setValue('alice');
+    await clickButton(dialog, 'Install');
+    await answerInstallForAlice();
+    const text = await dialogText(dialog);
+    expect(text).toContain('Installed MQTT push for User alice (Development)');
+    expect(text).not.toContain('failed');
   });
 
   it('says so in the dialog when an existing installation came back', async () => {

@@ -128,7 +128,9 @@ describe('InstallationsStore', () => {
         userID: 'u-a',
       });
 
-      const result = (await outcome)!;
+      const done = await outcome;
+      if (done.kind !== 'installed') throw new Error(`install ${done.kind}`);
+      const result = done.outcome;
       expect(result.existing).toBeFalse();
       expect(result.installation.owner).toEqual({ kind: 'user', id: 'u-a', name: 'alice' });
       expect(store.rows()[0].installationID).toBe('i-new');
@@ -156,14 +158,18 @@ describe('InstallationsStore', () => {
         .flush({ installationID: 'inst-7', installationRegistrationID: 'reg-7' });
       await settle();
       http.expectOne(`${TEST_APP_URL}/installations/inst-7`).flush(installationBody(row));
-      expect((await outcome)!.existing).toBeTrue();
+      expect(await outcome).toEqual({
+        kind: 'installed',
+        outcome: jasmine.objectContaining({ existing: true }),
+      });
       expect(notifier.done).toHaveBeenCalledWith(
         'Thing door-7 already had an installation; it came back unchanged.',
       );
       expect(store.rows().length).toBe(1);
     });
 
-    it('reports a failed install and emits null', async () => {
+    it('hands a failed install back to the dialog instead of the snackbar', async () => {
+      const logged = spyOn(console, 'error');
       await open('local');
       http.expectOne((r) => r.url === LIST_URL).flush({ installations: [], total: 0 });
       const outcome = firstValueFrom(
@@ -175,11 +181,13 @@ describe('InstallationsStore', () => {
       http
         .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:nobody`)
         .flush({ errorCode: 'USER_NOT_FOUND', message: 'no such user' }, notFound);
-      expect(await outcome).toBeNull();
-      expect(notifier.failed).toHaveBeenCalledWith(
-        'Installing push',
-        jasmine.objectContaining<KiiError>({ errorCode: 'USER_NOT_FOUND' }),
-      );
+      expect(await outcome).toEqual({
+        kind: 'failed',
+        error: jasmine.objectContaining<KiiError>({ errorCode: 'USER_NOT_FOUND' }),
+      });
+      expect(notifier.failed).not.toHaveBeenCalled();
+      expect(logged).toHaveBeenCalled();
+      expect(store.pending().size).toBe(0);
     });
 
     it('uninstalls by registration ID and drops the row', async () => {
@@ -310,8 +318,13 @@ describe('InstallationsStore', () => {
       development: false,
       userID: 'user-alice-id',
     });
-    const result = (await outcome)!;
-    expect(result.installation.owner).toEqual({ kind: 'user', id: 'user-alice-id', name: 'alice' });
+    const result = await outcome;
+    if (result.kind !== 'installed') throw new Error(`install ${result.kind}`);
+    expect(result.outcome.installation.owner).toEqual({
+      kind: 'user',
+      id: 'user-alice-id',
+      name: 'alice',
+    });
     expect(catalog.of(catalogKey({ baseUrl: TEST_BASE_URL, appId: 'demoapp' })).has(id)).toBeTrue();
   });
 });

@@ -39,6 +39,14 @@ export interface InstallOutcome {
   readonly existing: boolean;
 }
 
+/**
+ * How an install ended: the outcome, or the failure for the install dialog to show beside
+ * what the operator typed (a snackbar would vanish while the dialog stays open).
+ */
+export type InstallResult =
+  | { readonly kind: 'installed'; readonly outcome: InstallOutcome }
+  | { readonly kind: 'failed'; readonly error: KiiError };
+
 /** Listing progress: how many rows arrived of how many. */
 export interface LoadProgress {
   readonly loaded: number;
@@ -48,7 +56,8 @@ export interface LoadProgress {
 /**
  * The Installations page's state: the rows (every installation from the local server, or
  * the ones this console knows), look-ups, installs and uninstalls. Loads fail inline (with
- * `reload()`); actions report through the `Notifier`. Provided by the page.
+ * `reload()`); a failed install goes back to the install dialog; other actions report
+ * through the `Notifier`. Provided by the page.
  */
 @Injectable()
 export class InstallationsStore {
@@ -138,10 +147,10 @@ export class InstallationsStore {
 
   /**
    * Installs MQTT push and reads the installation back (a repeat install keeps the owner's
-   * first environment). Emits the outcome, or null after reporting a failure.
+   * first environment). Emits the outcome or the failure (logged, not shown: the dialog that
+   * asked shows it); nothing while another install runs.
    */
-  install$(order: InstallOrder): Observable<InstallOutcome | null> {
-    const label = $localize`:Action named in an error@@kpc.installations.actionInstall:Installing push`;
+  install$(order: InstallOrder): Observable<InstallResult> {
     const owner$: Observable<ResolvedPrincipal | undefined> = order.owner
       ? this.lookupService.resolve$(order.owner)
       : of(undefined);
@@ -168,9 +177,18 @@ export class InstallationsStore {
         ),
       ),
     );
-    return this.run$('install', label, work$).pipe(
-      tap((outcome) => {
-        if (!outcome) return;
+    const result$ = work$.pipe(
+      map((outcome): InstallResult => ({ kind: 'installed', outcome })),
+      catchError((raw: unknown) => {
+        const error = toKiiError(raw);
+        console.error(installLabel(), error);
+        return of<InstallResult>({ kind: 'failed', error });
+      }),
+    );
+    return this.once$('install', result$).pipe(
+      tap((result) => {
+        if (result.kind !== 'installed') return;
+        const { outcome } = result;
         const row = this.upsert(outcome.installation);
         this.remember([row], 'installed');
         const who = ownerLabel(row.owner);
@@ -301,21 +319,26 @@ export class InstallationsStore {
 
   /** Runs an action once at a time per key; failures go to the Notifier and emit null. */
   private run$<T>(key: string, label: string, work$: Observable<T>): Observable<T | null> {
-    return new Observable<T | null>((subscriber) => {
+    return this.once$(
+      key,
+      work$.pipe(
+        catchError((error: unknown) => {
+          this.notifier.failed(label, toKiiError(error));
+          return of(null);
+        }),
+      ),
+    );
+  }
+
+  /** Runs `work$` while no other action with `key` runs; completes empty otherwise. */
+  private once$<T>(key: string, work$: Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
       if (this.pendingKeys().has(key)) {
         subscriber.complete();
         return undefined;
       }
       this.setPending(key, true);
-      return work$
-        .pipe(
-          catchError((error: unknown) => {
-            this.notifier.failed(label, toKiiError(error));
-            return of(null);
-          }),
-          finalize(() => this.setPending(key, false)),
-        )
-        .subscribe(subscriber);
+      return work$.pipe(finalize(() => this.setPending(key, false))).subscribe(subscriber);
     });
   }
 
@@ -335,4 +358,9 @@ export class InstallationsStore {
       return next;
     });
   }
+}
+
+/** "Installing push": the action a failed install names. */
+export function installLabel(): string {
+  return $localize`:Action named in an error@@kpc.installations.actionInstall:Installing push`;
 }

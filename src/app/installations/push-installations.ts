@@ -11,6 +11,7 @@ import {
   timer,
 } from 'rxjs';
 
+import { KII_NO_EXPIRY_SECONDS } from '../core/expiry';
 import { KiiError, isKiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { SdkMqttEndpoint, SdkPushInstallation } from '../core/kii-sdk';
 import { KiiRest } from '../core/kii-rest';
@@ -222,8 +223,8 @@ function endpointOf(body: SdkMqttEndpoint | null | undefined): MqttEndpoint {
     portSSL: port(body.portSSL),
     portWS: port(body.portWS),
     portWSS: port(body.portWSS),
-    // Without a TTL, Kii's "practically never" (2147483647 s) is the honest reading.
-    ttlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 2147483647,
+    // Without a TTL, Kii's "does not expire" is the honest reading.
+    ttlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : KII_NO_EXPIRY_SECONDS,
     receivedAt: Date.now(),
   };
 }

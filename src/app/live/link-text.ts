@@ -9,6 +9,8 @@ export interface LinkText {
   switched(clientId: string): string;
   closedByBroker(livedMs: number, reason: string): string;
   connectFailed(code: number | null, reason: string): string;
+  closedBeforeAccepting(): string;
+  installationGone(): string;
   refused(code: number | null): string;
   reconnecting(delayMs: number, attempt: number): string;
   expired(): string;
@@ -48,6 +50,10 @@ export function linkText(locale: string): LinkText {
         ? $localize`:Timeline entry when the broker could not be reached, with the reason@@kpc.live.unreachableWithReason:The broker could not be reached: ${reason}:REASON:`
         : $localize`:Timeline entry when the broker could not be reached@@kpc.live.unreachable:The broker could not be reached`;
     },
+    closedBeforeAccepting: () =>
+      $localize`:Timeline entry when the broker took the connection but closed it without answering the CONNECT@@kpc.live.closedBeforeAccepting:The broker closed the connection without accepting it: these credentials are no longer valid (the installation may have been uninstalled). Fetching the endpoint again`,
+    installationGone: () =>
+      $localize`:Error when the monitored installation no longer exists after the broker dropped it@@kpc.live.installationGone:The installation no longer exists: it was uninstalled, so the broker no longer accepts its credentials. Start a monitor for another installation.`,
     refused: (code) => {
       const why = refusalReason(code ?? 0);
       return $localize`:Error when the broker keeps refusing fresh credentials@@kpc.live.refused:The broker refused the connection twice, also with freshly fetched credentials (${why}:REASON:). Check that the installation still exists and that the endpoint belongs to it.`;
@@ -81,7 +87,7 @@ function refusalReason(code: number): string {
     case 3:
       return $localize`:CONNACK return code 3@@kpc.live.refusal3:server unavailable, the endpoint may not be ready yet`;
     case 4:
-      return $localize`:CONNACK return code 4@@kpc.live.refusal4:bad user name or password, the credentials may have expired`;
+      return $localize`:CONNACK return code 4@@kpc.live.refusal4:bad user name or password, the credentials expired or are no longer valid (for example, the installation was uninstalled)`;
     case 5:
       return $localize`:CONNACK return code 5@@kpc.live.refusal5:not authorized`;
     default:

@@ -127,10 +127,52 @@ describe('MonitorLink', () => {
       expect(link.state()).toBe('reconnecting');
     }
     expect(link.timeline().at(-1)?.detail).toMatch(/^Reconnecting in \d+(\.\d)? s \(attempt 7\)$/);
+    // The browser's WebSocket error event has no words: none are made up ("[object Event]").
+    expect(link.timeline().at(-2)?.detail).toBe('The broker could not be reached');
     await advance(link.reconnectAt()! - clock.now());
     mqtt.latest.acceptAndGrant();
     expect(link.state()).toBe('connected');
     expect(link.error()).toBeNull();
+  });
+
+  it('says the broker closed unanswered credentials, not that it was unreachable, and fetches the endpoint again', async () => {
+    endpoints = [endpoint(1), endpoint(2)];
+    await startConnected();
+    await advance(5000);
+    // The installation is uninstalled: the broker drops the connection...
+    mqtt.latest.close();
+    await advance(link.reconnectAt()! - clock.now());
+    // ...and closes the next one without a CONNACK (no refusal code, no WebSocket error).
+    mqtt.latest.close();
+    const entries = link.timeline().map((e) => e.detail);
+    expect(entries.join('\n')).not.toContain('could not be reached');
+    expect(entries.at(-2)).toBe(
+      'The broker closed the connection without accepting it: these credentials are no longer valid (the installation may have been uninstalled). Fetching the endpoint again',
+    );
+    await advance(link.reconnectAt()! - clock.now());
+    expect(fetches).toBe(2);
+    expect(mqtt.latest.options?.['clientId']).toBe('topic-2');
+  });
+
+  it('says the installation is gone when the broker refused it and its endpoint is no longer found', async () => {
+    endpoints = [
+      endpoint(1),
+      { error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' }) },
+    ];
+    await startConnected();
+    await advance(5000);
+    mqtt.latest.close();
+    await advance(link.reconnectAt()! - clock.now());
+    mqtt.latest.refuse(4);
+    expect(link.timeline().at(-2)?.detail).toContain(
+      'return code 4: bad user name or password, the credentials expired or are no longer valid (for example, the installation was uninstalled)',
+    );
+    await advance(link.reconnectAt()! - clock.now());
+    expect(link.state()).toBe('failed');
+    expect(link.error()?.message).toBe(
+      'The installation no longer exists: it was uninstalled, so the broker no longer accepts its credentials. Start a monitor for another installation.',
+    );
+    expect(link.error()?.cause?.errorCode).toBe('INSTALLATION_NOT_FOUND');
   });
 
   it('stops with the takeover explanation when another client keeps taking the client ID', async () => {

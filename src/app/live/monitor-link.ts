@@ -72,8 +72,16 @@ const PAST_EXPIRY_MS = 500;
 class Attempt {
   client: MqttClient | null = null;
   connectedAt: number | null = null;
+  /** The CONNACK return code of a refused CONNECT. */
   refusedCode: number | null = null;
+  /**
+   * An error came without a CONNACK code: the WebSocket failed (the browser says no more
+   * than that). A close with neither means the broker took the connection and closed it
+   * unanswered, so it was reachable.
+   */
+  socketError = false;
   lastError = '';
+  startedAt = 0;
   retired = false;
   closed = false;
   readonly subscriptions = new Subscription();
@@ -176,11 +184,15 @@ export class MonitorLink {
 
   private endpointFailed(error: KiiError): void {
     const retryable = ['network', 'server', 'not-ready'].includes(error.kind);
+    // Watched until now and the installation is no more: it was uninstalled meanwhile.
+    const gone = this.everConnected && error.errorCode === 'INSTALLATION_NOT_FOUND';
     // While first starting the operator is waiting for an answer: say what failed at once.
     if (!retryable || !this.everConnected) {
       this.fail({
         reason: 'endpoint',
-        message: this.deps.text.endpointFailed(error.message),
+        message: gone
+          ? this.deps.text.installationGone()
+          : this.deps.text.endpointFailed(error.message),
         detail: detailOf(error),
         cause: error,
       });
@@ -216,15 +228,18 @@ export class MonitorLink {
     attempt.client = client;
     attempt.subscriptions.add(client.onConnect.subscribe(() => this.connected(attempt)));
     attempt.subscriptions.add(
-      client.onError.subscribe((error: Error & { code?: unknown }) => {
-        if (typeof error?.code === 'number') attempt.refusedCode = error.code;
-        attempt.lastError = error?.message ?? String(error);
+      client.onError.subscribe((error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (typeof code === 'number') attempt.refusedCode = code;
+        else attempt.socketError = true;
+        attempt.lastError = errorText(error);
       }),
     );
     attempt.subscriptions.add(
       client.onSuback.subscribe((suback) => suback.granted && this.subscribed(attempt)),
     );
     attempt.subscriptions.add(client.onClose.subscribe(() => this.closed(attempt)));
+    attempt.startedAt = this.deps.clock.now();
     client.connect(
       connectOptions(attempt.endpoint, this.options.secure, this.options.keepAliveSeconds),
     );
@@ -297,6 +312,11 @@ export class MonitorLink {
         return;
       }
       this.record('closed', text.closedByBroker(lived, attempt.lastError));
+    } else if (this.closedUnanswered(attempt, now)) {
+      // The broker was reached and dropped the CONNECT without a CONNACK (or MQTT.js lost the
+      // CONNACK with the close): on these credentials that means they are no longer valid.
+      this.record('closed', text.closedBeforeAccepting());
+      this.needsEndpoint = true;
     } else {
       const code = attempt.refusedCode;
       this.record('closed', text.connectFailed(code, attempt.lastError));
@@ -312,6 +332,18 @@ export class MonitorLink {
       }
     }
     this.scheduleReconnect();
+  }
+
+  /** Closed before a CONNACK with no error, no refusal code and before the connect timeout. */
+  private closedUnanswered(attempt: Attempt, now: number): boolean {
+    if (attempt.refusedCode !== null || attempt.socketError) return false;
+    const { connectTimeout } = connectOptions(
+      attempt.endpoint,
+      this.options.secure,
+      this.options.keepAliveSeconds,
+    );
+    // MQTT.js gives up silently after connectTimeout: then nothing answered at all.
+    return now - attempt.startedAt < connectTimeout;
   }
 
   private scheduleReconnect(): void {
@@ -418,6 +450,13 @@ export class MonitorLink {
     const entry: TimelineEntry = { at: this.deps.clock.now(), event, detail };
     this.timelineSignal.update((entries) => [...entries.slice(-(TIMELINE_LENGTH - 1)), entry]);
   }
+}
+
+/** The words of an MQTT.js error; a browser WebSocket error event carries none. */
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : '';
 }
 
 function detailOf(error: KiiError): string | undefined {

@@ -1,5 +1,6 @@
 import type { IMqttServiceOptions } from 'ngx-mqtt';
 
+import { KII_NO_EXPIRY_SECONDS } from '../core/expiry';
 import { makeKiiError } from '../core/kii-error';
 
 /** What `mqtt-endpoint` (or the local server's tap) answers: where and how to connect. */
@@ -29,7 +30,8 @@ export function parseEndpoint(body: unknown, fetchedAt: number): MqttEndpoint {
     host: text('host'),
     portWS: port('portWS'),
     portWSS: port('portWSS'),
-    ttlSeconds: typeof b['X-MQTT-TTL'] === 'number' ? (b['X-MQTT-TTL'] as number) : 2147483647,
+    ttlSeconds:
+      typeof b['X-MQTT-TTL'] === 'number' ? (b['X-MQTT-TTL'] as number) : KII_NO_EXPIRY_SECONDS,
     fetchedAt,
   };
   if (!endpoint.username || !endpoint.mqttTopic || !endpoint.host) {
