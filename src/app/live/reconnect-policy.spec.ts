@@ -55,8 +55,13 @@ describe('refreshDelayMs', () => {
     expect(refreshDelayMs(1)).toBe(0);
   });
 
-  it('never refreshes a TTL no timer can wait for (Kii Cloud answers 2147483647 s)', () => {
+  it('never refreshes credentials that do not expire (Kii Cloud answers 2147483647 s)', () => {
     expect(refreshDelayMs(2147483647)).toBeNull();
+  });
+
+  it('refreshes a TTL longer than a timer can wait at that limit, early rather than never', () => {
+    const thirtyDays = 30 * 24 * 3600;
+    expect(refreshDelayMs(thirtyDays)).toBe(2 ** 31 - 1);
   });
 
   it('refreshes at once for a TTL that has run out', () => {

@@ -1,3 +1,5 @@
+import { neverExpires } from '../core/expiry';
+
 /** How a monitor waits between connection attempts. */
 export interface BackoffOptions {
   /** Delay before the first retry, before jitter. */
@@ -97,13 +99,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * How long to wait before fetching a new endpoint, given its `X-MQTT-TTL` in seconds: a tenth
- * of the TTL ahead of expiry (1 s to 60 s). Null for TTLs past what a timer can wait (Kii
- * Cloud's 2147483647 s means "never").
+ * of the TTL ahead of expiry (1 s to 60 s). Null when the credentials never expire (Kii Cloud's
+ * 2147483647 s). A TTL longer than a timer can wait (about 24.8 days) is refreshed at that
+ * limit instead, early rather than never.
  */
 export function refreshDelayMs(ttlSeconds: number): number | null {
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) return 0;
+  if (neverExpires(ttlSeconds)) return null;
   const ttlMs = ttlSeconds * 1000;
-  if (ttlMs >= MAX_TIMER_MS) return null;
   const margin = Math.min(60_000, Math.max(1000, ttlMs / 10));
-  return Math.max(0, Math.floor(ttlMs - margin));
+  return Math.min(MAX_TIMER_MS, Math.max(0, Math.floor(ttlMs - margin)));
 }
