@@ -281,9 +281,13 @@ export function serverPackets(bytes: Buffer): ServerPacket[] {
   return packets;
 }
 
-/** Packet types a push broker may send: CONNACK, SUBACK, UNSUBACK, PINGRESP. */
+/**
+ * Packet types a push broker may send: CONNACK, SUBACK, UNSUBACK, PINGRESP, and PUBCOMP, which
+ * MQTT 3.1.1 (4.3.3) requires in answer to any PUBREL, even one for a message it never saw.
+ */
 const CONNACK = 2;
 const SUBACK = 9;
+const PUBCOMP = 7;
 const UNSUBACK = 11;
 const PINGRESP = 13;
 
@@ -318,6 +322,7 @@ export function answerProblems(fuzzCase: MqttCase, received: Buffer): string[] {
           problems.push(`SUBACK granted ${granted.join(',')}; only 0 or 128 are allowed`);
         break;
       }
+      case PUBCOMP:
       case UNSUBACK:
       case PINGRESP:
         if (!fuzzCase.authenticate)
