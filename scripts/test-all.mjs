@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every test suite (or the ones named on the command line: console, server, e2e),
-// prints each suite's counts, and ends with one plain total line: "N passed, N failed[, N skipped]".
+// Runs every test suite (or the ones named on the command line: lint, console, server, team,
+// e2e), prints each suite's counts, and ends with one plain total line:
+// "N passed, N failed[, N skipped]".
 // Exits non-zero when any suite fails or runs zero tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,6 +57,20 @@ function run(command, args, env = {}) {
 
 // eslint-disable-next-line no-control-regex -- ANSI colour escapes start with ESC
 const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** Jasmine on Node through tsx; counts from "N specs, M failures[, K pending specs]". */
+async function jasmineOnNode(config) {
+  const { code, output } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    join(root, 'node_modules/jasmine/bin/jasmine.js'),
+    `--config=${config}`,
+  ]);
+  const match = /(\d+) specs?, (\d+) failures?(?:, (\d+) pending specs?)?/.exec(strip(output));
+  if (!match) return { code: code || 1, passed: 0, failed: 0, skipped: 0 };
+  const [specs, failed, skipped] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+  return { code, passed: specs - failed - skipped, failed, skipped };
+}
 
 const suites = {
   /**
@@ -113,19 +128,10 @@ const suites = {
     const skipped = Number(last[4] ?? 0);
     return { code, passed: executed - failed, failed, skipped };
   },
-  /** Jasmine on Node through tsx; counts from "N specs, M failures[, K pending specs]". */
-  async server() {
-    const { code, output } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      join(root, 'node_modules/jasmine/bin/jasmine.js'),
-      '--config=server/jasmine.json',
-    ]);
-    const match = /(\d+) specs?, (\d+) failures?(?:, (\d+) pending specs?)?/.exec(strip(output));
-    if (!match) return { code: code || 1, passed: 0, failed: 0, skipped: 0 };
-    const [specs, failed, skipped] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-    return { code, passed: specs - failed - skipped, failed, skipped };
-  },
+  /** The local Kii server: Jasmine on Node through tsx. */
+  server: () => jasmineOnNode('server/jasmine.json'),
+  /** The team-mode console server (console-server/): Jasmine on Node through tsx. */
+  team: () => jasmineOnNode('console-server/jasmine.json'),
   /**
    * Builds the console and extracts its messages afresh (the i18n spec checks the Japanese
    * files against the code, not against a committed copy), then Playwright drives the build

@@ -1,0 +1,143 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AddressInfo } from 'node:net';
+import { loadSession } from './access/guard';
+import { createAuditRepository } from './audit/audit-repository';
+import type { ConsoleServerConfig } from './config';
+import { consoleStatic } from './console-static';
+import { openDatabase } from './db/database';
+import { ApiError, apiErrorHandler, sendApiError } from './errors';
+import {
+  addSecurityHeaders,
+  clientError,
+  csrfGuard,
+  frameworkError,
+  hostAllowed,
+} from './http-edge';
+import { DEFAULT_PASSWORD_COST, type PasswordCost } from './people/passwords';
+import { createPeopleRepository } from './people/people-repository';
+import { auditRoutes } from './routes/audit-routes';
+import { peopleRoutes } from './routes/people-routes';
+import { sessionRoutes } from './routes/session-routes';
+import { createSessionRepository } from './sessions/session-repository';
+import { createSignInLimiter } from './sessions/sign-in-limit';
+import './team-services';
+
+/** What the app needs beyond the flags; tests lower the password cost, nothing else does. */
+export interface AppOptions {
+  config: ConsoleServerConfig;
+  passwordCost?: PasswordCost;
+}
+
+/** Infrastructure: the database with migrations and the repositories; closed on shutdown. */
+const infrastructure = fp<AppOptions>(async (app, { config, passwordCost }) => {
+  const db = openDatabase(config);
+  app.decorate('team', {
+    config,
+    db,
+    people: createPeopleRepository(db),
+    sessions: createSessionRepository(db, {
+      absoluteMs: config.sessionAbsoluteMinutes * 60_000,
+      idleMs: config.sessionIdleMinutes * 60_000,
+    }),
+    audit: createAuditRepository(db),
+    signInLimiter: createSignInLimiter({
+      allowed: config.signInFailuresAllowed,
+      windowMs: config.signInLockMinutes * 60_000,
+    }),
+    passwordCost: passwordCost ?? DEFAULT_PASSWORD_COST,
+  });
+  app.addHook('onClose', async () => db.close());
+});
+
+/**
+ * The team API under /team/api: JSON only (no form or text bodies, which a cross-site form
+ * could send), the session found for every request, the CSRF guard on every state change.
+ */
+const teamApi = fp(async (app) => {
+  await app.register(
+    async (api) => {
+      api.removeAllContentTypeParsers();
+      api.addContentTypeParser(
+        'application/json',
+        { parseAs: 'string' },
+        api.getDefaultJsonParser('error', 'error'),
+      );
+      api.decorateRequest('signedIn', null);
+      api.addHook('onRequest', loadSession);
+      // Before the body is even parsed: a forged request gets nothing but the refusal.
+      api.addHook('onRequest', csrfGuard(app.team.config));
+      await api.register(sessionRoutes);
+      await api.register(peopleRoutes);
+      await api.register(auditRoutes);
+    },
+    { prefix: '/team/api' },
+  );
+});
+
+/** The whole console server as one plugin (not encapsulated, so `app.team` reaches the caller). */
+export const consoleServer = fp<AppOptions>(async (app, options) => {
+  // First, so that every route below answers errors in the envelope.
+  app.setErrorHandler(apiErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendApiError(
+      reply,
+      new ApiError(
+        404,
+        'NOT_FOUND',
+        `No resource at ${request.method} ${request.url.split('?')[0]}`,
+      ),
+    ),
+  );
+  const allowed = hostAllowed(options.config);
+  app.addHook('onRequest', addSecurityHeaders);
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (allowed(request.host)) return done();
+    done(
+      new ApiError(
+        421,
+        'MISDIRECTED_REQUEST',
+        'This server does not answer to that host name; use localhost, an IP address or its --public-origin',
+      ),
+    );
+  });
+  await app.register(infrastructure, options);
+  await app.register(teamApi);
+  if (options.config.consoleDir) {
+    await app.register(consoleStatic, { root: options.config.consoleDir });
+  }
+});
+
+export function createApp(options: AppOptions): FastifyInstance {
+  const { config } = options;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    forceCloseConnections: true,
+    // A client that never finishes its request gives its socket back after this long; Node
+    // arms its own checks only when the limits reach http.createServer, hence both.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, config.requestTimeoutMs / 4)),
+    },
+    trustProxy: config.trustProxy ?? false,
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
+    // Unknown fields are refused rather than dropped, and types are never coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.register(consoleServer, options);
+  return app;
+}
+
+/** Builds the app and listens; a port of 0 becomes a free port, returned with the app. */
+export async function startConsoleServer(
+  options: AppOptions,
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = createApp(options);
+  await app.listen({ port: options.config.port, host: options.config.host });
+  return { app, port: (app.server.address() as AddressInfo).port };
+}

@@ -1,0 +1,37 @@
+import type { AuditRepository } from './audit/audit-repository';
+import type { ConsoleServerConfig } from './config';
+import type { Db } from './db/database';
+import type { PasswordCost } from './people/passwords';
+import type { PeopleRepository } from './people/people-repository';
+import type { Person } from './people/people-repository';
+import type { RoleGrant } from './people/roles';
+import type { Session, SessionRepository } from './sessions/session-repository';
+import type { SignInLimiter } from './sessions/sign-in-limit';
+
+/** Everything the routes share, decorated on the fastify instance as `team`. */
+export interface TeamServices {
+  config: ConsoleServerConfig;
+  db: Db;
+  people: PeopleRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  signInLimiter: SignInLimiter;
+  passwordCost: PasswordCost;
+}
+
+/** The person behind a request, with their roles, as the session hook found them. */
+export interface SignedIn {
+  person: Person;
+  roles: RoleGrant[];
+  session: Session;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    team: TeamServices;
+  }
+  interface FastifyRequest {
+    /** Set by the session hook on API requests; null when no live session. */
+    signedIn: SignedIn | null;
+  }
+}
