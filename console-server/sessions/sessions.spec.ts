@@ -110,11 +110,13 @@ describe('team sessions', () => {
     await laptop.signIn('ada');
     await phone.signIn('ada');
     await bob.signIn('bob');
+    const phoneCookie = phone.cookie;
     expect((await phone.request('POST', '/team/api/session/everywhere')).status).toBe(204);
-    await expectApiError(await laptop.request('GET', '/team/api/me'), 401, 'UNAUTHENTICATED');
-    const reused = server.client();
-    reused.cookie = phone.cookie;
     expect(phone.cookie).toBeUndefined();
+    await expectApiError(await laptop.request('GET', '/team/api/me'), 401, 'UNAUTHENTICATED');
+    const replayed = server.client();
+    replayed.cookie = phoneCookie;
+    await expectApiError(await replayed.request('GET', '/team/api/me'), 401, 'UNAUTHENTICATED');
     await expectOk(await bob.request('GET', '/team/api/me'));
   });
 
