@@ -15,6 +15,7 @@ import type { InstallationRepository } from '../repositories/installations';
 import type { ThingRepository } from '../repositories/principals';
 import type { TapRepository } from '../repositories/taps';
 import { createAddressLimiter, type Admission } from './address-limits';
+import { withDrainingReads } from './draining-reads';
 import { guardInbound, MAX_WEBSOCKET_MESSAGE_BYTES } from './packet-guard';
 
 /** What the broker knows about an authenticated connection. */
@@ -140,7 +141,7 @@ export async function createPushBroker(deps: BrokerDeps) {
 
   /** Hands an admitted connection to aedes with the inbound limits applied. */
   function handle(conn: Duplex, admission: Admission, request?: IncomingMessage) {
-    const client = aedes.handle(conn, request);
+    const client = aedes.handle(withDrainingReads(conn), request);
     if (!guardInbound(client)) {
       log.error(
         'the MQTT packet size guard cannot attach to this aedes version; connection closed',
