@@ -30,6 +30,8 @@ export const consoleStatic: FastifyPluginAsync<{ root: string }> = async (app, o
     prefix: '/',
     wildcard: false,
     index: false,
+    // Otherwise send writes its own `public, max-age=0` over the header set below.
+    cacheControl: false,
     setHeaders(res, path) {
       // Hashed bundles never change; index.html must be revalidated to pick up new ones.
       res.setHeader(
