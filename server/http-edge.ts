@@ -92,14 +92,19 @@ export function expectationFailed(request: IncomingMessage, response: ServerResp
  */
 export function hostAllowed(config: ServerConfig) {
   const names = new Set(['localhost', config.publicHost.toLowerCase(), config.host.toLowerCase()]);
+  // Every request is checked: the few Host values a server really sees are remembered once
+  // accepted, so the hot paths pay one Set lookup.
+  const accepted = new Set<string>();
   return (hostHeader: string | undefined): boolean => {
     // HTTP/1.0 clients may leave Host out; a browser (the rebinding vector) always sends it.
-    if (!hostHeader) return true;
+    if (!hostHeader || accepted.has(hostHeader)) return true;
     const host = hostHeader
       .toLowerCase()
       .replace(/:\d+$/, '')
       .replace(/^\[(.*)\]$/, '$1');
-    return names.has(host) || host.endsWith('.localhost') || isIP(host) !== 0;
+    const ok = names.has(host) || host.endsWith('.localhost') || isIP(host) !== 0;
+    if (ok && accepted.size < 64) accepted.add(hostHeader);
+    return ok;
   };
 }
 

@@ -58,8 +58,10 @@ export function createTokenRepository(db: Db, app: TokenIssuers) {
     'SELECT principal_type, principal_id, issuer, expires_at FROM tokens WHERE token_hash = ?',
   );
   const removeFor = db.prepare('DELETE FROM tokens WHERE principal_type = ? AND principal_id = ?');
-  // Every API call resolves its bearer token: a bounded in-memory cache (keyed by digest) saves a
-  // SQLite read on the hot paths (endpoint fetches, installs). Revocation goes through revokeAll.
+  // Every API call resolves its bearer token: a bounded in-memory cache saves the SHA-256 and a
+  // SQLite read on the hot paths (endpoint fetches, installs). It is keyed by the token itself:
+  // only the database file, which outlives the process and gets copied, must not hold tokens.
+  // Revocation goes through revokeAll.
   const cache = new Map<string, TokenRow>();
   const CACHE_LIMIT = 10_000;
 
@@ -78,13 +80,12 @@ export function createTokenRepository(db: Db, app: TokenIssuers) {
     },
     /** The token's row when it exists, was issued by this app's current credentials and is live. */
     findLive(token: string, now = Date.now()): TokenRow | undefined {
-      const hash = sha256(token);
-      let row = cache.get(hash);
+      let row = cache.get(token);
       if (!row) {
-        row = byHash.get(hash);
+        row = byHash.get(sha256(token));
         if (row) {
           if (cache.size >= CACHE_LIMIT) cache.clear();
-          cache.set(hash, row);
+          cache.set(token, row);
         }
       }
       if (!row || row.issuer !== issuers[row.principal_type]) return undefined;
@@ -93,8 +94,8 @@ export function createTokenRepository(db: Db, app: TokenIssuers) {
     },
     revokeAll(type: PrincipalType, principalId: string): void {
       removeFor.run(type, principalId);
-      for (const [hash, row] of cache) {
-        if (row.principal_type === type && row.principal_id === principalId) cache.delete(hash);
+      for (const [token, row] of cache) {
+        if (row.principal_type === type && row.principal_id === principalId) cache.delete(token);
       }
     },
   };
