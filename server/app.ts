@@ -6,8 +6,13 @@ import { startCheckpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/database';
 import { createGroupCommit, type GroupCommit } from './db/group-commit';
 import { KiiHttpError, kiiErrorHandler, kiiErrors, sendKiiError } from './errors';
+import { createConnectionTracker, type ConnectionTracker } from './broker/connection-tracker';
 import { createPushBroker, type PushBroker } from './broker/push-broker';
+import { createMetrics, metricsPlugin, type Metrics } from './metrics';
 import { createDelivery, type Delivery } from './push/delivery';
+import { createDeliveryLedger, type DeliveryLedger } from './push/delivery-ledger';
+import { createConnectionHistoryRepository } from './repositories/connection-history';
+import { createPushLedgerRepository } from './repositories/push-ledger';
 import {
   createInstallationRepository,
   type InstallationRepository,
@@ -52,6 +57,11 @@ export interface KiiServices {
   taps: TapRepository;
   broker: PushBroker;
   delivery: Delivery;
+  /** Per-push outcomes per installation (docs/kii-api.md §13.1). */
+  ledger: DeliveryLedger;
+  /** MQTT connections per installation (docs/kii-api.md §13.2). */
+  connections: ConnectionTracker;
+  metrics: Metrics;
   /** Ports as clients see them; filled once the listeners are up. */
   ports: { http: number; tcp: number; ssl: number; ws: number; wss: number };
 }
@@ -70,10 +80,38 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
   const things = createThingRepository(db);
   things.markAllOffline();
   const taps = createTapRepository(db);
-  const broker = await createPushBroker({ config, installations, things, taps, log: app.log });
+  const metrics = createMetrics();
+  const onWriteError = (err: unknown) => app.log.error({ err }, 'delivery trace not written');
+  const connections = createConnectionTracker({
+    db,
+    repository: createConnectionHistoryRepository(db),
+    metrics,
+    onWriteError,
+  });
+  const broker = await createPushBroker({
+    config,
+    installations,
+    things,
+    taps,
+    tracker: connections,
+    log: app.log,
+  });
   broker.acceptWebSockets(app.server);
+  metrics.countConnectionsWith(() => broker.connectedClients);
   const deliveries = createDeliveryRepository(db);
-  const delivery = createDelivery({ appId: config.appId, broker, installations, deliveries });
+  const ledger = createDeliveryLedger({
+    db,
+    repository: createPushLedgerRepository(db),
+    metrics,
+    onWriteError,
+  });
+  const delivery = createDelivery({
+    appId: config.appId,
+    broker,
+    installations,
+    deliveries,
+    ledger,
+  });
   app.decorate('kii', {
     config,
     db,
@@ -87,6 +125,9 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     taps,
     broker,
     delivery,
+    ledger,
+    connections,
+    metrics,
     ports: { http: 0, tcp: 0, ssl: 0, ws: 0, wss: 0 },
   });
   // The broker goes in preClose: its WebSocket connections live on the HTTP server, which
@@ -95,6 +136,9 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     await broker.close();
   });
   app.addHook('onClose', async () => {
+    // What the closing connections and settled pushes queued is written before the database goes.
+    connections.flush();
+    ledger.flush();
     await checkpointer.close();
     db.close();
   });
@@ -195,6 +239,8 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
   await app.register(infrastructure, { config });
   await app.register(bodyParsers);
   await app.register(cors, { config });
+  // After cors, so its Host check covers /metrics; before the API, so every route is counted.
+  await app.register(metricsPlugin, { metrics: app.kii.metrics });
   await app.register(kiiApi, { prefix: '/api' });
   if (config.consoleDir) await app.register(consoleStatic, { root: config.consoleDir });
 });

@@ -39,6 +39,8 @@ export interface ServerConfig {
   mqttPendingPerAddress: number;
   /** A request (headers and body) not received in full within this long gets 408. */
   requestTimeoutMs: number;
+  /** Specs only (no flag): how long a subscriber's full socket may stay full (5000 ms). */
+  mqttDrainTimeoutMs?: number;
 }
 
 export const NEVER_EXPIRES_SECONDS = 2147483647;

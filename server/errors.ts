@@ -34,6 +34,8 @@ const exceptionNames: Record<string, string> = {
   TOPIC_LIMIT_EXCEEDED: 'TopicLimitExceeded',
   PUSH_SUBSCRIPTION_NOT_FOUND: 'PushSubscriptionNotFound',
   PUSH_SUBSCRIPTION_ALREADY_EXISTS: 'PushSubscriptionAlreadyExists',
+  // The local server's delivery trace extension (docs/kii-api.md §13), not a Kii Cloud code.
+  PUSH_MESSAGE_NOT_FOUND: 'PushMessageNotFound',
   GROUP_NOT_FOUND: 'GroupNotFound',
   NOT_FOUND: 'NotFound',
   REQUEST_ENTITY_TOO_LARGE: 'RequestEntityTooLarge',

@@ -65,8 +65,14 @@ export function guardInbound(client: Client, maxPacketBytes = MAX_PACKET_BYTES):
   parser._parseLength = function (this: MqttPacketParser): boolean {
     if (!parseLength.call(this)) return false;
     if (this.packet.length <= maxPacketBytes) return true;
+    // The code lets the connection history name the close reason (PACKET_REFUSED).
     this._emitError(
-      new Error(`packet declares ${this.packet.length} bytes; at most ${maxPacketBytes} accepted`),
+      Object.assign(
+        new Error(
+          `packet declares ${this.packet.length} bytes; at most ${maxPacketBytes} accepted`,
+        ),
+        { code: 'PACKET_TOO_LARGE' },
+      ),
     );
     return false;
   };

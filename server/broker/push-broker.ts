@@ -14,7 +14,9 @@ import { sameSecret } from '../ids';
 import type { InstallationRepository } from '../repositories/installations';
 import type { ThingRepository } from '../repositories/principals';
 import type { TapRepository } from '../repositories/taps';
+import type { CloseReason, ConnectionRecord, Transport } from '../repositories/connection-history';
 import { createAddressLimiter, type Admission } from './address-limits';
+import type { ConnectionTracker } from './connection-tracker';
 import { withDrainingReads } from './draining-reads';
 import { guardInbound, MAX_WEBSOCKET_MESSAGE_BYTES } from './packet-guard';
 
@@ -55,7 +57,21 @@ export interface BrokerDeps {
   installations: InstallationRepository;
   things: ThingRepository;
   taps: TapRepository;
+  /** Connection history and refusal counts (docs/kii-api.md §13.2). */
+  tracker: ConnectionTracker;
   log: FastifyBaseLogger;
+}
+
+/** How a traced write ended when it did not go out: the connection closed under it. */
+export interface WriteFailure {
+  outcome: 'DROPPED_SLOW_CONSUMER' | 'CONNECTION_CLOSED';
+  detail: string | null;
+}
+
+/** Hears how each traced write settled (the delivery ledger). */
+export interface WriteSink<T> {
+  written(recipient: T, connection: ConnectionRecord | undefined): void;
+  failed(recipient: T, connection: ConnectionRecord | undefined, failure: WriteFailure): void;
 }
 
 /**
@@ -68,13 +84,13 @@ export interface BrokerDeps {
  * (packet-guard.ts).
  */
 export async function createPushBroker(deps: BrokerDeps) {
-  const { config, installations, things, taps, log } = deps;
+  const { config, installations, things, taps, tracker, log } = deps;
   const sessions = new WeakMap<Client, Session>();
   /** Client IDs of connected delivery taps (a local-server extension). */
   const tapClients = new Set<string>();
 
   const aedes = await Aedes.createBroker({
-    drainTimeout: DRAIN_TIMEOUT_MS,
+    drainTimeout: config.mqttDrainTimeoutMs ?? DRAIN_TIMEOUT_MS,
     concurrency: 1000,
     maxClientsIdLength: 64,
     connectTimeout: CONNECT_TIMEOUT_MS,
@@ -83,24 +99,33 @@ export async function createPushBroker(deps: BrokerDeps) {
       const secret = password?.toString('utf8') ?? '';
       const endpoint = username ? installations.endpointByUsername(username) : undefined;
       if (endpoint) {
-        if (!sameSecret(secret, endpoint.password))
+        const installationId = endpoint.installation_id;
+        if (!sameSecret(secret, endpoint.password)) {
+          tracker.refused(client, 'WRONG_PASSWORD', installationId);
           return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
+        }
         if (client.id !== endpoint.mqtt_topic) {
+          tracker.refused(client, 'CLIENT_ID_MISMATCH', installationId);
           return done(
             refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED),
             false,
           );
         }
         if (endpoint.expires_at <= now) {
+          tracker.refused(client, 'CREDENTIALS_EXPIRED', installationId);
           return done(
             refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD),
             false,
           );
         }
-        if (endpoint.ready_at > now)
+        if (endpoint.ready_at > now) {
+          tracker.refused(client, 'NOT_READY', installationId);
           return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
-        const installation = installations.find(endpoint.installation_id);
+        }
+        const installation = installations.find(installationId);
         sessions.set(client, { kind: 'installation', thingId: installation?.thing_id ?? null });
+        // A connection already using this client ID is about to be taken over (§9.6).
+        tracker.accepted(client, installationId, clients[client.id]);
         scheduleExpiry(client, endpoint.expires_at - now);
         return done(null, true);
       }
@@ -112,6 +137,7 @@ export async function createPushBroker(deps: BrokerDeps) {
         scheduleExpiry(client, tap.expires_at - now);
         return done(null, true);
       }
+      tracker.refused(client, tap ? 'WRONG_PASSWORD' : 'UNKNOWN_USERNAME');
       return done(refuse('unknown username or wrong password', BAD_USERNAME_OR_PASSWORD), false);
     },
     authorizeSubscribe(client, subscription, done) {
@@ -124,7 +150,10 @@ export async function createPushBroker(deps: BrokerDeps) {
     authorizePublish(client, packet, done) {
       // Push clients only receive. Kii's API-over-MQTT is not emulated, so a client PUBLISH
       // is refused; per MQTT-3.3.5-2 the broker closes that connection.
-      if (client) return done(new Error(`publish refused: ${packet.topic}`));
+      if (client) {
+        tracker.closing(client, 'PUBLISH_REFUSED');
+        return done(new Error(`publish refused: ${packet.topic}`));
+      }
       done(null);
     },
   });
@@ -135,12 +164,21 @@ export async function createPushBroker(deps: BrokerDeps) {
 
   const limiter = createAddressLimiter(
     { connections: config.mqttConnectionsPerAddress, pending: config.mqttPendingPerAddress },
-    (address, reason) => log.debug({ address, reason }, 'mqtt connection refused'),
+    (address, reason) => {
+      tracker.refusedEarly('ADDRESS_LIMIT');
+      log.debug({ address, reason }, 'mqtt connection refused');
+    },
   );
   const admissions = new WeakMap<Client, Admission>();
 
   /** Hands an admitted connection to aedes with the inbound limits applied. */
-  function handle(conn: Duplex, admission: Admission, request?: IncomingMessage) {
+  function handle(
+    conn: Duplex,
+    admission: Admission,
+    transport: Transport,
+    address: string | undefined,
+    request?: IncomingMessage,
+  ) {
     const client = aedes.handle(withDrainingReads(conn), request);
     if (!guardInbound(client)) {
       log.error(
@@ -150,23 +188,33 @@ export async function createPushBroker(deps: BrokerDeps) {
       return;
     }
     admissions.set(client, admission);
+    tracker.attach(client, transport, address);
+  }
+
+  /** Closes a connection, first noting why (the history shows it). */
+  function closeFor(client: Client, reason: CloseReason) {
+    tracker.closing(client, reason);
+    client.close();
   }
 
   function scheduleExpiry(client: Client, remainingMs: number) {
     if (remainingMs >= MAX_TIMER_MS) return;
     const session = sessions.get(client)!;
     // When the TTL runs out the credentials stop being valid: the client must fetch a new endpoint.
-    session.expiryTimer = setTimeout(() => client.close(), remainingMs);
+    session.expiryTimer = setTimeout(() => closeFor(client, 'CREDENTIALS_EXPIRED'), remainingMs);
     session.expiryTimer.unref();
   }
 
   aedes.on('clientReady', (client) => {
     admissions.get(client)?.connected();
+    tracker.ready(client);
     const session = sessions.get(client);
     if (session?.kind === 'tap') tapClients.add(client.id);
     if (session?.thingId) things.setOnline(session.thingId, true);
   });
   aedes.on('clientDisconnect', (client) => {
+    // aedes marks a connection that ended with a DISCONNECT packet (not in its type declarations).
+    tracker.closed(client, (client as { _disconnected?: boolean })._disconnected === true);
     const session = sessions.get(client);
     if (!session) return;
     clearTimeout(session.expiryTimer);
@@ -176,12 +224,17 @@ export async function createPushBroker(deps: BrokerDeps) {
     if (session.kind === 'tap') tapClients.delete(client.id);
     if (session.thingId) things.setOnline(session.thingId, false);
   });
-  aedes.on('clientError', (client, error) =>
-    log.debug({ clientId: client.id, err: error.message }, 'mqtt client error'),
-  );
-  aedes.on('connectionError', (client, error) =>
-    log.debug({ err: error.message }, 'mqtt connection error'),
-  );
+  aedes.on('clientError', (client, error) => {
+    tracker.errored(client, error);
+    log.debug({ clientId: client.id, err: error.message }, 'mqtt client error');
+  });
+  aedes.on('connectionError', (client, error) => {
+    if (error.message === 'connect did not arrive in time') tracker.refusedEarly('CONNECT_TIMEOUT');
+    log.debug({ err: error.message }, 'mqtt connection error');
+  });
+  aedes.on('subscribe', (subscriptions, client) => {
+    if (subscriptions.some((s) => s.topic === client.id)) tracker.subscribed(client);
+  });
   aedes.on('keepaliveTimeout', (client) =>
     log.info({ clientId: client.id }, 'mqtt keep-alive timeout'),
   );
@@ -192,7 +245,12 @@ export async function createPushBroker(deps: BrokerDeps) {
     // MQTT.js asks for "mqtt" (3.1.1), Paho for "mqtt" or "mqttv3.1" (3.1).
     handleProtocols: (protocols) => ['mqtt', 'mqttv3.1'].find((p) => protocols.has(p)) ?? false,
   });
-  function acceptWebSocket(socket: WebSocket, request: IncomingMessage, admission: Admission) {
+  function acceptWebSocket(
+    socket: WebSocket,
+    request: IncomingMessage,
+    admission: Admission,
+    transport: Transport,
+  ) {
     const stream = createWebSocketStream(socket);
     // mqtt-packet writes a PUBLISH as five corked pieces; without _writev each piece went out as
     // its own WebSocket frame and socket write. One frame per flush cuts a fan-out's frames and
@@ -203,11 +261,11 @@ export async function createPushBroker(deps: BrokerDeps) {
         callback,
       );
     stream.on('error', () => socket.terminate());
-    handle(stream, admission, request);
+    handle(stream, admission, transport, request.socket.remoteAddress, request);
   }
 
   /** MQTT over WebSocket at /mqtt (and /, which some clients use) on an HTTP(S) server. */
-  function acceptWebSockets(server: HttpServer | HttpsServer) {
+  function acceptWebSockets(server: HttpServer | HttpsServer, transport: Transport = 'ws') {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== '/mqtt' && path !== '/') {
@@ -217,7 +275,9 @@ export async function createPushBroker(deps: BrokerDeps) {
       // Counted from the upgrade on: a WebSocket that never sends CONNECT is pending too.
       const admission = limiter.admit(socket, request.socket.remoteAddress);
       if (!admission) return;
-      wss.handleUpgrade(request, socket, head, (ws) => acceptWebSocket(ws, request, admission));
+      wss.handleUpgrade(request, socket, head, (ws) =>
+        acceptWebSocket(ws, request, admission, transport),
+      );
     });
   }
 
@@ -240,7 +300,7 @@ export async function createPushBroker(deps: BrokerDeps) {
       ports.tcp = await listen(
         createNetServer((socket) => {
           const admission = limiter.admit(socket, socket.remoteAddress);
-          if (admission) handle(socket, admission);
+          if (admission) handle(socket, admission, 'tcp', socket.remoteAddress);
         }),
         config.mqttPort,
       );
@@ -253,12 +313,17 @@ export async function createPushBroker(deps: BrokerDeps) {
           createNetServer((socket: Socket) => {
             const admission = limiter.admit(socket, socket.remoteAddress);
             if (admission)
-              handle(new TLSSocket(socket, { isServer: true, secureContext }), admission);
+              handle(
+                new TLSSocket(socket, { isServer: true, secureContext }),
+                admission,
+                'tls',
+                socket.remoteAddress,
+              );
           }),
           config.mqttsPort,
         );
         const https = createHttpsServer(tls, (_req, res) => res.writeHead(426).end());
-        acceptWebSockets(https);
+        acceptWebSockets(https, 'wss');
         ports.wss = await listen(https, config.wssPort);
       }
     },
@@ -275,6 +340,39 @@ export async function createPushBroker(deps: BrokerDeps) {
       );
       return true;
     },
+    /**
+     * The traced form of `deliver` for pushes: says why nothing was written, or starts the write
+     * and tells `sink` how it settled. aedes calls back once the PUBLISH is handed to the
+     * connection, or, when the socket's buffer was full, once it drained or the drain timeout cut
+     * the connection; a connection closed by then lost the write. One closure per write, and the
+     * caller's own `recipient` object: a 10,000-recipient push allocates nothing more for tracing.
+     */
+    write<T>(
+      mqttTopic: string,
+      payload: Buffer,
+      sink: WriteSink<T>,
+      recipient: T,
+    ): 'NOT_CONNECTED' | 'NOT_SUBSCRIBED' | 'WRITING' {
+      const client = clients[mqttTopic];
+      if (!client || !client.connected) return 'NOT_CONNECTED';
+      if (!client.subscriptions[mqttTopic]) return 'NOT_SUBSCRIBED';
+      client.publish(
+        { cmd: 'publish', topic: mqttTopic, payload, qos: 0, retain: false, dup: false },
+        () => {
+          const connection = tracker.of(client);
+          if (!client.closed) return sink.written(recipient, connection);
+          const reason = connection?.closeReason ?? null;
+          sink.failed(
+            recipient,
+            connection,
+            reason === 'DRAIN_TIMEOUT'
+              ? { outcome: 'DROPPED_SLOW_CONSUMER', detail: 'drain timeout' }
+              : { outcome: 'CONNECTION_CLOSED', detail: reason },
+          );
+        },
+      );
+      return 'WRITING';
+    },
     get tapCount(): number {
       return tapClients.size;
     },
@@ -283,8 +381,9 @@ export async function createPushBroker(deps: BrokerDeps) {
       for (const id of tapClients) this.deliver(id, payload);
     },
     /** Closes the connection using this client ID (an uninstalled installation). */
-    disconnect(mqttTopic: string): void {
-      clients[mqttTopic]?.close();
+    disconnect(mqttTopic: string, reason: CloseReason = 'UNINSTALLED'): void {
+      const client = clients[mqttTopic];
+      if (client) closeFor(client, reason);
     },
     get connectedClients(): number {
       return aedes.connectedClients;
@@ -294,6 +393,7 @@ export async function createPushBroker(deps: BrokerDeps) {
       return limiter.counts(address);
     },
     async close() {
+      tracker.shutdown();
       for (const socket of wss.clients) socket.terminate();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await Promise.all(

@@ -32,7 +32,10 @@ describe('database migrations', () => {
 
     const db = openDatabase({ dataDir, inMemory: false });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      // 004: the delivery trace starts empty on an old data directory (docs/kii-api.md §13).
+      for (const table of ['push_ledger', 'push_outcomes', 'connection_history'])
+        expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
       expect(db.prepare('SELECT id, login_name FROM users').all()).toEqual([
         { id: 'u-1', login_name: 'alice' },
       ]);

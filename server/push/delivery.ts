@@ -5,6 +5,7 @@ import { newId } from '../ids';
 import type { PushBroker } from '../broker/push-broker';
 import type { InstallationRepository } from '../repositories/installations';
 import type { DeliveryRepository, Scope, Subscriber } from '../repositories/topics';
+import type { DeliveryLedger } from './delivery-ledger';
 
 /** Kii's MQTT payload limit (docs/kii-api.md §9.4). */
 export const MAX_MQTT_PAYLOAD_BYTES = 4096;
@@ -120,13 +121,15 @@ export function buildPayload(
 
 /**
  * Delivers push messages: to every MQTT installation of every recipient whose environment
- * the message allows, records the delivery log and feeds the taps.
+ * the message allows; records the delivery log and each installation's outcome in the ledger
+ * (docs/kii-api.md §13.1), and feeds the taps.
  */
 export function createDelivery(deps: {
   appId: string;
   broker: PushBroker;
   installations: InstallationRepository;
   deliveries: DeliveryRepository;
+  ledger: DeliveryLedger;
 }) {
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -137,21 +140,52 @@ export function createDelivery(deps: {
       const now = Date.now();
       const payload = buildPayload(deps.appId, message, target, sender, now);
       const pushMessageID = newId.pushMessage();
-      const delivered: string[] = [];
-      if (message.mqtt?.enabled !== false) {
-        const toDevelopment = message.sendToDevelopment !== false;
-        const toProduction = message.sendToProduction !== false;
-        const userIds = recipients.filter((r) => r.type === 'user').map((r) => r.id);
-        const thingIds = recipients.filter((r) => r.type === 'thing').map((r) => r.id);
-        for (const row of deps.installations.deliveryTopics(userIds, thingIds)) {
-          if (row.development ? !toDevelopment : !toProduction) continue;
-          if (deps.broker.deliver(row.mqtt_topic, payload)) delivered.push(row.mqtt_topic);
-        }
-      }
-      const event: DeliveryEvent = {
+      const toDevelopment = message.sendToDevelopment !== false;
+      const toProduction = message.sendToProduction !== false;
+      const mqttEnabled = message.mqtt?.enabled !== false;
+      const trace = deps.ledger.begin({
         pushMessageID,
         target: targetUri(target),
         sender: senderUri(sender),
+        sendToDevelopment: toDevelopment,
+        sendToProduction: toProduction,
+        payloadBytes: payload.length,
+        sentAt: now,
+        recipients: recipients.length,
+      });
+      const delivered: string[] = [];
+      const userIds = recipients.filter((r) => r.type === 'user').map((r) => r.id);
+      const thingIds = recipients.filter((r) => r.type === 'thing').map((r) => r.id);
+      const rows = deps.installations.deliveryTopics(userIds, thingIds);
+      for (const row of rows) {
+        if (!mqttEnabled) trace.skip(row, 'MQTT_DISABLED');
+        else if (row.development ? !toDevelopment : !toProduction)
+          trace.skip(row, 'ENVIRONMENT_FILTERED');
+        else {
+          const result = deps.broker.write(row.mqtt_topic, payload, trace, row);
+          if (result === 'WRITING') {
+            trace.writing();
+            delivered.push(row.mqtt_topic);
+          }
+          // Expired credentials cannot connect: that, not the absent connection, is the cause.
+          else if (result === 'NOT_CONNECTED' && row.expires_at <= now)
+            trace.skip(row, 'CREDENTIALS_EXPIRED');
+          else trace.skip(row, result);
+        }
+      }
+      // One MQTT installation per owner at most (§5.1): fewer rows than owners means some have none.
+      if (rows.length < recipients.length) {
+        const installed = new Set(rows.map((row) => `${row.owner_type}:${row.owner_id}`));
+        for (const r of recipients) {
+          if (!installed.has(`${r.type}:${r.id}`))
+            trace.skip({ id: null, owner_type: r.type, owner_id: r.id }, 'NO_MQTT_INSTALLATION');
+        }
+      }
+      trace.seal();
+      const event: DeliveryEvent = {
+        pushMessageID,
+        target: trace.meta.target,
+        sender: trace.meta.sender,
         recipients: delivered,
         payload,
         sentAt: now,

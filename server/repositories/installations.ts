@@ -21,6 +21,16 @@ export interface EndpointRow {
   expires_at: number;
 }
 
+/** An MQTT installation a push goes to. */
+export interface DeliveryTopic {
+  mqtt_topic: string;
+  expires_at: number;
+  development: number;
+  id: string;
+  owner_id: string;
+  owner_type: 'user' | 'thing';
+}
+
 export interface Owner {
   userID?: string;
   thingID?: string;
@@ -71,14 +81,14 @@ export function createInstallationRepository(db: Db) {
     ON CONFLICT (installation_id) DO UPDATE SET username = excluded.username,
       password = excluded.password, mqtt_topic = excluded.mqtt_topic,
       expires_at = excluded.expires_at`);
-  /** MQTT topics of the given owners' MQTT installations, for delivery. */
-  const topicsOfUsers = db.prepare<[string], { mqtt_topic: string; development: number }>(`
-    SELECT e.mqtt_topic, i.development FROM installations i
-    JOIN endpoints e ON e.installation_id = i.id
+  /** MQTT topics of the given owners' MQTT installations, for delivery and its ledger. */
+  const topicsOfUsers = db.prepare<[string], DeliveryTopic>(`
+    SELECT e.mqtt_topic, e.expires_at, i.development, i.id, i.user_id AS owner_id,
+      'user' AS owner_type FROM installations i JOIN endpoints e ON e.installation_id = i.id
     WHERE i.device_type = 'MQTT' AND i.user_id IN (SELECT value FROM json_each(?))`);
-  const topicsOfThings = db.prepare<[string], { mqtt_topic: string; development: number }>(`
-    SELECT e.mqtt_topic, i.development FROM installations i
-    JOIN endpoints e ON e.installation_id = i.id
+  const topicsOfThings = db.prepare<[string], DeliveryTopic>(`
+    SELECT e.mqtt_topic, e.expires_at, i.development, i.id, i.thing_id AS owner_id,
+      'thing' AS owner_type FROM installations i JOIN endpoints e ON e.installation_id = i.id
     WHERE i.device_type = 'MQTT' AND i.thing_id IN (SELECT value FROM json_each(?))`);
 
   function newEndpoint(installationId: string, readyAt: number, ttlSeconds: number): EndpointRow {
@@ -217,9 +227,9 @@ export function createInstallationRepository(db: Db) {
       upsertEndpoint.run(next);
       return next;
     },
-    deliveryTopics(userIds: string[], thingIds: string[]) {
-      const rows = [];
-      if (userIds.length) rows.push(...topicsOfUsers.all(JSON.stringify(userIds)));
+    /** The MQTT installations of these users and things (at most one per owner). */
+    deliveryTopics(userIds: string[], thingIds: string[]): DeliveryTopic[] {
+      const rows = userIds.length ? topicsOfUsers.all(JSON.stringify(userIds)) : [];
       if (thingIds.length) rows.push(...topicsOfThings.all(JSON.stringify(thingIds)));
       return rows;
     },

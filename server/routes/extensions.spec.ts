@@ -23,6 +23,8 @@ interface ListedInstallation {
   development: boolean;
   createdAt: number;
   ownerName: string | null;
+  connected: boolean;
+  lastSeenAt: number | null;
 }
 interface InstallationPage {
   installations: ListedInstallation[];
@@ -70,7 +72,7 @@ describe('x-local extensions', () => {
       await server.api(x('/info')),
     );
     expect(info.extensions).toEqual(
-      jasmine.arrayContaining(['installations', 'deliveries', 'tap']),
+      jasmine.arrayContaining(['installations', 'deliveries', 'tap', 'trace']),
     );
     expect(info.server).toBe('kii-push-local');
   });
@@ -122,6 +124,9 @@ describe('x-local extensions', () => {
       development: true,
       createdAt: jasmine.any(Number),
       ownerName: 'alice',
+      // Never connected (docs/kii-api.md §13.2); delivery-trace.spec covers a connection.
+      connected: false,
+      lastSeenAt: null,
     });
 
     const ofAlice = await list(`?userID=${alice.id}`);

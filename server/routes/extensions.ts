@@ -4,13 +4,14 @@ import { kiiErrors } from '../errors';
 import { sameOrigin } from '../http-edge';
 import { installationJson } from './installations';
 import { errorResponses } from './schemas';
+import { traceRoutes } from './trace';
 
 /** Tap credentials live an hour; the console asks for new ones when they expire. */
 const TAP_TTL_SECONDS = 3600;
 const MAX_PAGE = 1000;
 
 /** Extensions advertised to the console through `GET /api/x-local/v1/info`. */
-export const EXTENSIONS = ['installations', 'deliveries', 'tap'] as const;
+export const EXTENSIONS = ['installations', 'deliveries', 'tap', 'trace'] as const;
 
 interface ListQuery {
   userID?: string;
@@ -43,6 +44,8 @@ function cursor(raw: string | undefined, field: string): number | undefined {
 export const extensionRoutes: FastifyPluginAsync = async (app) => {
   const { config, installations, users, things, deliveries, taps, delivery, broker, ports } =
     app.kii;
+  const { connections } = app.kii;
+  await app.register(traceRoutes);
 
   // The demo credentials let the console served by this server prefill its sign-in form. Only a
   // page of this server itself gets them: the answer carries `Access-Control-Allow-Origin: *` like
@@ -111,11 +114,16 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
         }
         return names.get(id);
       };
+      // Connected now (lastSeenAt is then the time of this answer), else when the last
+      // connection closed; null when it never connected (docs/kii-api.md §13.2).
+      const seen = connections.lastSeen(page.map((row) => row.id));
       return {
         installations: page.map((row) => ({
           ...installationJson(row),
           createdAt: row.created_at,
           ownerName: ownerName(row),
+          connected: seen.get(row.id)!.connected,
+          lastSeenAt: seen.get(row.id)!.at,
         })),
         total,
         ...(rows.length > limit ? { nextPaginationKey: String(page.at(-1)!.seq) } : {}),

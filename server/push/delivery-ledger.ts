@@ -1,0 +1,251 @@
+import { createBatchWriter } from '../db/batch-writer';
+import type { Db } from '../db/database';
+import type { WriteSink } from '../broker/push-broker';
+import type { Metrics } from '../metrics';
+import type { ConnectionRecord } from '../repositories/connection-history';
+import type {
+  LedgerEntry,
+  Outcome,
+  OutcomeRow,
+  PushLedgerRepository,
+  PushSummary,
+} from '../repositories/push-ledger';
+
+/** Failures kept per push as rows (in the order met); beyond this they are only counted. */
+export const LEDGER_FAILURE_ROWS = 1_000;
+/** Deliveries kept per push as rows: a uniform sample when there are more. */
+export const LEDGER_DELIVERED_ROWS = 1_000;
+
+/**
+ * Who an outcome is about: the owner, and its MQTT installation (null when it has none). The
+ * delivery's own installation rows have this shape, so tracing allocates nothing per recipient.
+ */
+export interface Recipient {
+  owner_type: 'user' | 'thing';
+  owner_id: string;
+  id: string | null;
+}
+
+type PushMeta = Omit<
+  PushSummary,
+  'settledAt' | 'targeted' | 'outcomes' | 'writeMs' | 'rowsKept' | 'rowsOmitted'
+>;
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+/**
+ * The outcomes of one push while its writes are in flight. Counting is all that happens per
+ * recipient on the fan-out path; an outcome row is built only when it is kept.
+ */
+export class PushTrace implements WriteSink<Recipient> {
+  private readonly counts: Partial<Record<Outcome, number>> = {};
+  private readonly failures: OutcomeRow[] = [];
+  private readonly delivered: OutcomeRow[] = [];
+  private deliveredCount = 0;
+  private targeted = 0;
+  private writeMs = new Float64Array(64);
+  private writes = 0;
+  private pending = 0;
+  private sealed = false;
+  settledAt: number | null = null;
+
+  constructor(
+    readonly meta: PushMeta,
+    private readonly onSettled: (trace: PushTrace) => void,
+  ) {}
+
+  /** An outcome decided without writing (filtered, not connected, ...). */
+  skip(who: Recipient, outcome: Outcome, detail: string | null = null): void {
+    this.targeted++;
+    this.fail(who, outcome, detail, null);
+  }
+
+  /** The broker started a write to `who`; written() or failed() follows on a later turn. */
+  writing(): void {
+    this.targeted++;
+    this.pending++;
+  }
+
+  written(who: Recipient, connection: ConnectionRecord | undefined): void {
+    this.pending--;
+    this.delivery(who, connection, Date.now());
+    this.settleIfDone();
+  }
+
+  failed(
+    who: Recipient,
+    connection: ConnectionRecord | undefined,
+    failure: { outcome: Outcome; detail: string | null },
+  ): void {
+    this.pending--;
+    this.fail(who, failure.outcome, failure.detail, connection);
+    this.settleIfDone();
+  }
+
+  /** Every recipient has been handled; the trace settles when the last write has. */
+  seal(): void {
+    this.sealed = true;
+    this.settleIfDone();
+  }
+
+  private fail(
+    who: Recipient,
+    outcome: Outcome,
+    detail: string | null,
+    connection: ConnectionRecord | undefined | null,
+  ): void {
+    this.counts[outcome] = (this.counts[outcome] ?? 0) + 1;
+    if (this.failures.length < LEDGER_FAILURE_ROWS)
+      this.failures.push(row(who, outcome, detail, connection ?? null, null));
+  }
+
+  private delivery(who: Recipient, connection: ConnectionRecord | undefined, at: number): void {
+    this.counts.DELIVERED = (this.counts.DELIVERED ?? 0) + 1;
+    if (this.writes === this.writeMs.length) {
+      const grown = new Float64Array(this.writes * 2);
+      grown.set(this.writeMs);
+      this.writeMs = grown;
+    }
+    this.writeMs[this.writes++] = at - this.meta.sentAt;
+    // Reservoir sampling: every delivery has the same chance to be among the kept rows.
+    const seen = this.deliveredCount++;
+    const slot = seen < LEDGER_DELIVERED_ROWS ? seen : Math.floor(Math.random() * (seen + 1));
+    if (slot < LEDGER_DELIVERED_ROWS)
+      this.delivered[slot] = row(who, 'DELIVERED', null, connection ?? null, at);
+  }
+
+  private settleIfDone(): void {
+    if (!this.sealed || this.pending > 0 || this.settledAt !== null) return;
+    this.settledAt = Date.now();
+    this.onSettled(this);
+  }
+
+  private settledEntry: LedgerEntry | null = null;
+
+  /** The push as the API shows it; `rows` are failures first, then the sampled deliveries. */
+  entry(): LedgerEntry {
+    if (this.settledEntry) return this.settledEntry;
+    const rows = [...this.failures, ...this.delivered];
+    let writeMs: PushSummary['writeMs'] = null;
+    if (this.writes > 0) {
+      const sorted = this.writeMs.slice(0, this.writes).sort();
+      writeMs = {
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        max: sorted[sorted.length - 1],
+      };
+    }
+    const entry: LedgerEntry = {
+      summary: {
+        ...this.meta,
+        settledAt: this.settledAt,
+        targeted: this.targeted,
+        outcomes: { ...this.counts },
+        writeMs,
+        rowsKept: rows.length,
+        rowsOmitted: this.targeted - rows.length,
+      },
+      rows,
+    };
+    if (this.settledAt !== null) {
+      this.settledEntry = entry;
+      this.writeMs = new Float64Array(0);
+    }
+    return entry;
+  }
+}
+
+function row(
+  who: Recipient,
+  outcome: Outcome,
+  detail: string | null,
+  connection: ConnectionRecord | null,
+  writtenAt: number | null,
+): OutcomeRow {
+  return {
+    installationID: who.id,
+    ownerType: who.owner_type,
+    ownerID: who.owner_id,
+    outcome,
+    detail,
+    connectionID: connection?.connectionID ?? null,
+    transport: connection?.transport ?? null,
+    writtenAt,
+  };
+}
+
+/**
+ * The delivery ledger (docs/kii-api.md §13.1): a trace per push while its writes settle, then
+ * one batched SQLite transaction on a later turn of the event loop, so a large fan-out pays for
+ * counting only. Pushes not yet written are answered from memory.
+ */
+export function createDeliveryLedger(deps: {
+  db: Db;
+  repository: PushLedgerRepository;
+  metrics: Metrics;
+  onWriteError: (error: unknown) => void;
+}) {
+  const { repository, metrics } = deps;
+  /** Pushes not yet in SQLite: writes in flight, or settled and queued. */
+  const unwritten = new Map<string, PushTrace>();
+  const writer = createBatchWriter<PushTrace>(
+    deps.db,
+    (traces) => {
+      for (const trace of traces) unwritten.delete(trace.meta.pushMessageID);
+      repository.insertAll(traces.map((trace) => trace.entry()));
+    },
+    deps.onWriteError,
+  );
+
+  function settled(trace: PushTrace): void {
+    const { summary } = trace.entry();
+    for (const [outcome, count] of Object.entries(summary.outcomes))
+      metrics.deliveries.inc({ outcome }, count);
+    writer.add(trace);
+  }
+
+  return {
+    begin(meta: PushMeta): PushTrace {
+      metrics.pushes.inc();
+      const trace = new PushTrace(meta, settled);
+      unwritten.set(meta.pushMessageID, trace);
+      return trace;
+    },
+    /** A push's summary and a page of its rows (optionally of one outcome). */
+    report(pushMessageID: string, offset: number, limit: number, outcome?: string) {
+      const trace = unwritten.get(pushMessageID);
+      if (trace) {
+        const { summary, rows } = trace.entry();
+        const matching = outcome ? rows.filter((r) => r.outcome === outcome) : rows;
+        return { summary, rows: matching.slice(offset, offset + limit) };
+      }
+      const stored = repository.find(pushMessageID);
+      if (!stored) return undefined;
+      return {
+        summary: stored.summary,
+        rows: repository.rows(stored.seq, offset, limit, outcome),
+      };
+    },
+    /** The kept outcome of one installation for one push: undefined row when none was kept. */
+    outcomeOf(pushMessageID: string, installationId: string) {
+      const trace = unwritten.get(pushMessageID);
+      if (trace) {
+        const { summary, rows } = trace.entry();
+        return { summary, row: rows.find((r) => r.installationID === installationId) };
+      }
+      const stored = repository.find(pushMessageID);
+      if (!stored) return undefined;
+      return { summary: stored.summary, row: repository.rowOf(stored.seq, installationId) };
+    },
+    /** Kept outcomes of one installation, newest first (stored pushes only). */
+    ofInstallation(installationId: string, beforeSeq: number, limit: number) {
+      writer.flush();
+      return repository.ofInstallation(installationId, beforeSeq, limit);
+    },
+    flush: () => writer.flush(),
+  };
+}
+
+export type DeliveryLedger = ReturnType<typeof createDeliveryLedger>;
