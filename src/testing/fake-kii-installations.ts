@@ -1,4 +1,5 @@
-import { SdkMqttEndpoint, SdkPushInstallation } from '../app/core/kii-sdk';
+import { SdkPushInstallation } from '../app/core/kii-sdk';
+import { MqttEndpointBody } from '../app/core/kii/mqtt-endpoint';
 import { FakeRequest, FakeSubscriber, wrapperError } from './fake-kii-topics';
 
 /** One installation of the fake app; `owner` is `users/<userID>` or `things/<thingID>`. */
@@ -48,7 +49,7 @@ export class FakeKiiInstallations {
   }
 
   /** The endpoint the fake answers for an installation. */
-  endpointOf(installationID: string): SdkMqttEndpoint {
+  endpointOf(installationID: string): MqttEndpointBody {
     return {
       installationID,
       username: `user-${installationID}`,

@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { LOCAL_INFO_PATH } from '../app/core/local-server';
 import { Credentials } from '../app/core/principal';
 import { SessionStore } from '../app/core/session';
-import { Installation } from '../app/installations/installation';
+import { Installation } from '../app/core/kii/installation';
 import { KnownInstallation } from '../app/installations/installation-catalog';
 import { TEST_BASE_URL } from './admin-session';
 import { LOCAL_INFO } from './connect-page-harness';

@@ -1,6 +1,6 @@
 import { formatNumber } from '@angular/common';
 
-import { TOPIC_NAME_PATTERN } from '../topics/topic-scope';
+import { TOPIC_NAME_PATTERN } from '../core/kii/topic-scope';
 import {
   DEFAULT_SEND_FLAGS,
   DataDraft,

@@ -9,8 +9,8 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 
 import { SessionStore } from '../core/session';
-import { PushTopics } from '../topics/push-topics';
-import { APP_SCOPE } from '../topics/topic-scope';
+import { PushTopics } from '../core/kii/push-topics';
+import { APP_SCOPE } from '../core/kii/topic-scope';
 import { DEFAULT_DRAFT } from './compose-draft';
 import { applyDraft, composeForm, draftOf } from './compose-form';
 import { ComposeStore } from './compose-store';

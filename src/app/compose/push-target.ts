@@ -1,5 +1,5 @@
 import { PrincipalRefBy, ResolvedPrincipal } from '../core/principal-lookup';
-import { TopicRef, topicPath } from '../topics/topic-scope';
+import { TopicRef, topicPath } from '../core/kii/topic-scope';
 import { PayloadTarget } from './push-message';
 
 /** What a push goes to: an app topic, a user's or thing's topic, or one user directly. */

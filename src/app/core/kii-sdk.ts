@@ -1,6 +1,8 @@
 import { InjectionToken, Provider, inject } from '@angular/core';
 import { DOCUMENT } from '@angular/common';
 
+import type { MqttEndpointBody } from './kii/mqtt-endpoint';
+
 /*
  * The one seam to the Kii Cloud JavaScript SDK (kii-cloud-sdk 2.4.19).
  *
@@ -64,20 +66,6 @@ export interface SdkInstallResponse {
   readonly installationRegistrationID: string;
 }
 
-/** What `getMqttEndpoint` resolves with (docs/kii-api.md §5.7). */
-export interface SdkMqttEndpoint {
-  readonly installationID: string;
-  readonly username: string;
-  readonly password: string;
-  readonly mqttTopic: string;
-  readonly host: string;
-  readonly portTCP: number;
-  readonly portSSL: number;
-  readonly portWS: number;
-  readonly portWSS: number;
-  readonly 'X-MQTT-TTL': number;
-}
-
 /**
  * `KiiPushInstallation` of the signed-in user, or `KiiPushInstallationWithToken` of a thing.
  * Failures reject with `"<action> failed. statusCode: ..."` (`install push`, `get mqtt
@@ -86,7 +74,7 @@ export interface SdkMqttEndpoint {
 export interface SdkPushInstallation {
   installMqtt(development: boolean): Promise<SdkInstallResponse>;
   /** Retries a 503 itself (3 attempts in all, 1 s apart), then rejects with status 503. */
-  getMqttEndpoint(installationID: string): Promise<SdkMqttEndpoint>;
+  getMqttEndpoint(installationID: string): Promise<MqttEndpointBody>;
   /** `DELETE .../installations/{deviceType}:{regID}`; deviceType ANDROID, IOS or MQTT only. */
   uninstall(installationRegistrationID: string, deviceType: string): Promise<void>;
   uninstallByInstallationID(installationID: string): Promise<void>;

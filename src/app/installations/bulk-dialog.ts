@@ -31,7 +31,7 @@ import {
   resultsCsv,
 } from './bulk-uninstall';
 import { FileSaver } from '../shared/file-saver';
-import { Installation, ownerLabel, refText } from './installation';
+import { Installation, ownerLabel, refText } from '../core/kii/installation';
 
 /** Uninstall many, or import many into the console's list (Kii Cloud). */
 export type BulkPurpose = 'uninstall' | 'import';

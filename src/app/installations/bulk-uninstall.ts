@@ -13,9 +13,14 @@ import {
 } from 'rxjs';
 
 import { KiiError, toKiiError } from '../core/kii-error';
-import { Installation, InstallationRef, parseInstallationRef, refText } from './installation';
+import {
+  Installation,
+  InstallationRef,
+  parseInstallationRef,
+  refText,
+} from '../core/kii/installation';
 import { KnownInstallations } from './known-installations';
-import { PushInstallations } from './push-installations';
+import { PushInstallations } from '../core/kii/push-installations';
 
 /** What the dry run found for one reference. */
 export type PlanOutcome = 'ready' | 'not-found' | 'refused' | 'failed';

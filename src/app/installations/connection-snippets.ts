@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatTabsModule } from '@angular/material/tabs';
 
+import { MqttEndpoint, brokerUrl } from '../core/kii/mqtt-endpoint';
 import { CopyButton } from '../shared/copy-button';
-import { MqttEndpoint } from './installation';
 
 /** What the password shows as while it is hidden. */
 export const MASKED = '••••••••';
@@ -18,7 +18,7 @@ export function webSocketTarget(endpoint: MqttEndpoint): {
 } {
   const secure = endpoint.portWSS > 0;
   const port = secure ? endpoint.portWSS : endpoint.portWS;
-  return { url: `${secure ? 'wss' : 'ws'}://${endpoint.host}:${port}/mqtt`, port, secure };
+  return { url: brokerUrl(endpoint, secure), port, secure };
 }
 
 const js = (value: string) => JSON.stringify(value);

@@ -6,9 +6,9 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { neverExpires, noExpiryText } from '../core/expiry';
 import { KiiError } from '../core/kii-error';
+import { MqttEndpoint, endpointExpiresAt } from '../core/kii/mqtt-endpoint';
 import { CopyButton } from '../shared/copy-button';
 import { MASKED } from './connection-snippets';
-import { MqttEndpoint, endpointExpiry } from './installation';
 import { TtlCountdown } from './ttl-countdown';
 
 /**
@@ -47,7 +47,7 @@ export class EndpointPanel {
   });
   protected readonly expiresAt = computed(() => {
     const endpoint = this.endpoint();
-    return endpoint ? endpointExpiry(endpoint) : 0;
+    return endpoint ? endpointExpiresAt(endpoint) : 0;
   });
   protected readonly ports = computed(() => {
     const e = this.endpoint();

@@ -20,7 +20,7 @@ import { failureText } from '../core/notifier';
 import { Principal } from '../core/principal';
 import { CopyButton } from '../shared/copy-button';
 import { PrincipalFields, principalRefForm, principalRefOf } from '../shared/principal-fields';
-import { Installation, environmentLabel, ownerLabel } from './installation';
+import { Installation, environmentLabel, ownerLabel } from '../core/kii/installation';
 import { InstallOrder, InstallOutcome, InstallResult, installLabel } from './installations-store';
 
 /** What the install dialog needs: who is signed in, and the store's install action. */

@@ -3,7 +3,7 @@ import { InjectionToken, inject } from '@angular/core';
 import { Observable, defer, from, map, switchMap } from 'rxjs';
 
 import { makeKiiError } from '../core/kii-error';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 
 /** How the console came to know an installation. */
 export type KnownSource = 'installed' | 'looked-up' | 'imported';

@@ -24,7 +24,7 @@ import {
 } from '../../testing/memory-installation-catalog';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import InstallationDetailPage from './installation-detail-page';
-import { ENDPOINT_RETRY } from './push-installations';
+import { ENDPOINT_RETRY } from '../core/kii/mqtt-endpoint';
 
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Blank {}

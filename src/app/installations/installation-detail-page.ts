@@ -22,7 +22,7 @@ import { CopyButton } from '../shared/copy-button';
 import { principalIcon } from '../shared/principal-icon';
 import { ConnectionSnippets } from './connection-snippets';
 import { EndpointPanel } from './endpoint-panel';
-import { environmentLabel, ownerLabel } from './installation';
+import { environmentLabel, ownerLabel } from '../core/kii/installation';
 import { InstallationDetailStore } from './installation-detail-store';
 import { InstallationDialogs } from './installation-dialogs';
 import { LoadError } from '../shared/load-error';

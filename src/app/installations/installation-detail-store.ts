@@ -4,9 +4,10 @@ import { Observable, Subject, catchError, finalize, of, switchMap, tap } from 'r
 
 import { KiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
-import { Installation, MqttEndpoint } from './installation';
+import { MqttEndpoint } from '../core/kii/mqtt-endpoint';
+import { Installation } from '../core/kii/installation';
 import { KnownInstallations } from './known-installations';
-import { PushInstallations } from './push-installations';
+import { PushInstallations } from '../core/kii/push-installations';
 import { UninstallAction, UninstallBy } from './uninstall-action';
 
 /**

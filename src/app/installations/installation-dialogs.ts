@@ -4,7 +4,7 @@ import { Observable, map } from 'rxjs';
 
 import { BulkDialog, BulkDialogData, BulkDialogResult } from './bulk-dialog';
 import { InstallDialog, InstallDialogData, InstallDialogResult } from './install-dialog';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 import { UninstallBy } from './uninstall-action';
 import { UninstallDialog } from './uninstall-dialog';
 

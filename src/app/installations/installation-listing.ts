@@ -2,7 +2,7 @@ import { Injectable, inject } from '@angular/core';
 import { EMPTY, Observable, expand, map, scan } from 'rxjs';
 
 import { KiiRest } from '../core/kii-rest';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 
 /** One row of the local server's `GET /x-local/v1/apps/{app}/installations`. */
 interface ListedInstallation {

@@ -25,7 +25,7 @@ import { RouterLink } from '@angular/router';
 
 import { principalIcon } from '../shared/principal-icon';
 import { providePaginatorIntl } from '../shared/paginator-intl';
-import { Installation, environmentLabel, ownerLabel } from './installation';
+import { Installation, environmentLabel, ownerLabel } from '../core/kii/installation';
 
 // The text a row is found by, built once per row object: filtering 100,000 rows on every
 // keystroke must not rebuild 100,000 strings.

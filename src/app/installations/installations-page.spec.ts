@@ -35,7 +35,7 @@ import {
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { Credentials } from '../core/principal';
 import { FileSaver } from '../shared/file-saver';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 import { catalogKey } from './installation-catalog';
 import InstallationsPage from './installations-page';
 

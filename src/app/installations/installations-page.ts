@@ -21,7 +21,7 @@ import { filter, switchMap } from 'rxjs';
 import { siteLabel } from '../core/kii-site';
 import { SessionStore } from '../core/session';
 import { BulkPurpose } from './bulk-dialog';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 import { InstallationDialogs } from './installation-dialogs';
 import { InstallationTable } from './installation-table';
 import { InstallationsStore } from './installations-store';

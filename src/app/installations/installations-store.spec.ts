@@ -21,7 +21,7 @@ import {
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { KiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 import { catalogKey } from './installation-catalog';
 import { InstallationsStore } from './installations-store';
 

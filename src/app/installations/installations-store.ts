@@ -17,11 +17,11 @@ import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { PrincipalLookup, PrincipalRef, ResolvedPrincipal } from '../core/principal-lookup';
 import { SessionStore } from '../core/session';
-import { Installation, ownerLabel, parseInstallationRef } from './installation';
+import { Installation, ownerLabel, parseInstallationRef } from '../core/kii/installation';
 import { KnownSource } from './installation-catalog';
 import { InstallationListing } from './installation-listing';
 import { KnownInstallations, ListingMode } from './known-installations';
-import { PushInstallations } from './push-installations';
+import { PushInstallations } from '../core/kii/push-installations';
 import { UninstallAction, UninstallBy } from './uninstall-action';
 
 export type { UninstallBy } from './uninstall-action';

@@ -6,7 +6,7 @@ import { normalizeBaseUrl } from '../core/kii-site';
 import { LocalServer } from '../core/local-server';
 import { PrincipalLookup } from '../core/principal-lookup';
 import { SessionStore } from '../core/session';
-import { Installation } from './installation';
+import { Installation } from '../core/kii/installation';
 import {
   INSTALLATION_CATALOG,
   KnownInstallation,

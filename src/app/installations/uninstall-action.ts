@@ -3,9 +3,9 @@ import { Observable, catchError, map, of, tap } from 'rxjs';
 
 import { toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
-import { Installation, ownerLabel, refText, refsOf } from './installation';
+import { Installation, ownerLabel, refText, refsOf } from '../core/kii/installation';
 import { KnownInstallations } from './known-installations';
-import { PushInstallations } from './push-installations';
+import { PushInstallations } from '../core/kii/push-installations';
 
 /** Which of an installation's IDs addresses the uninstall. */
 export type UninstallBy = 'id' | 'registration';

@@ -4,7 +4,13 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatRadioModule } from '@angular/material/radio';
 
-import { Installation, environmentLabel, ownerLabel, refText, refsOf } from './installation';
+import {
+  Installation,
+  environmentLabel,
+  ownerLabel,
+  refText,
+  refsOf,
+} from '../core/kii/installation';
 import { UninstallBy } from './uninstall-action';
 
 /**

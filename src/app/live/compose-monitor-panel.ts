@@ -9,11 +9,11 @@ import { KiiError } from '../core/kii-error';
 import { LiveMessage } from './live-message';
 import { Monitor } from './monitor';
 import { MonitorStore } from './monitor-store';
-import { MonitoredTopic, monitoredTopicLabel } from './monitored-topic';
+import { TopicRef, topicLabel } from '../core/kii/topic-scope';
 
 /** What the Compose page last sent to (its `PushTarget`, structurally). */
 export type ComposeTarget =
-  | { readonly kind: 'topic'; readonly topic: MonitoredTopic }
+  | { readonly kind: 'topic'; readonly topic: TopicRef }
   | { readonly kind: 'user'; readonly user: { readonly id: string; readonly name: string } };
 
 /** The Compose page's newest send (its `RecentSend`, the fields used here). */
@@ -58,7 +58,7 @@ export class ComposeMonitorPanel {
   });
   protected readonly topicLabel = computed(() => {
     const topic = this.topic();
-    return topic ? monitoredTopicLabel(topic) : '';
+    return topic ? topicLabel(topic) : '';
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -86,7 +86,7 @@ export class ComposeMonitorPanel {
     this.start(this.store.startTapMonitor$());
   }
 
-  protected watchTopic(topic: MonitoredTopic): void {
+  protected watchTopic(topic: TopicRef): void {
     this.start(this.store.startTopicMonitor$([topic]));
   }
 

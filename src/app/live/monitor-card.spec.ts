@@ -8,6 +8,7 @@ import { MonitorCardHarness } from '../../testing/live-harnesses';
 import { endpointAnswer } from '../../testing/live-test-bed';
 import { topicPayload } from '../../testing/live-messages';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { parseMqttEndpoint } from '../core/kii/mqtt-endpoint';
 import { LiveMessage, decodePayload } from './live-message';
 import { linkText } from './link-text';
 import { ExportFormat } from './message-export';
@@ -16,7 +17,6 @@ import { DEFAULT_MONITOR_SETTINGS, Monitor } from './monitor';
 import { MonitorCard } from './monitor-card';
 import { MonitorFeed } from './monitor-feed';
 import { MonitorLink } from './monitor-link';
-import { parseEndpoint } from './mqtt-endpoint';
 
 describe('MonitorCard', () => {
   let clock: FakeLiveClock;
@@ -39,7 +39,7 @@ describe('MonitorCard', () => {
         factory: mqtt,
         clock,
         text: linkText('en-US'),
-        endpoint$: () => of(parseEndpoint(endpointAnswer('tap-1'), clock.now())),
+        endpoint$: () => of(parseMqttEndpoint(endpointAnswer('tap-1'), clock.now())),
         onMessage: (topic, payload) => {
           const { text, binary } = decodePayload(payload);
           feed.add(

@@ -5,7 +5,7 @@ import { FakeLiveClock, settle } from '../../testing/fake-live-clock';
 import { FakeMqttFactory } from '../../testing/fake-mqtt';
 import { linkText } from './link-text';
 import { LinkError, MonitorLink } from './monitor-link';
-import { MqttEndpoint } from './mqtt-endpoint';
+import { MqttEndpoint } from '../core/kii/mqtt-endpoint';
 
 describe('MonitorLink', () => {
   let clock: FakeLiveClock;
@@ -21,10 +21,13 @@ describe('MonitorLink', () => {
       password: `pass-${n}`,
       mqttTopic: `topic-${n}`,
       host: '127.0.0.1',
+      installationID: `inst-${n}`,
+      portTCP: 0,
+      portSSL: 0,
       portWS: 8080,
       portWSS: 8443,
       ttlSeconds,
-      fetchedAt: clock.now(),
+      receivedAt: clock.now(),
     };
   }
 
@@ -34,7 +37,7 @@ describe('MonitorLink', () => {
       const next = endpoints.length > 1 ? endpoints.shift()! : endpoints[0];
       return 'error' in next
         ? throwError(() => next.error)
-        : of({ ...next, fetchedAt: clock.now() });
+        : of({ ...next, receivedAt: clock.now() });
     });
   }
 

@@ -3,15 +3,15 @@ import { Observable, Subscription } from 'rxjs';
 
 import { KiiError, toKiiError } from '../core/kii-error';
 import { MqttClient, MqttConnectionFactory } from '../core/mqtt';
-import { LiveClock } from './live-clock';
-import { LinkText } from './link-text';
 import {
   MqttEndpoint,
   brokerUrl,
-  connectOptions,
   endpointExpiresAt,
   sameCredentials,
-} from './mqtt-endpoint';
+} from '../core/kii/mqtt-endpoint';
+import { LiveClock } from './live-clock';
+import { LinkText } from './link-text';
+import { connectOptions } from './connect-options';
 import {
   Backoff,
   BackoffOptions,

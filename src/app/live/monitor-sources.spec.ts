@@ -5,10 +5,12 @@ import { Observable, firstValueFrom, lastValueFrom } from 'rxjs';
 import { TEST_APP_URL, TEST_BASE_URL, signInAsAdmin } from '../../testing/admin-session';
 import { FAKE_CLOCK_START, FakeLiveClock, settle } from '../../testing/fake-live-clock';
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { settle as wait } from '../../testing/installation-sessions';
 import { KiiError } from '../core/kii-error';
+import { ENDPOINT_RETRY } from '../core/kii/mqtt-endpoint';
 import { LIVE_CLOCK } from './live-clock';
 import { MONITOR_THING_STORAGE_KEY, MonitorSources } from './monitor-sources';
-import { MonitoredTopic } from './monitored-topic';
+import { TopicRef } from '../core/kii/topic-scope';
 
 describe('MonitorSources', () => {
   let browser: TestBrowser;
@@ -28,13 +30,18 @@ describe('MonitorSources', () => {
     portWSS: 0,
     'X-MQTT-TTL': 3600,
   };
-  const news: MonitoredTopic = { scope: { kind: 'app' }, name: 'news' };
+  const news: TopicRef = { scope: { kind: 'app' }, name: 'news' };
 
   beforeEach(async () => {
     browser = createTestBrowser();
     clock = new FakeLiveClock();
     TestBed.configureTestingModule({
-      providers: [...provideTestBrowser(browser), { provide: LIVE_CLOCK, useValue: clock }],
+      providers: [
+        ...provideTestBrowser(browser),
+        { provide: LIVE_CLOCK, useValue: clock },
+        // The one 503 policy, with a wait short enough for a spec.
+        { provide: ENDPOINT_RETRY, useValue: { attempts: 3, delayMs: 1 } },
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     sources = TestBed.inject(MonitorSources);
@@ -64,12 +71,14 @@ describe('MonitorSources', () => {
         .expectOne(`${TEST_APP_URL}/installations/inst-1`)
         .flush({ installationID: 'inst-1', deviceType: 'MQTT', userID: 'u1' });
       http.expectOne(`${TEST_APP_URL}/users/u1`).flush({ userID: 'u1', loginName: 'alice' });
-      expect(await info).toEqual({
-        installationID: 'inst-1',
-        deviceType: 'MQTT',
-        development: false,
-        owner: { kind: 'user', id: 'u1', name: 'alice' },
-      });
+      expect(await info).toEqual(
+        jasmine.objectContaining({
+          installationID: 'inst-1',
+          deviceType: 'MQTT',
+          development: false,
+          owner: { kind: 'user', id: 'u1', name: 'alice' },
+        }),
+      );
     });
 
     it('refuses an installation that is not MQTT, and reports one that does not exist', async () => {
@@ -93,24 +102,15 @@ describe('MonitorSources', () => {
     it('reads the endpoint and its TTL', async () => {
       const endpoint = firstValueFrom(sources.installationEndpoint$('inst-1'));
       http.expectOne(url).flush(endpointBody);
-      expect(await endpoint).toEqual({
-        username: 'u',
-        password: 'p',
-        mqttTopic: 'mt',
-        host: '127.0.0.1',
-        portWS: 8080,
-        portWSS: 0,
-        ttlSeconds: 3600,
-        fetchedAt: FAKE_CLOCK_START,
-      });
+      const { 'X-MQTT-TTL': ttlSeconds, ...fields } = endpointBody;
+      expect(await endpoint).toEqual({ ...fields, ttlSeconds, receivedAt: FAKE_CLOCK_START });
     });
 
-    it('waits a second and asks again while the endpoint is not ready', async () => {
+    it('waits and asks again while the endpoint is not ready', async () => {
       const endpoint = firstValueFrom(sources.installationEndpoint$('inst-1'));
       failWith(url, 503, 'MQTT_ENDPOINT_NOT_READY');
-      clock.advance(999);
       http.expectNone(url);
-      clock.advance(1);
+      await wait(10);
       http.expectOne(url).flush(endpointBody);
       expect((await endpoint).mqttTopic).toBe('mt');
     });
@@ -216,7 +216,11 @@ describe('MonitorSources', () => {
   });
 
   describe('subscriptions', () => {
-    const path = `${TEST_APP_URL}/topics/news/push/subscriptions/things/th.monitor`;
+    const monitorThing = 'things/th.monitor';
+    const diary: TopicRef = {
+      scope: { kind: 'user', owner: { kind: 'user', id: 'user-alice-id', name: 'alice' } },
+      name: 'diary',
+    };
 
     beforeEach(async () => {
       const thing = firstValueFrom(sources.monitorThing$());
@@ -225,45 +229,45 @@ describe('MonitorSources', () => {
       await settle();
       http.expectOne(`${TEST_APP_URL}/installations`).flush({ installationID: 'i' });
       await thing;
+      // The admin subscribes through the SDK: the fake app has to know the thing and topics.
+      browser.sdk.apps
+        .get('demoapp')!
+        .things.set('kpc-monitor', { id: 'th.monitor', password: 'p' });
+      browser.sdk.topics.add('app', 'news');
+      browser.sdk.topics.add('users/user-alice-id', 'diary');
     });
 
     it('subscribes the thing (already subscribed is fine) and remembers it until unsubscribed', async () => {
-      const done = lastValueFrom(sources.subscribeThing$('th.monitor', news));
-      const put = http.expectOne(path);
-      expect(put.request.method).toBe('PUT');
-      put.flush(
-        { errorCode: 'PUSH_SUBSCRIPTION_ALREADY_EXISTS' },
-        { status: 409, statusText: 'Conflict' },
-      );
-      await done;
+      browser.sdk.topics.subscribe('app', 'news', monitorThing);
+      await lastValueFrom(sources.subscribeThing$('th.monitor', news), { defaultValue: null });
+      expect(browser.sdk.topics.subscribers('app', 'news')).toEqual([monitorThing]);
       expect(sources.leftoverSubscriptions()).toEqual([
         '/topics/news/push/subscriptions/things/th.monitor',
       ]);
 
-      const undone = lastValueFrom(sources.unsubscribeThing$('th.monitor', news));
-      failWith(path, 404, 'PUSH_SUBSCRIPTION_NOT_FOUND', 'DELETE');
-      await undone;
+      await lastValueFrom(sources.unsubscribeThing$('th.monitor', news), { defaultValue: null });
+      expect(browser.sdk.topics.subscribers('app', 'news')).toEqual([]);
+      expect(sources.leftoverSubscriptions()).toEqual([]);
+      // Gone already: still done.
+      await lastValueFrom(sources.unsubscribeThing$('th.monitor', news), { defaultValue: null });
+    });
+
+    it('removes a leftover subscription by the path it was stored under', async () => {
+      await lastValueFrom(sources.subscribeThing$('th.monitor', news), { defaultValue: null });
+      const [path] = sources.leftoverSubscriptions();
+      await lastValueFrom(sources.unsubscribePath$(path), { defaultValue: null });
+      expect(browser.sdk.topics.subscribers('app', 'news')).toEqual([]);
       expect(sources.leftoverSubscriptions()).toEqual([]);
     });
 
     it('reports a refused subscription and a failed unsubscription', async () => {
-      const userTopic: MonitoredTopic = {
-        scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } },
-        name: 'diary',
-      };
-      const refused = await failure(sources.subscribeThing$('th.monitor', userTopic), () =>
-        failWith(
-          `${TEST_APP_URL}/users/u1/topics/diary/push/subscriptions/things/th.monitor`,
-          401,
-          'UNAUTHORIZED',
-        ),
-      );
+      const refused = await failure(sources.subscribeThing$('th.monitor', diary), () => undefined);
       expect(refused.kind).toBe('auth');
+      expect(refused.errorCode).toBe('UNAUTHORIZED');
       expect(sources.leftoverSubscriptions()).toEqual([]);
-      const failed = await failure(sources.unsubscribeThing$('th.monitor', news), () =>
-        failWith(path, 500, 'UNDEFINED_ERROR'),
-      );
-      expect(failed.kind).toBe('server');
+      browser.sdk.reachable = false;
+      const failed = await failure(sources.unsubscribeThing$('th.monitor', news), () => undefined);
+      expect(failed.kind).toBe('network');
     });
   });
 });

@@ -9,7 +9,6 @@ import {
   map,
   of,
   reduce,
-  retry,
   switchMap,
   throwError,
 } from 'rxjs';
@@ -19,28 +18,15 @@ import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { KiiRest } from '../core/kii-rest';
 import { PrincipalLookup } from '../core/principal-lookup';
 import { Session, SessionStore } from '../core/session';
-import { LIVE_CLOCK, after$ } from './live-clock';
-import { MonitoredTopic, monitoredTopicPath } from './monitored-topic';
-import { MqttEndpoint, parseEndpoint } from './mqtt-endpoint';
+import { Installation } from '../core/kii/installation';
+import { MqttEndpoint, parseMqttEndpoint } from '../core/kii/mqtt-endpoint';
+import { PushInstallations } from '../core/kii/push-installations';
+import { PushTopics } from '../core/kii/push-topics';
+import { APP_SCOPE, TopicRef, topicPath } from '../core/kii/topic-scope';
+import { LIVE_CLOCK } from './live-clock';
 
 /** localStorage key of the monitor things' credentials, one per base URL and app. */
 export const MONITOR_THING_STORAGE_KEY = 'kpc-monitor-things';
-
-/** The endpoint answers 503 for a while after an install; the SDK retries like this too. */
-const NOT_READY_RETRIES = 5;
-const NOT_READY_WAIT_MS = 1000;
-
-/** An installation as `GET /installations/{id}` describes it, with its owner's name. */
-export interface InstallationInfo {
-  readonly installationID: string;
-  readonly deviceType: string;
-  readonly development: boolean;
-  readonly owner: {
-    readonly kind: 'user' | 'thing';
-    readonly id: string;
-    readonly name: string;
-  } | null;
-}
 
 /** The console's own thing that Topics monitors subscribe to topics. */
 export interface MonitorThing {
@@ -63,81 +49,58 @@ type StoredThings = Record<string, StoredThing>;
  * Where monitors get their MQTT endpoints: an installation's `mqtt-endpoint`, the local
  * server's tap, or the console's monitor thing (registered once per app, kept in
  * localStorage, signed in as itself to install MQTT, subscribed to topics by the admin).
+ * Installations, endpoints, topics and subscriptions go through the console's one Kii client
+ * layer (`core/kii/`); what is only the monitor thing's (registering it, signing in as it)
+ * stays here.
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorSources {
   private readonly http = inject(HttpClient);
   private readonly rest = inject(KiiRest);
+  private readonly installations = inject(PushInstallations);
+  private readonly topics = inject(PushTopics);
   private readonly sessions = inject(SessionStore);
   private readonly lookup = inject(PrincipalLookup);
   private readonly storage = inject(LOCAL_STORAGE);
   private readonly clock = inject(LIVE_CLOCK);
 
-  /** The installation and its owner; refuses non-MQTT installations. */
-  installation$(installationID: string): Observable<InstallationInfo> {
-    const path = `/installations/${encodeURIComponent(installationID)}`;
-    return this.rest
-      .app$<{
-        installationID: string;
-        deviceType: string;
-        development?: boolean;
-        userID?: string;
-        thingID?: string;
-      }>('GET', path)
-      .pipe(
-        switchMap((body) => {
-          if (body.deviceType !== 'MQTT') {
-            return throwError(() =>
-              makeKiiError('invalid', {
-                status: 200,
-                detail: `${installationID} is a ${body.deviceType} installation.`,
-              }),
-            );
-          }
-          const info = {
-            installationID: body.installationID,
-            deviceType: body.deviceType,
-            development: body.development === true,
-          };
-          const kind: 'user' | 'thing' | null = body.userID
-            ? 'user'
-            : body.thingID
-              ? 'thing'
-              : null;
-          const id = body.userID ?? body.thingID;
-          if (!kind || !id) return of({ ...info, owner: null });
-          // The name is for the label only: an owner that cannot be looked up keeps its ID.
-          return this.lookup.resolve$({ kind, by: 'id', value: id }).pipe(
-            map((owner) => ({ ...info, owner: { kind, id, name: owner.name } })),
-            catchError(() => of({ ...info, owner: { kind, id, name: id } })),
+  /** The installation with its owner's name; refuses non-MQTT installations. */
+  installation$(installationID: string): Observable<Installation> {
+    return this.installations.get$({ by: 'id', installationID }).pipe(
+      switchMap((installation) => {
+        if (installation.deviceType !== 'MQTT') {
+          return throwError(() =>
+            makeKiiError('invalid', {
+              status: 200,
+              detail: `${installationID} is a ${installation.deviceType} installation.`,
+            }),
           );
-        }),
-      );
+        }
+        const owner = installation.owner;
+        if (!owner) return of(installation);
+        // The name is for the label only: an owner that cannot be looked up keeps its ID.
+        return this.lookup.resolve$({ kind: owner.kind, by: 'id', value: owner.id }).pipe(
+          map((named) => ({ ...installation, owner: { ...owner, name: named.name } })),
+          catchError(() => of(installation)),
+        );
+      }),
+    );
   }
 
-  /** The installation's MQTT endpoint, waiting out `MQTT_ENDPOINT_NOT_READY` a few times. */
+  /** The installation's MQTT endpoint (a 503 is waited out by `PushInstallations`). */
   installationEndpoint$(installationID: string): Observable<MqttEndpoint> {
-    const path = `/installations/${encodeURIComponent(installationID)}/mqtt-endpoint`;
-    return this.rest.app$<unknown>('GET', path).pipe(
-      retry({
-        count: NOT_READY_RETRIES,
-        delay: (error: KiiError) =>
-          error.kind === 'not-ready'
-            ? after$(this.clock, NOT_READY_WAIT_MS)
-            : throwError(() => error),
-      }),
-      map((body) => parseEndpoint(body, this.clock.now())),
+    return this.installations.endpoint$(installationID).pipe(
+      // Monitors time the credentials' expiry on the live clock.
+      map((endpoint) => ({ ...endpoint, receivedAt: this.clock.now() })),
     );
   }
 
   /** The app's topics (app scope), every page of them. */
   appTopics$(): Observable<string[]> {
-    type Page = { topics: { topicID: string }[]; paginationKey?: string };
-    const page$ = (key?: string) =>
-      this.rest.app$<Page>('GET', '/topics', { query: { paginationKey: key } });
+    const page$ = (key?: string) => this.topics.list$(APP_SCOPE, key);
     return page$().pipe(
-      expand((page) => (page.paginationKey ? page$(page.paginationKey) : EMPTY)),
-      reduce((names: string[], page) => [...names, ...page.topics.map((t) => t.topicID)], []),
+      expand((page) => (page.nextKey ? page$(page.nextKey) : EMPTY)),
+      reduce((names: string[], page) => [...names, ...page.names], []),
     );
   }
 
@@ -145,7 +108,7 @@ export class MonitorSources {
   tapEndpoint$(): Observable<MqttEndpoint> {
     return this.rest
       .extension$<unknown>('POST', '/tap')
-      .pipe(map((body) => parseEndpoint(body, this.clock.now())));
+      .pipe(map((body) => parseMqttEndpoint(body, this.clock.now())));
   }
 
   /**
@@ -179,36 +142,36 @@ export class MonitorSources {
   }
 
   /** The admin subscribes the monitor thing to a topic; already subscribed counts as done. */
-  subscribeThing$(thingID: string, topic: MonitoredTopic): Observable<void> {
-    const path = `${monitoredTopicPath(topic)}/push/subscriptions/things/${encodeURIComponent(thingID)}`;
-    return this.rest.app$<unknown>('PUT', path).pipe(
+  subscribeThing$(thingID: string, topic: TopicRef): Observable<void> {
+    return this.topics.subscribe$(topic, monitorThingOf(thingID)).pipe(
       catchError((error: KiiError) =>
-        error.kind === 'conflict' ? of(null) : throwError(() => error),
+        error.kind === 'conflict' ? of(undefined) : throwError(() => error),
       ),
-      map(() => this.remember(path, true)),
+      map(() => this.remember(subscriptionPath(topic, thingID), true)),
     );
   }
 
   /** Undoes `subscribeThing$`; a subscription (or topic) already gone counts as done. */
-  unsubscribeThing$(thingID: string, topic: MonitoredTopic): Observable<void> {
-    const path = `${monitoredTopicPath(topic)}/push/subscriptions/things/${encodeURIComponent(thingID)}`;
-    return this.unsubscribePath$(path);
+  unsubscribeThing$(thingID: string, topic: TopicRef): Observable<void> {
+    return this.topics.unsubscribe$(topic, monitorThingOf(thingID)).pipe(
+      catchError((error: KiiError) =>
+        error.kind === 'not-found' ? of(undefined) : throwError(() => error),
+      ),
+      map(() => this.remember(subscriptionPath(topic, thingID), false)),
+    );
   }
 
-  /** Subscriptions a monitor made and never undid (the tab closed while it ran). */
+  /** Subscriptions a monitor made and never undid (the tab closed while it ran), as paths. */
   leftoverSubscriptions(): readonly string[] {
     const session = this.sessions.session();
     return (session && this.readThings()[appKey(session)]?.subscribed) || [];
   }
 
-  /** Removes a leftover subscription by its path. */
+  /** Removes a leftover subscription by its path; one that cannot be read is forgotten. */
   unsubscribePath$(path: string): Observable<void> {
-    return this.rest.app$<unknown>('DELETE', path).pipe(
-      catchError((error: KiiError) =>
-        error.kind === 'not-found' ? of(null) : throwError(() => error),
-      ),
-      map(() => this.remember(path, false)),
-    );
+    const subscription = subscriptionOfPath(path);
+    if (!subscription) return defer(() => of(this.remember(path, false)));
+    return this.unsubscribeThing$(subscription.thingID, subscription.topic);
   }
 
   private registerThing$(session: Session): Observable<{ thing: StoredThing; token: string }> {
@@ -302,6 +265,39 @@ export class MonitorSources {
       ...this.readThings(),
       [appKey(session)]: thing,
     });
+  }
+}
+
+/** The monitor thing as a subscriber; its name is never shown. */
+function monitorThingOf(thingID: string) {
+  return { kind: 'thing' as const, id: thingID, name: thingID };
+}
+
+/**
+ * Where a subscription is kept in localStorage: its REST path (docs/kii-api.md §7.1), the
+ * form earlier versions stored, so leftovers from them are still cleaned up.
+ */
+function subscriptionPath(topic: TopicRef, thingID: string): string {
+  return `${topicPath(topic)}/push/subscriptions/things/${encodeURIComponent(thingID)}`;
+}
+
+const SUBSCRIPTION_PATH =
+  /^(?:\/(users|things)\/([^/]+))?\/topics\/([^/]+)\/push\/subscriptions\/things\/([^/]+)$/;
+
+/** Reads `subscriptionPath` back; null for anything else. */
+function subscriptionOfPath(path: string): { topic: TopicRef; thingID: string } | null {
+  const match = SUBSCRIPTION_PATH.exec(path);
+  if (!match) return null;
+  try {
+    const [collection, owner, name, thingID] = match
+      .slice(1)
+      .map((part) => (part === undefined ? '' : decodeURIComponent(part)));
+    if (!collection) return { topic: { scope: APP_SCOPE, name }, thingID };
+    const kind = collection === 'users' ? 'user' : 'thing';
+    return { topic: { scope: { kind, owner: { kind, id: owner, name: owner } }, name }, thingID };
+  } catch {
+    // A malformed %-sequence: not a path this console wrote.
+    return null;
   }
 }
 

@@ -13,11 +13,12 @@ import {
 } from '../../testing/live-test-bed';
 import { topicPayload } from '../../testing/live-messages';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
+import { settle as wait } from '../../testing/installation-sessions';
 import { KiiError } from '../core/kii-error';
 import { SessionStore } from '../core/session';
+import { TopicRef } from '../core/kii/topic-scope';
 import { Monitor } from './monitor';
 import { MonitorStore } from './monitor-store';
-import { MonitoredTopic } from './monitored-topic';
 
 describe('MonitorStore', () => {
   let browser: TestBrowser;
@@ -26,9 +27,9 @@ describe('MonitorStore', () => {
   let store: MonitorStore;
 
   const tapUrl = `${TEST_BASE_URL}/x-local/v1/apps/demoapp/tap`;
-  const announcements: MonitoredTopic = { scope: { kind: 'app' }, name: 'announcements' };
-  const diary: MonitoredTopic = {
-    scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } },
+  const announcements: TopicRef = { scope: { kind: 'app' }, name: 'announcements' };
+  const diary: TopicRef = {
+    scope: { kind: 'user', owner: { kind: 'user', id: 'user-alice-id', name: 'alice' } },
     name: 'diary',
   };
 
@@ -178,23 +179,30 @@ describe('MonitorStore', () => {
   });
 
   describe('a Topics monitor', () => {
-    const subscription = (path: string) =>
-      `${TEST_APP_URL}${path}/push/subscriptions/things/th.monitor`;
+    const monitorThing = 'things/th.monitor';
+
+    beforeEach(() => {
+      // The admin subscribes through the SDK: the fake app has to know the thing and topics.
+      browser.sdk.apps
+        .get('demoapp')!
+        .things.set('kpc-monitor', { id: 'th.monitor', password: 'p' });
+      browser.sdk.topics.add('app', 'announcements');
+      browser.sdk.topics.add('users/user-alice-id', 'diary');
+    });
+
+    async function answerEndpoint(): Promise<void> {
+      await wait();
+      http
+        .expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`)
+        .flush(endpointAnswer('thing-topic'));
+    }
 
     it('subscribes the monitor thing, notes refused topics and unsubscribes on stop', async () => {
       const monitor = await started(store.startTopicMonitor$([announcements, diary]), async () => {
         await answerMonitorThing();
-        http
-          .expectOne(subscription('/topics/announcements'))
-          .flush(null, { status: 204, statusText: 'No Content' });
-        http
-          .expectOne(subscription('/users/u1/topics/diary'))
-          .flush({ errorCode: 'UNAUTHORIZED' }, { status: 401, statusText: 'Unauthorized' });
-        await settle();
-        http
-          .expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`)
-          .flush(endpointAnswer('thing-topic'));
+        await answerEndpoint();
       });
+      expect(browser.sdk.topics.subscribers('app', 'announcements')).toEqual([monitorThing]);
       expect(monitor.label).toBe('Topics: announcements');
       expect(monitor.topics).toEqual([announcements]);
       expect(monitor.notes()).toEqual([
@@ -206,11 +214,8 @@ describe('MonitorStore', () => {
       fakes.frames.flush();
       expect(monitor.feed.rows()[0].summary.topic).toBe('announcements');
 
-      const stopped = lastValueFrom(store.stop$(monitor));
-      const remove = http.expectOne(subscription('/topics/announcements'));
-      expect(remove.request.method).toBe('DELETE');
-      remove.flush(null, { status: 204, statusText: 'No Content' });
-      await stopped;
+      await lastValueFrom(store.stop$(monitor));
+      expect(browser.sdk.topics.subscribers('app', 'announcements')).toEqual([]);
       expect(monitor.state()).toBe('stopped');
       expect(monitor.feed.rows().length).toBe(1);
     });
@@ -218,9 +223,7 @@ describe('MonitorStore', () => {
     it('starts nothing when every topic is refused', async () => {
       const error = await failure(store.startTopicMonitor$([diary]), async () => {
         await answerMonitorThing();
-        http
-          .expectOne(subscription('/users/u1/topics/diary'))
-          .flush({ errorCode: 'UNAUTHORIZED' }, { status: 401, statusText: 'Unauthorized' });
+        await wait();
       });
       expect(error.message).toContain('Not watching diary (user alice)');
       expect(store.monitors()).toEqual([]);
@@ -229,11 +232,7 @@ describe('MonitorStore', () => {
     it('runs one at a time', async () => {
       await started(store.startTopicMonitor$([announcements]), async () => {
         await answerMonitorThing();
-        http.expectOne(subscription('/topics/announcements')).flush(null);
-        await settle();
-        http
-          .expectOne(`${TEST_APP_URL}/installations/inst-monitor/mqtt-endpoint`)
-          .flush(endpointAnswer('thing-topic'));
+        await answerEndpoint();
       });
       const error = await failure(store.startTopicMonitor$([announcements]), () => undefined);
       expect(error.kind).toBe('conflict');

@@ -27,6 +27,7 @@ import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { LocalServer } from '../core/local-server';
 import { MQTT_CONNECTION_FACTORY } from '../core/mqtt';
 import { SessionStore } from '../core/session';
+import { MqttEndpoint } from '../core/kii/mqtt-endpoint';
 import { LIVE_CLOCK } from './live-clock';
 import { LiveFrames } from './live-frames';
 import { LiveMessage, decodePayload } from './live-message';
@@ -41,8 +42,7 @@ import {
 import { MonitorFeed } from './monitor-feed';
 import { LinkError, MonitorLink } from './monitor-link';
 import { MonitorSources } from './monitor-sources';
-import { MonitoredTopic, monitoredTopicLabel, monitoredTopicPath } from './monitored-topic';
-import { MqttEndpoint } from './mqtt-endpoint';
+import { TopicRef, topicLabel, topicPath } from '../core/kii/topic-scope';
 
 /**
  * The live monitors, app-wide: they keep running while the operator visits other pages (the
@@ -123,7 +123,7 @@ export class MonitorStore {
    * when it refuses them all, nothing starts. Only one Topics monitor runs per app at a time.
    */
   startTopicMonitor$(
-    topics: readonly MonitoredTopic[],
+    topics: readonly TopicRef[],
     settings: MonitorSettings = DEFAULT_MONITOR_SETTINGS,
   ): Observable<Monitor> {
     return defer(() => {
@@ -138,7 +138,7 @@ export class MonitorStore {
             switchMap(() => this.subscribeAll$(thing.thingID, topics)),
             switchMap(({ subscribed, refusals }) => {
               if (subscribed.length === 0) return throwError(() => refusals[0].error);
-              const label = $localize`:Monitor name for a Topics monitor; TOPICS lists the topics@@kpc.live.labelTopics:Topics: ${subscribed.map(monitoredTopicLabel).join(', ')}:TOPICS:`;
+              const label = $localize`:Monitor name for a Topics monitor; TOPICS lists the topics@@kpc.live.labelTopics:Topics: ${subscribed.map(topicLabel).join(', ')}:TOPICS:`;
               const hooks: MonitorHooks = {
                 beforeStart$: () =>
                   this.subscribeAll$(thing.thingID, subscribed).pipe(map(() => undefined)),
@@ -207,7 +207,7 @@ export class MonitorStore {
     endpoint$: () => Observable<MqttEndpoint>,
     extra: {
       installationID?: string;
-      topics?: readonly MonitoredTopic[];
+      topics?: readonly TopicRef[];
       hooks?: MonitorHooks;
     } = {},
   ): Monitor {
@@ -256,8 +256,8 @@ export class MonitorStore {
 
   private subscribeAll$(
     thingID: string,
-    topics: readonly MonitoredTopic[],
-  ): Observable<{ subscribed: MonitoredTopic[]; refusals: { error: KiiError; note: string }[] }> {
+    topics: readonly TopicRef[],
+  ): Observable<{ subscribed: TopicRef[]; refusals: { error: KiiError; note: string }[] }> {
     const each = topics.map((topic) =>
       this.sources.subscribeThing$(thingID, topic).pipe(
         map(() => ({ topic, error: null as KiiError | null })),
@@ -268,7 +268,7 @@ export class MonitorStore {
       map((results) => ({
         subscribed: results.filter((r) => !r.error).map((r) => r.topic),
         refusals: results
-          .filter((r): r is { topic: MonitoredTopic; error: KiiError } => r.error !== null)
+          .filter((r): r is { topic: TopicRef; error: KiiError } => r.error !== null)
           .map(({ topic, error }) => ({
             error: refusalError(topic, error),
             note: refusalNote(topic, error),
@@ -277,15 +277,15 @@ export class MonitorStore {
     );
   }
 
-  private unsubscribeAll$(thingID: string, topics: readonly MonitoredTopic[]): Observable<void> {
+  private unsubscribeAll$(thingID: string, topics: readonly TopicRef[]): Observable<void> {
     return forkJoin(topics.map((topic) => this.sources.unsubscribeThing$(thingID, topic))).pipe(
       map(() => undefined),
     );
   }
 
   /** Subscriptions left by a monitor that never stopped (a closed tab) would mix in; undo them. */
-  private cleanLeftovers$(keep: readonly MonitoredTopic[]): Observable<void> {
-    const kept = new Set(keep.map(monitoredTopicPath));
+  private cleanLeftovers$(keep: readonly TopicRef[]): Observable<void> {
+    const kept = new Set(keep.map(topicPath));
     const stale = this.sources
       .leftoverSubscriptions()
       .filter((path) => !kept.has(path.replace(/\/push\/subscriptions\/.*$/, '')));
@@ -346,8 +346,8 @@ function topicsMonitorRunning(): KiiError {
   };
 }
 
-function refusalNote(topic: MonitoredTopic, error: KiiError): string {
-  const name = monitoredTopicLabel(topic);
+function refusalNote(topic: TopicRef, error: KiiError): string {
+  const name = topicLabel(topic);
   const code = error.errorCode ?? `HTTP ${error.status}`;
   if (topic.scope.kind !== 'app' && (error.kind === 'auth' || error.kind === 'forbidden')) {
     return $localize`:Note when the server refused to subscribe the monitor thing to a user or thing topic@@kpc.live.ownerOnlyRefused:Not watching ${name}:TOPIC:: the server refused to subscribe the console's monitor thing (${code}:CODE:). This server lets only the owner subscribe to user and thing topics; watch the owner's installation instead.`;
@@ -355,6 +355,6 @@ function refusalNote(topic: MonitoredTopic, error: KiiError): string {
   return $localize`:Note when subscribing the monitor thing to a topic failed@@kpc.live.subscribeRefused:Not watching ${name}:TOPIC:: ${error.message}:MESSAGE: (${code}:CODE:)`;
 }
 
-function refusalError(topic: MonitoredTopic, error: KiiError): KiiError {
+function refusalError(topic: TopicRef, error: KiiError): KiiError {
   return { ...error, message: refusalNote(topic, error) };
 }

@@ -4,7 +4,7 @@ import { Observable, of } from 'rxjs';
 import { DEFAULT_BUFFER_CAPACITY } from './message-buffer';
 import { MonitorFeed } from './monitor-feed';
 import { LinkState, MonitorLink } from './monitor-link';
-import { MonitoredTopic } from './monitored-topic';
+import { TopicRef } from '../core/kii/topic-scope';
 
 /** The three ways to watch traffic. */
 export type MonitorKind = 'installation' | 'topics' | 'tap';
@@ -41,7 +41,7 @@ export interface MonitorInit {
   readonly label: string;
   readonly settings: MonitorSettings;
   readonly installationID?: string;
-  readonly topics?: readonly MonitoredTopic[];
+  readonly topics?: readonly TopicRef[];
   readonly hooks?: MonitorHooks;
 }
 
@@ -57,7 +57,7 @@ export class Monitor {
   /** For "as installation" monitors. */
   readonly installationID: string | null;
   /** For Topics monitors: the topics subscribed. */
-  readonly topics: readonly MonitoredTopic[];
+  readonly topics: readonly TopicRef[];
   readonly hooks: MonitorHooks;
 
   private readonly notesSignal = signal<readonly string[]>([]);

@@ -14,7 +14,8 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatSelectionListHarness } from '@angular/material/list/testing';
 
 import { TEST_APP_URL, signInAsAdmin } from '../../testing/admin-session';
-import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { settle as wait } from '../../testing/installation-sessions';
+import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
 
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
@@ -24,13 +25,14 @@ class Opener {
 
 describe('StartMonitorDialog', () => {
   let loader: HarnessLoader;
+  let browser: TestBrowser;
   let http: HttpTestingController;
   let result: StartMonitorRequest | undefined | 'open';
 
   async function open(data: StartMonitorData): Promise<MatDialogHarness> {
     TestBed.configureTestingModule({
       imports: [Opener],
-      providers: provideTestBrowser(createTestBrowser()),
+      providers: provideTestBrowser((browser = createTestBrowser())),
     });
     http = TestBed.inject(HttpTestingController);
     await signInAsAdmin();
@@ -74,7 +76,6 @@ describe('StartMonitorDialog', () => {
 
   it('does not offer All traffic elsewhere, and refuses settings out of range', async () => {
     const dialog = await open({ tapAvailable: false });
-    http.expectOne(`${TEST_APP_URL}/topics`).flush({ topics: [] });
     expect(
       await dialog.getAllHarnesses(MatButtonToggleHarness.with({ text: 'All traffic' })),
     ).toEqual([]);
@@ -125,15 +126,14 @@ describe('StartMonitorDialog', () => {
 
   it('picks app topics and a user topic found by login name', async () => {
     const dialog = await open({ tapAvailable: true });
+    // One topic a page: the picker lists every page.
+    browser.sdk.topics.pageSize = 1;
+    browser.sdk.topics.add('app', 'announcements', 'maintenance');
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Topics' }))).check();
     await (await button(dialog, 'Start')).click();
     expect(await dialog.getContentText()).toContain('Choose at least one topic.');
-    http
-      .expectOne(`${TEST_APP_URL}/topics`)
-      .flush({ topics: [{ topicID: 'announcements' }], paginationKey: 'k1' });
-    http
-      .expectOne(`${TEST_APP_URL}/topics?paginationKey=k1`)
-      .flush({ topics: [{ topicID: 'maintenance' }] });
+    await wait(10);
+    expect(browser.sdk.calls).toContain('listTopics app announcements');
     const list = await dialog.getHarness(MatSelectionListHarness);
     await list.selectItems({ title: 'maintenance' });
 
@@ -150,7 +150,10 @@ describe('StartMonitorDialog', () => {
       kind: 'topics',
       topics: [
         { scope: { kind: 'app' }, name: 'maintenance' },
-        { scope: { kind: 'user', owner: { id: 'u1', name: 'alice' } }, name: 'diary' },
+        {
+          scope: { kind: 'user', owner: { kind: 'user', id: 'u1', name: 'alice' } },
+          name: 'diary',
+        },
       ],
       settings: { keepAliveSeconds: 60, capacity: 10_000 },
     });
@@ -158,10 +161,9 @@ describe('StartMonitorDialog', () => {
 
   it('says when the owner of a topic is not found, and when topics cannot be listed', async () => {
     const dialog = await open({ tapAvailable: true });
+    browser.sdk.reachable = false;
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Topics' }))).check();
-    http
-      .expectOne(`${TEST_APP_URL}/topics`)
-      .flush({ errorCode: 'UNDEFINED_ERROR' }, { status: 500, statusText: 'x' });
+    await wait(10);
     expect(await dialog.getContentText()).toContain("The app's topics could not be loaded");
     await (await dialog.getHarness(MatButtonToggleHarness.with({ text: 'Thing' }))).check();
     await (await field(dialog, 'Vendor thing ID')).setValue('nope');
@@ -171,8 +173,10 @@ describe('StartMonitorDialog', () => {
       .expectOne(`${TEST_APP_URL}/things/VENDOR_THING_ID:nope`)
       .flush({ errorCode: 'THING_NOT_FOUND' }, { status: 404, statusText: 'Not Found' });
     expect(await dialog.getContentText()).toContain('The thing was not found.');
+    browser.sdk.reachable = true;
+    browser.sdk.topics.add('app', 'news');
     await (await button(dialog, 'Retry')).click();
-    http.expectOne(`${TEST_APP_URL}/topics`).flush({ topics: [{ topicID: 'news' }] });
+    await wait(10);
     expect(await (await dialog.getHarness(MatSelectionListHarness)).getItems()).toHaveSize(1);
   });
 });

@@ -17,7 +17,7 @@ import {
   MonitorKind,
   MonitorSettings,
 } from './monitor';
-import { MonitoredTopic } from './monitored-topic';
+import { TopicRef } from '../core/kii/topic-scope';
 import { TopicPicker } from './topic-picker';
 
 /** What the dialog starts from. */
@@ -37,7 +37,7 @@ export type StartMonitorRequest =
     }
   | {
       readonly kind: 'topics';
-      readonly topics: readonly MonitoredTopic[];
+      readonly topics: readonly TopicRef[];
       readonly settings: MonitorSettings;
     }
   | { readonly kind: 'tap'; readonly settings: MonitorSettings };
@@ -74,7 +74,7 @@ export class StartMonitorDialog {
   protected readonly step = signal<'choose' | 'takeover'>(
     this.data.installationID ? 'takeover' : 'choose',
   );
-  protected readonly topics = signal<readonly MonitoredTopic[]>([]);
+  protected readonly topics = signal<readonly TopicRef[]>([]);
   protected readonly submitted = signal(false);
 
   protected readonly installationId = new FormControl(this.data.installationID ?? '', {

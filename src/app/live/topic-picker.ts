@@ -14,7 +14,7 @@ import { Subject, catchError, exhaustMap, finalize, map, of } from 'rxjs';
 import { KiiError, isKiiError, toKiiError } from '../core/kii-error';
 import { PrincipalLookup } from '../core/principal-lookup';
 import { MonitorSources } from './monitor-sources';
-import { MonitoredTopic, monitoredTopicLabel, sameMonitoredTopic } from './monitored-topic';
+import { TopicRef, sameTopic, topicLabel } from '../core/kii/topic-scope';
 
 /** Kii's topic ID rule (docs/kii-api.md §6.1). */
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -45,12 +45,12 @@ export class TopicPicker {
   private readonly lookup = inject(PrincipalLookup);
 
   /** Every change of the chosen topics. */
-  readonly topicsChange = output<readonly MonitoredTopic[]>();
+  readonly topicsChange = output<readonly TopicRef[]>();
 
   protected readonly appTopics = signal<readonly string[] | null>(null);
   protected readonly loadError = signal<KiiError | null>(null);
   protected readonly chosenApp = signal<readonly string[]>([]);
-  protected readonly others = signal<readonly MonitoredTopic[]>([]);
+  protected readonly others = signal<readonly TopicRef[]>([]);
   protected readonly ownerKind = signal<'user' | 'thing'>('user');
   protected readonly adding = signal(false);
   protected readonly addError = signal<string | null>(null);
@@ -62,7 +62,7 @@ export class TopicPicker {
     nonNullable: true,
     validators: [Validators.required, Validators.pattern(TOPIC_NAME)],
   });
-  protected readonly label = monitoredTopicLabel;
+  protected readonly label = topicLabel;
 
   private readonly loads = new Subject<void>();
   private readonly adds = new Subject<{
@@ -93,8 +93,8 @@ export class TopicPicker {
           this.adding.set(true);
           this.addError.set(null);
           return this.lookup.resolve$({ kind, by: 'name', value: ownerText }).pipe(
-            map((owner): MonitoredTopic => ({
-              scope: { kind, owner: { id: owner.id, name: owner.name } },
+            map((owner): TopicRef => ({
+              scope: { kind, owner },
               name,
             })),
             catchError((error: unknown) => of(toKiiError(error))),
@@ -108,7 +108,7 @@ export class TopicPicker {
           this.addError.set(result.message);
           return;
         }
-        if (!this.others().some((t) => sameMonitoredTopic(t, result)))
+        if (!this.others().some((t) => sameTopic(t, result)))
           this.others.update((list) => [...list, result]);
         this.topicName.reset('');
         this.emit();
@@ -138,13 +138,13 @@ export class TopicPicker {
     });
   }
 
-  protected removeOther(topic: MonitoredTopic): void {
+  protected removeOther(topic: TopicRef): void {
     this.others.update((list) => list.filter((t) => t !== topic));
     this.emit();
   }
 
   private emit(): void {
-    const app: MonitoredTopic[] = this.chosenApp().map((name) => ({
+    const app: TopicRef[] = this.chosenApp().map((name) => ({
       scope: { kind: 'app' },
       name,
     }));

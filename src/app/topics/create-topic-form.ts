@@ -18,7 +18,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 
-import { TOPIC_NAME_PATTERN } from './topic-scope';
+import { TOPIC_NAME_PATTERN } from '../core/kii/topic-scope';
 
 /** One field and a button: the name of a new topic, checked against Kii's rule. */
 @Component({

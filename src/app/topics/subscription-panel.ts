@@ -17,7 +17,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 
 import { PrincipalRef } from '../core/principal-lookup';
 import { PrincipalFields, principalRefForm, principalRefOf } from '../shared/principal-fields';
-import { TopicScope, subscriberLabel } from './topic-scope';
+import { TopicScope, subscriberLabel } from '../core/kii/topic-scope';
 import { SubscriptionAction, SubscriptionStatus } from './topics-store';
 
 /** What the operator asked for: check, subscribe or unsubscribe someone. */

@@ -18,7 +18,7 @@ import { TopicDialogs } from './delete-topic-dialog';
 import { SubscriptionPanel, SubscriptionRequest } from './subscription-panel';
 import { ScopePicker } from './scope-picker';
 import { TopicTable } from './topic-table';
-import { sameScope } from './topic-scope';
+import { sameScope } from '../core/kii/topic-scope';
 import { ScopeRequest, TopicsStore } from './topics-store';
 import { LoadError } from '../shared/load-error';
 

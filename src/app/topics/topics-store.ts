@@ -5,7 +5,7 @@ import { Observable, Subject, catchError, finalize, map, of, switchMap, tap } fr
 import { KiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { PrincipalLookup, PrincipalRef, ResolvedPrincipal } from '../core/principal-lookup';
-import { PushTopics } from './push-topics';
+import { PushTopics } from '../core/kii/push-topics';
 import {
   APP_SCOPE,
   TopicRef,
@@ -13,7 +13,7 @@ import {
   sameScope,
   scopeLabel,
   subscriberLabel,
-} from './topic-scope';
+} from '../core/kii/topic-scope';
 
 /** Which scope to open: the app's, or a user's / thing's named by the operator. */
 export type ScopeRequest = { readonly kind: 'app' } | PrincipalRef;

@@ -1,10 +1,10 @@
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, defer, from, map, switchMap, throwError } from 'rxjs';
 
-import { SdkAdminContext, SdkTopic, SdkTopicScope } from '../core/kii-sdk';
-import { makeKiiError, toKiiError } from '../core/kii-error';
-import { ResolvedPrincipal } from '../core/principal-lookup';
-import { SessionStore } from '../core/session';
+import { SdkAdminContext, SdkTopic, SdkTopicScope } from '../kii-sdk';
+import { makeKiiError, toKiiError } from '../kii-error';
+import { ResolvedPrincipal } from '../principal-lookup';
+import { SessionStore } from '../session';
 import { TOPIC_NAME_PATTERN, TopicRef, TopicScope } from './topic-scope';
 
 /** One page of a scope's topics. */

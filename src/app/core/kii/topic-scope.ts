@@ -1,4 +1,4 @@
-import { ResolvedPrincipal } from '../core/principal-lookup';
+import { ResolvedPrincipal } from '../principal-lookup';
 
 /** Where topics live: the app, or one user's or thing's own scope (docs/kii-api.md §6.1). */
 export type TopicScope =
@@ -27,6 +27,11 @@ export function scopePath(scope: TopicScope): string {
   return `/${collection}/${encodeURIComponent(scope.owner.id)}`;
 }
 
+/** True when both name the same topic in the same scope. */
+export function sameTopic(a: TopicRef, b: TopicRef): boolean {
+  return a.name === b.name && sameScope(a.scope, b.scope);
+}
+
 /** True when both name the same scope. */
 export function sameScope(a: TopicScope, b: TopicScope): boolean {
   if (a.kind === 'app' || b.kind === 'app') return a.kind === b.kind;
@@ -43,6 +48,16 @@ export function scopeLabel(scope: TopicScope): string {
     case 'thing':
       return $localize`:Topic scope of one thing; NAME is the vendor thing ID@@kpc.topics.scopeThing:Thing ${scope.owner.name}:NAME:`;
   }
+}
+
+/** "announcements", "news (user alice)", "alerts (thing door-sensor-042)": one topic in a line. */
+export function topicLabel(topic: TopicRef): string {
+  const scope = topic.scope;
+  if (scope.kind === 'app') return topic.name;
+  const owner = scope.owner.name;
+  return scope.kind === 'user'
+    ? $localize`:A user-scope topic; TOPIC is its name, OWNER the user's login name@@kpc.live.userTopic:${topic.name}:TOPIC: (user ${owner}:OWNER:)`
+    : $localize`:A thing-scope topic; TOPIC is its name, OWNER the vendor thing ID@@kpc.live.thingTopic:${topic.name}:TOPIC: (thing ${owner}:OWNER:)`;
 }
 
 /** "alice" (user) / "door-sensor-042" (thing) with its kind, for subscriber messages. */

@@ -1,10 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 
-import { signInAsAdmin, signInAsUser } from '../../testing/admin-session';
-import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
-import { KiiError } from '../core/kii-error';
-import { ResolvedPrincipal } from '../core/principal-lookup';
+import { signInAsAdmin, signInAsUser } from '../../../testing/admin-session';
+import {
+  TestBrowser,
+  createTestBrowser,
+  provideTestBrowser,
+} from '../../../testing/test-providers';
+import { KiiError } from '../kii-error';
+import { ResolvedPrincipal } from '../principal-lookup';
 import { PushTopics } from './push-topics';
 import { APP_SCOPE, TopicRef, TopicScope } from './topic-scope';
 

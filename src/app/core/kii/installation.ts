@@ -1,4 +1,4 @@
-import { ResolvedPrincipal } from '../core/principal-lookup';
+import { ResolvedPrincipal } from '../principal-lookup';
 
 /** Kii's push device types (docs/kii-api.md §5.1); the console installs only MQTT. */
 export const DEVICE_TYPES = ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] as const;
@@ -72,28 +72,6 @@ export function refMatches(ref: InstallationRef, installation: Installation): bo
     ? ref.installationID === installation.installationID
     : ref.deviceType === installation.deviceType &&
         ref.registrationID === installation.registrationID;
-}
-
-/** The MQTT connection data of an installation (`mqtt-endpoint`, docs/kii-api.md §5.7). */
-export interface MqttEndpoint {
-  readonly installationID: string;
-  readonly username: string;
-  readonly password: string;
-  readonly mqttTopic: string;
-  readonly host: string;
-  readonly portTCP: number;
-  readonly portSSL: number;
-  readonly portWS: number;
-  readonly portWSS: number;
-  /** `X-MQTT-TTL`: seconds the credentials stay valid from `receivedAt`. */
-  readonly ttlSeconds: number;
-  /** Epoch ms when the console received the answer. */
-  readonly receivedAt: number;
-}
-
-/** When the endpoint's credentials expire (epoch ms), capped to what a Date can hold. */
-export function endpointExpiry(endpoint: MqttEndpoint): number {
-  return Math.min(endpoint.receivedAt + endpoint.ttlSeconds * 1000, 8.64e15);
 }
 
 /** What `install$` needs: the owner (the app admin must name one) and the environment. */

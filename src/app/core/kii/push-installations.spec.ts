@@ -2,11 +2,16 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { firstValueFrom } from 'rxjs';
 
-import { TEST_APP_URL, signInAsAdmin, signInAsUser } from '../../testing/admin-session';
-import { settle, signInAsThing } from '../../testing/installation-sessions';
-import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
-import { KiiError } from '../core/kii-error';
-import { ENDPOINT_RETRY, PushInstallations } from './push-installations';
+import { TEST_APP_URL, signInAsAdmin, signInAsUser } from '../../../testing/admin-session';
+import { settle, signInAsThing } from '../../../testing/installation-sessions';
+import {
+  TestBrowser,
+  createTestBrowser,
+  provideTestBrowser,
+} from '../../../testing/test-providers';
+import { KiiError } from '../kii-error';
+import { ENDPOINT_RETRY } from './mqtt-endpoint';
+import { PushInstallations } from './push-installations';
 
 const ALICE = { kind: 'user' as const, id: 'user-alice-id', name: 'alice' };
 const SENSOR = { kind: 'thing' as const, id: 'th.sensor-1-id', name: 'sensor-1' };

@@ -1,4 +1,4 @@
-import { Injectable, InjectionToken, inject } from '@angular/core';
+import { Injectable, inject } from '@angular/core';
 import {
   Observable,
   catchError,
@@ -11,34 +11,12 @@ import {
   timer,
 } from 'rxjs';
 
-import { KII_NO_EXPIRY_SECONDS } from '../core/expiry';
-import { KiiError, isKiiError, makeKiiError, toKiiError } from '../core/kii-error';
-import { SdkMqttEndpoint, SdkPushInstallation } from '../core/kii-sdk';
-import { KiiRest } from '../core/kii-rest';
-import { KiiPrincipalContext, SessionStore } from '../core/session';
-import {
-  InstallAnswer,
-  InstallRequest,
-  Installation,
-  InstallationRef,
-  MqttEndpoint,
-} from './installation';
-
-/** How `endpoint$` waits for an endpoint that is not ready (503). */
-export interface EndpointRetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly attempts: number;
-  readonly delayMs: number;
-}
-
-/**
- * The SDK's own policy (`KiiPushInstallation._getMqttEndpoint`: 3 attempts, 1 s apart), used
- * for the REST path too so that the app admin waits exactly as a user or thing does.
- */
-export const ENDPOINT_RETRY = new InjectionToken<EndpointRetryPolicy>('ENDPOINT_RETRY', {
-  providedIn: 'root',
-  factory: () => ({ attempts: 3, delayMs: 1000 }),
-});
+import { KiiError, isKiiError, makeKiiError, toKiiError } from '../kii-error';
+import { SdkPushInstallation } from '../kii-sdk';
+import { KiiRest } from '../kii-rest';
+import { KiiPrincipalContext, SessionStore } from '../session';
+import { ENDPOINT_RETRY, MqttEndpoint, MqttEndpointBody, parseMqttEndpoint } from './mqtt-endpoint';
+import { InstallAnswer, InstallRequest, Installation, InstallationRef } from './installation';
 
 const INSTALL_MEDIA_TYPE = 'application/vnd.kii.InstallationCreationRequest+json';
 // `KiiPushInstallation._validateDeviceType`: the SDK refuses JPUSH before sending anything.
@@ -120,15 +98,16 @@ export class PushInstallations {
   }
 
   /**
-   * The MQTT endpoint of an installation. A 503 is retried as the SDK does; when it still
-   * answers 503 the error's kind is `not-ready`, whatever errorCode came with it.
+   * The MQTT endpoint of an installation. A 503 is retried by `ENDPOINT_RETRY` (the SDK does
+   * the same by itself); when it still answers 503 the error's kind is `not-ready`, whatever
+   * errorCode came with it.
    */
   endpoint$(installationID: string): Observable<MqttEndpoint> {
     const { attempts, delayMs } = this.retryPolicy;
-    return this.withContext$((context): Observable<SdkMqttEndpoint> => {
+    return this.withContext$((context): Observable<MqttEndpointBody> => {
       if (context.kind !== 'admin') return from(pushOf(context).getMqttEndpoint(installationID));
       return defer(() =>
-        this.rest.app$<SdkMqttEndpoint>(
+        this.rest.app$<MqttEndpointBody>(
           'GET',
           `/installations/${encodeURIComponent(installationID)}/mqtt-endpoint`,
         ),
@@ -140,7 +119,7 @@ export class PushInstallations {
         }),
       );
     }).pipe(
-      map((body) => endpointOf(body)),
+      map((body) => parseMqttEndpoint(body, Date.now())),
       catchError((raw: unknown) => {
         const error = toKiiError(raw);
         return throwError(() => (error.status === 503 ? notReady(error) : error));
@@ -195,37 +174,6 @@ function installationOf(body: InstallationBody): Installation {
     development: body.development === true,
     owner,
     createdAt: null,
-  };
-}
-
-function endpointOf(body: SdkMqttEndpoint | null | undefined): MqttEndpoint {
-  const complete =
-    body &&
-    ['username', 'password', 'mqttTopic', 'host'].every(
-      (key) => typeof body[key as keyof SdkMqttEndpoint] === 'string',
-    );
-  if (!complete) {
-    throw makeKiiError('server', {
-      status: 200,
-      detail: 'The MQTT endpoint answer was incomplete.',
-    });
-  }
-  const port = (value: unknown) =>
-    typeof value === 'number' && Number.isFinite(value) ? value : 0;
-  const ttl = Number(body['X-MQTT-TTL']);
-  return {
-    installationID: body.installationID,
-    username: body.username,
-    password: body.password,
-    mqttTopic: body.mqttTopic,
-    host: body.host,
-    portTCP: port(body.portTCP),
-    portSSL: port(body.portSSL),
-    portWS: port(body.portWS),
-    portWSS: port(body.portWSS),
-    // Without a TTL, Kii's "does not expire" is the honest reading.
-    ttlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : KII_NO_EXPIRY_SECONDS,
-    receivedAt: Date.now(),
   };
 }
 
