@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { loadSession } from './access/guard';
+import { openConnectedApps, type ConnectedApps } from './apps/connected-apps';
+import { loadVaultKey, VAULT_KEY_BYTES, VAULT_KEY_ENV } from './apps/vault-key';
 import { createAuditRepository } from './audit/audit-repository';
 import type { ConsoleServerConfig } from './config';
 import { consoleStatic } from './console-static';
@@ -14,24 +18,55 @@ import {
   frameworkError,
   hostAllowed,
 } from './http-edge';
+import { KiiAdminClient, type KiiAdminClientOptions } from './kii/kii-admin-client';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './people/passwords';
 import { createPeopleRepository } from './people/people-repository';
+import { createImportJobs } from './registry/import-jobs';
+import { createInstallationsRegistry } from './registry/installations-registry';
+import { appsRoutes } from './routes/apps-routes';
 import { auditRoutes } from './routes/audit-routes';
+import { bulkRoutes } from './routes/bulk-routes';
+import { installationsRoutes } from './routes/installations-routes';
 import { peopleRoutes } from './routes/people-routes';
+import { pushRoutes } from './routes/push-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { createSessionRepository } from './sessions/session-repository';
 import { createSignInLimiter } from './sessions/sign-in-limit';
 import './team-services';
 
-/** What the app needs beyond the flags; tests lower the password cost, nothing else does. */
+/**
+ * What the app needs beyond the flags. Tests lower the password cost and pass a fetch that
+ * observes the Kii client's exchanges (the secret scan reads the admin tokens Kii handed out).
+ */
 export interface AppOptions {
   config: ConsoleServerConfig;
   passwordCost?: PasswordCost;
+  kii?: KiiAdminClientOptions;
+}
+
+/**
+ * The vault key: KPC_CONSOLE_KEY, else --key-file, else <data-dir>/vault.key (created on first
+ * start). An in-memory server with neither seals with a random key: its vault dies with it.
+ */
+function vaultKey(config: ConsoleServerConfig): Buffer {
+  const named = config.keyFile ?? (config.inMemory ? undefined : join(config.dataDir, 'vault.key'));
+  if (!named && !process.env[VAULT_KEY_ENV]) return randomBytes(VAULT_KEY_BYTES);
+  return loadVaultKey({ keyFile: named }).key;
 }
 
 /** Infrastructure: the database with migrations and the repositories; closed on shutdown. */
-const infrastructure = fp<AppOptions>(async (app, { config, passwordCost }) => {
+const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii }) => {
   const db = openDatabase(config);
+  let apps: ConnectedApps;
+  try {
+    // After the database: openDatabase created the data dir the default key file lives in.
+    apps = openConnectedApps(db, vaultKey(config));
+  } catch (error) {
+    // A missing or wrong key stops the start; the database must not stay open behind it.
+    db.close();
+    throw error;
+  }
+  const imports = createImportJobs();
   app.decorate('team', {
     config,
     db,
@@ -46,8 +81,16 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost }) => {
       windowMs: config.signInLockMinutes * 60_000,
     }),
     passwordCost: passwordCost ?? DEFAULT_PASSWORD_COST,
+    apps,
+    kii: new KiiAdminClient(kii),
+    registry: createInstallationsRegistry(db),
+    imports,
   });
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    // Running imports write verdicts to the registry: stop them before the database goes.
+    await imports.close();
+    db.close();
+  });
 });
 
 /**
@@ -70,6 +113,10 @@ const teamApi = fp(async (app) => {
       await api.register(sessionRoutes);
       await api.register(peopleRoutes);
       await api.register(auditRoutes);
+      await api.register(appsRoutes);
+      await api.register(installationsRoutes);
+      await api.register(bulkRoutes);
+      await api.register(pushRoutes);
     },
     { prefix: '/team/api' },
   );

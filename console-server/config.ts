@@ -33,6 +33,11 @@ export interface ConsoleServerConfig {
   bodyLimit: number;
   /** A request (headers and body) not received in full within this long gets 408. */
   requestTimeoutMs: number;
+  /**
+   * The file holding the vault key that seals connected apps' credentials (created with a
+   * random key on first start). Unset: `<dataDir>/vault.key`. KPC_CONSOLE_KEY wins over it.
+   */
+  keyFile?: string;
 }
 
 export const defaultConfig: ConsoleServerConfig = {
@@ -69,6 +74,7 @@ const serveFlags: Record<string, FlagSpec<ConsoleServerConfig>> = {
   '--sign-in-lock-minutes': { key: 'signInLockMinutes', kind: 'int' },
   '--log-level': { key: 'logLevel', kind: 'string' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
+  '--key-file': { key: 'keyFile', kind: 'string' },
 };
 
 export const usage = `Usage: node --import tsx console-server/main.ts [command] [flags]
@@ -92,7 +98,10 @@ Flags of serve:
   --sign-in-failures <n>   failed sign-ins per account and address before the lock-out (default 5)
   --sign-in-lock-minutes <n>  length of the lock-out (default 15)
   --log-level <level>      fatal, error, warn, info, debug (default warn)
-  --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)`;
+  --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
+  --key-file <path>        the vault key sealing connected apps' credentials (default <data-dir>/vault.key,
+                           created on first start); KPC_CONSOLE_KEY (base64 of 32 bytes) wins over it;
+                           --in-memory without either uses a random key for the process`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}

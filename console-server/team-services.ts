@@ -1,10 +1,14 @@
+import type { ConnectedApps } from './apps/connected-apps';
 import type { AuditRepository } from './audit/audit-repository';
 import type { ConsoleServerConfig } from './config';
 import type { Db } from './db/database';
+import type { KiiAdminClient } from './kii/kii-admin-client';
 import type { PasswordCost } from './people/passwords';
 import type { PeopleRepository } from './people/people-repository';
 import type { Person } from './people/people-repository';
 import type { RoleGrant } from './people/roles';
+import type { ImportJobs } from './registry/import-jobs';
+import type { InstallationsRegistry } from './registry/installations-registry';
 import type { Session, SessionRepository } from './sessions/session-repository';
 import type { SignInLimiter } from './sessions/sign-in-limit';
 
@@ -17,6 +21,13 @@ export interface TeamServices {
   audit: AuditRepository;
   signInLimiter: SignInLimiter;
   passwordCost: PasswordCost;
+  /** Connected Kii apps, their credentials sealed with the vault key. */
+  apps: ConnectedApps;
+  /** One Kii client per process, so admin tokens are cached once for every request. */
+  kii: KiiAdminClient;
+  registry: InstallationsRegistry;
+  /** CSV imports being verified, and those finished lately (in memory only). */
+  imports: ImportJobs;
 }
 
 /** The person behind a request, with their roles, as the session hook found them. */

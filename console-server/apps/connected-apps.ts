@@ -195,6 +195,14 @@ function checkVaultKey(db: Database, key: Buffer, now: () => number): void {
   );
 }
 
+/**
+ * The credentials an input names, validated as `add` and `replace` validate them: the routes
+ * check them with Kii (an admin token) before anything is stored.
+ */
+export function credentialsOf(input: ConnectedAppInput): KiiAppCredentials {
+  return { appId: input.appId, ...validated(input) };
+}
+
 function validated(input: ConnectedAppInput): AppSecrets {
   const fail = (message: string) => new ConnectedAppError('INVALID_APP', message);
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.appId)) throw fail('The app ID is not valid');

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { startConsoleServer } from '../app';
 import { defaultConfig, type ConsoleServerConfig } from '../config';
 import type { ErrorEnvelope } from '../errors';
+import type { KiiAdminClientOptions } from '../kii/kii-admin-client';
 import { hashPassword, type PasswordCost } from '../people/passwords';
 import type { RoleGrant } from '../people/roles';
 
@@ -84,8 +85,10 @@ export class TeamClient {
   }
 }
 
+/** `kii`: options of the server's Kii client, e.g. a fetch that observes its exchanges. */
 export async function startTestConsoleServer(
   overrides: Partial<ConsoleServerConfig> = {},
+  options: { kii?: KiiAdminClientOptions } = {},
 ): Promise<TestConsoleServer> {
   const config: ConsoleServerConfig = {
     ...defaultConfig,
@@ -94,7 +97,11 @@ export async function startTestConsoleServer(
     logLevel: 'silent',
     ...overrides,
   };
-  const { app, port } = await startConsoleServer({ config, passwordCost: TEST_PASSWORD_COST });
+  const { app, port } = await startConsoleServer({
+    config,
+    passwordCost: TEST_PASSWORD_COST,
+    kii: options.kii,
+  });
   const origin = `http://127.0.0.1:${port}`;
   return {
     app,
