@@ -1,9 +1,10 @@
 import { Injectable, LOCALE_ID, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { EMPTY, Observable, Subject, catchError, exhaustMap, finalize, switchMap, tap } from 'rxjs';
+import { EMPTY, Observable, Subject, exhaustMap, finalize, switchMap, tap } from 'rxjs';
 
 import { SESSION_STORAGE, readJson, writeJson } from '../core/browser';
-import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
+import { ActionRunner } from '../core/action-runner';
+import { KiiError, makeKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { SessionStore } from '../core/session';
 import { DEFAULT_DRAFT, PushDraft, checkDraft, sizeOf, tooLargeText } from './compose-draft';
@@ -24,7 +25,9 @@ const ADMIN_SENDER: PayloadSender = { kind: 'admin' };
 /**
  * The Compose page's state, kept for the whole tab so that leaving the page loses neither
  * the draft nor a send under way: the draft (in sessionStorage), its check (problems and
- * MQTT payload size), and sending with progress. Sends are recorded in `RecentSends`.
+ * MQTT payload size), and sending with progress. Sends are recorded in `RecentSends`. The
+ * store shape of `core/action-runner.ts`: a send runs through its `ActionRunner`, which reports
+ * a failure; the failure also stays in `error` for the page to show beside the form.
  */
 @Injectable({ providedIn: 'root' })
 export class ComposeStore {
@@ -34,6 +37,7 @@ export class ComposeStore {
   private readonly recent = inject(RecentSends);
   private readonly notifier = inject(Notifier);
   private readonly locale = inject(LOCALE_ID);
+  private readonly actions = new ActionRunner();
 
   private readonly draftState = signal<PushDraft>(
     readJson(this.storage, COMPOSE_DRAFT_STORAGE_KEY, isDraft) ?? DEFAULT_DRAFT,
@@ -103,7 +107,7 @@ export class ComposeStore {
     if (!session || !body) return EMPTY;
     this.errorState.set(null);
     this.phaseState.set('resolving');
-    return this.sender.resolve$(draft.target).pipe(
+    const work$ = this.sender.resolve$(draft.target).pipe(
       switchMap((target) => {
         this.targetState.set(target);
         // The estimate assumed an ID length; now the real one is known.
@@ -116,14 +120,11 @@ export class ComposeStore {
             tap((pushMessageID) => this.record(session.appId, target, body, bytes, pushMessageID)),
           );
       }),
-      catchError((raw: unknown) => {
-        const error = toKiiError(raw);
-        this.errorState.set(error);
-        this.notifier.failed(
-          $localize`:Action named in an error@@kpc.compose.actionSend:Sending the push`,
-          error,
-        );
-        return EMPTY;
+    );
+    const label = $localize`:Action named in an error@@kpc.compose.actionSend:Sending the push`;
+    return this.actions.run$(label, work$, { key: 'send' }).pipe(
+      tap((result) => {
+        if (!result.ok) this.errorState.set(result.error);
       }),
       finalize(() => this.phaseState.set(null)),
     );

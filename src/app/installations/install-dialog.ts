@@ -15,18 +15,19 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { Observable } from 'rxjs';
 
+import { ActionResult } from '../core/action-runner';
 import { KiiError } from '../core/kii-error';
 import { failureText } from '../core/notifier';
 import { Principal } from '../core/principal';
 import { CopyButton } from '../shared/copy-button';
 import { PrincipalFields, principalRefForm, principalRefOf } from '../shared/principal-fields';
 import { Installation, environmentLabel, ownerLabel } from '../core/kii/installation';
-import { InstallOrder, InstallOutcome, InstallResult, installLabel } from './installations-store';
+import { InstallOrder, InstallOutcome, installLabel } from './installations-store';
 
 /** What the install dialog needs: who is signed in, and the store's install action. */
 export interface InstallDialogData {
   readonly principal: Principal;
-  readonly install$: (order: InstallOrder) => Observable<InstallResult>;
+  readonly install$: (order: InstallOrder) => Observable<ActionResult<InstallOutcome>>;
 }
 
 /** How the install dialog closed: nothing installed, or an installation (to open or not). */
@@ -162,7 +163,7 @@ export class InstallDialog {
         next: (result) => {
           this.busy.set(false);
           this.ref.disableClose = false;
-          if (result.kind === 'installed') this.outcome.set(result.outcome);
+          if (result.ok) this.outcome.set(result.value);
           else this.failure.set(result.error);
         },
       });

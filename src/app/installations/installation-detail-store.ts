@@ -1,19 +1,21 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Observable, Subject, catchError, finalize, of, switchMap, tap } from 'rxjs';
+import { Observable, Subject, catchError, map, of, switchMap, tap } from 'rxjs';
 
+import { ActionRunner } from '../core/action-runner';
 import { KiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { MqttEndpoint } from '../core/kii/mqtt-endpoint';
 import { Installation } from '../core/kii/installation';
-import { KnownInstallations } from './known-installations';
+import { KnownInstallations, catalogUpdateLabel } from './known-installations';
 import { PushInstallations } from '../core/kii/push-installations';
 import { UninstallAction, UninstallBy } from './uninstall-action';
 
 /**
  * One installation's detail view: the installation (with its owner's name) and, for MQTT,
- * its endpoint. Both fail inline with their own Retry; uninstalling reports through the
- * Notifier. Provided by the detail page.
+ * its endpoint. The store shape of `core/action-runner.ts`: both loads fail inline with their
+ * own Retry; uninstalling runs through its `ActionRunner`, which reports a failure. Provided
+ * by the detail page.
  */
 @Injectable()
 export class InstallationDetailStore {
@@ -22,6 +24,7 @@ export class InstallationDetailStore {
   private readonly uninstaller = inject(UninstallAction);
   private readonly notifier = inject(Notifier);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly actions = new ActionRunner();
 
   private readonly state = signal({
     installationID: '',
@@ -31,7 +34,6 @@ export class InstallationDetailStore {
     endpoint: null as MqttEndpoint | null,
     endpointLoading: false,
     endpointError: null as KiiError | null,
-    uninstalling: false,
   });
   private readonly loads = new Subject<string>();
   private readonly endpointLoads = new Subject<string>();
@@ -42,7 +44,7 @@ export class InstallationDetailStore {
   readonly endpoint = computed(() => this.state().endpoint);
   readonly endpointLoading = computed(() => this.state().endpointLoading);
   readonly endpointError = computed(() => this.state().endpointError);
-  readonly uninstalling = computed(() => this.state().uninstalling);
+  readonly uninstalling = computed(() => this.actions.pending().has('uninstall'));
 
   constructor() {
     this.loads
@@ -79,11 +81,17 @@ export class InstallationDetailStore {
   /** Uninstalls by either ID; true once done (the page then leaves the detail view). */
   uninstall$(by: UninstallBy): Observable<boolean> {
     const installation = this.installation();
-    if (!installation || this.uninstalling()) return of(false);
-    this.state.update((s) => ({ ...s, uninstalling: true }));
-    return this.uninstaller
-      .run$(installation, by)
-      .pipe(finalize(() => this.state.update((s) => ({ ...s, uninstalling: false }))));
+    if (!installation) return of(false);
+    const uninstall = this.uninstaller.of(installation, by);
+    return this.actions.run$(uninstall.label, uninstall.work$, { key: 'uninstall' }).pipe(
+      map((result) => {
+        if (result.ok) {
+          this.notifier.done(uninstall.doneText);
+          this.actions.run(catalogUpdateLabel(), this.known.forget$([installation.installationID]));
+        }
+        return result.ok;
+      }),
+    );
   }
 
   private load$(installationID: string): Observable<unknown> {
@@ -100,13 +108,7 @@ export class InstallationDetailStore {
       tap((installation) => {
         this.state.update((s) => ({ ...s, installation, loading: false }));
         // A deep link on Kii Cloud is also a look-up: the list learns it.
-        this.known.remember$([installation], 'looked-up').subscribe({
-          error: (error: unknown) =>
-            this.notifier.failed(
-              $localize`:Action named in an error@@kpc.installations.actionRemember:Updating the installations known in this browser`,
-              toKiiError(error),
-            ),
-        });
+        this.actions.run(catalogUpdateLabel(), this.known.remember$([installation], 'looked-up'));
         this.refreshEndpoint();
       }),
       catchError((error: unknown) => {

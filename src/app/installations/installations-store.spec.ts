@@ -129,8 +129,8 @@ describe('InstallationsStore', () => {
       });
 
       const done = await outcome;
-      if (done.kind !== 'installed') throw new Error(`install ${done.kind}`);
-      const result = done.outcome;
+      if (!done.ok) throw new Error(`install failed: ${done.error.message}`);
+      const result = done.value;
       expect(result.existing).toBeFalse();
       expect(result.installation.owner).toEqual({ kind: 'user', id: 'u-a', name: 'alice' });
       expect(store.rows()[0].installationID).toBe('i-new');
@@ -159,8 +159,8 @@ describe('InstallationsStore', () => {
       await settle();
       http.expectOne(`${TEST_APP_URL}/installations/inst-7`).flush(installationBody(row));
       expect(await outcome).toEqual({
-        kind: 'installed',
-        outcome: jasmine.objectContaining({ existing: true }),
+        ok: true,
+        value: jasmine.objectContaining({ existing: true }),
       });
       expect(notifier.done).toHaveBeenCalledWith(
         'Thing door-7 already had an installation; it came back unchanged.',
@@ -182,7 +182,7 @@ describe('InstallationsStore', () => {
         .expectOne(`${TEST_APP_URL}/users/LOGIN_NAME:nobody`)
         .flush({ errorCode: 'USER_NOT_FOUND', message: 'no such user' }, notFound);
       expect(await outcome).toEqual({
-        kind: 'failed',
+        ok: false,
         error: jasmine.objectContaining<KiiError>({ errorCode: 'USER_NOT_FOUND' }),
       });
       expect(notifier.failed).not.toHaveBeenCalled();
@@ -319,8 +319,8 @@ describe('InstallationsStore', () => {
       userID: 'user-alice-id',
     });
     const result = await outcome;
-    if (result.kind !== 'installed') throw new Error(`install ${result.kind}`);
-    expect(result.outcome.installation.owner).toEqual({
+    if (!result.ok) throw new Error(`install failed: ${result.error.message}`);
+    expect(result.value.installation.owner).toEqual({
       kind: 'user',
       id: 'user-alice-id',
       name: 'alice',

@@ -6,13 +6,14 @@ import {
   catchError,
   distinctUntilChanged,
   filter,
-  finalize,
   map,
   of,
   switchMap,
   tap,
+  throwError,
 } from 'rxjs';
 
+import { ActionResult, ActionRunner } from '../core/action-runner';
 import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { PrincipalLookup, PrincipalRef, ResolvedPrincipal } from '../core/principal-lookup';
@@ -20,7 +21,7 @@ import { SessionStore } from '../core/session';
 import { Installation, ownerLabel, parseInstallationRef } from '../core/kii/installation';
 import { KnownSource } from './installation-catalog';
 import { InstallationListing } from './installation-listing';
-import { KnownInstallations, ListingMode } from './known-installations';
+import { KnownInstallations, ListingMode, catalogUpdateLabel } from './known-installations';
 import { PushInstallations } from '../core/kii/push-installations';
 import { UninstallAction, UninstallBy } from './uninstall-action';
 
@@ -39,14 +40,6 @@ export interface InstallOutcome {
   readonly existing: boolean;
 }
 
-/**
- * How an install ended: the outcome, or the failure for the install dialog to show beside
- * what the operator typed (a snackbar would vanish while the dialog stays open).
- */
-export type InstallResult =
-  | { readonly kind: 'installed'; readonly outcome: InstallOutcome }
-  | { readonly kind: 'failed'; readonly error: KiiError };
-
 /** Listing progress: how many rows arrived of how many. */
 export interface LoadProgress {
   readonly loaded: number;
@@ -55,9 +48,10 @@ export interface LoadProgress {
 
 /**
  * The Installations page's state: the rows (every installation from the local server, or
- * the ones this console knows), look-ups, installs and uninstalls. Loads fail inline (with
- * `reload()`); a failed install goes back to the install dialog; other actions report
- * through the `Notifier`. Provided by the page.
+ * the ones this console knows), look-ups, installs and uninstalls. The store shape of
+ * `core/action-runner.ts`: loads fail inline (with `reload()`); actions run through its
+ * `ActionRunner`, which reports failures, except an install's, which goes back to the install
+ * dialog (a snackbar would vanish while the dialog stays open). Provided by the page.
  */
 @Injectable()
 export class InstallationsStore {
@@ -75,7 +69,7 @@ export class InstallationsStore {
     loading: null as LoadProgress | null,
     loadError: null as KiiError | null,
   });
-  private readonly pendingKeys = signal<ReadonlySet<string>>(new Set());
+  private readonly actions = new ActionRunner();
   private readonly loads = new Subject<ListingMode>();
 
   /** `server` (every installation) or `known` (those known here); null while deciding. */
@@ -86,7 +80,7 @@ export class InstallationsStore {
   /** The failed load, shown inline with Retry. */
   readonly loadError = computed(() => this.state().loadError);
   /** Running actions: `lookup`, `install`, `uninstall:<installationID>`. */
-  readonly pending = this.pendingKeys.asReadonly();
+  readonly pending = this.actions.pending;
   /** Who is signed in: the install dialog offers an owner only to the app admin. */
   readonly principal = computed(() => this.sessions.session()?.principal ?? null);
 
@@ -128,17 +122,14 @@ export class InstallationsStore {
   lookup(text: string, found: (installation: Installation) => void): void {
     const label = $localize`:Action named in an error; REF is what the operator typed@@kpc.installations.actionLookup:Looking up ${text.trim()}:REF:`;
     const ref = parseInstallationRef(text);
-    if (!ref) {
-      this.notifier.failed(
-        label,
-        makeKiiError('invalid', {
-          detail: 'Enter an installation ID, or deviceType:registrationID such as MQTT:1234.',
-        }),
-      );
-      return;
-    }
-    const work$ = this.push.get$(ref).pipe(switchMap((i) => this.known.named$(i)));
-    this.act('lookup', label, work$, (installation) => {
+    const work$ = ref
+      ? this.push.get$(ref).pipe(switchMap((i) => this.known.named$(i)))
+      : throwError(() =>
+          makeKiiError('invalid', {
+            detail: 'Enter an installation ID, or deviceType:registrationID such as MQTT:1234.',
+          }),
+        );
+    this.actions.run(label, work$, { key: 'lookup' }, (installation) => {
       const row = this.upsert(installation);
       this.remember([row], 'looked-up');
       found(row);
@@ -150,7 +141,7 @@ export class InstallationsStore {
    * first environment). Emits the outcome or the failure (logged, not shown: the dialog that
    * asked shows it); nothing while another install runs.
    */
-  install$(order: InstallOrder): Observable<InstallResult> {
+  install$(order: InstallOrder): Observable<ActionResult<InstallOutcome>> {
     const owner$: Observable<ResolvedPrincipal | undefined> = order.owner
       ? this.lookupService.resolve$(order.owner)
       : of(undefined);
@@ -177,23 +168,14 @@ export class InstallationsStore {
         ),
       ),
     );
-    const result$ = work$.pipe(
-      map((outcome): InstallResult => ({ kind: 'installed', outcome })),
-      catchError((raw: unknown) => {
-        const error = toKiiError(raw);
-        console.error(installLabel(), error);
-        return of<InstallResult>({ kind: 'failed', error });
-      }),
-    );
-    return this.once$('install', result$).pipe(
+    return this.actions.run$(installLabel(), work$, { key: 'install', report: false }).pipe(
       tap((result) => {
-        if (result.kind !== 'installed') return;
-        const { outcome } = result;
-        const row = this.upsert(outcome.installation);
+        if (!result.ok) return;
+        const row = this.upsert(result.value.installation);
         this.remember([row], 'installed');
         const who = ownerLabel(row.owner);
         this.notifier.done(
-          outcome.existing
+          result.value.existing
             ? $localize`:Confirmation when an install returned the owner's existing installation; WHO is "User alice"@@kpc.installations.installedExisting:${who}:WHO: already had an installation; it came back unchanged.`
             : $localize`:Confirmation after installing; WHO is "User alice"@@kpc.installations.installed:Installed push for ${who}:WHO:.`,
         );
@@ -206,24 +188,17 @@ export class InstallationsStore {
    * first). Emits true once done, false after the failure was reported.
    */
   uninstall$(installation: Installation, by: UninstallBy): Observable<boolean> {
+    const uninstall = this.uninstaller.of(installation, by);
     const key = `uninstall:${installation.installationID}`;
-    return new Observable<boolean>((subscriber) => {
-      if (this.pendingKeys().has(key)) {
-        subscriber.next(false);
-        subscriber.complete();
-        return undefined;
-      }
-      this.setPending(key, true);
-      return this.uninstaller
-        .run$(installation, by)
-        .pipe(
-          tap((done) => {
-            if (done) this.dropRows([installation.installationID]);
-          }),
-          finalize(() => this.setPending(key, false)),
-        )
-        .subscribe(subscriber);
-    });
+    return this.actions.run$(uninstall.label, uninstall.work$, { key }).pipe(
+      map((result) => {
+        if (result.ok) {
+          this.notifier.done(uninstall.doneText);
+          this.forget([installation.installationID]);
+        }
+        return result.ok;
+      }),
+    );
   }
 
   /** Adds installations found by an import to the table and the catalog. */
@@ -234,16 +209,9 @@ export class InstallationsStore {
 
   /** Drops uninstalled installations from the table and the catalog. */
   forget(installationIDs: readonly string[]): void {
-    this.dropRows(installationIDs);
-    this.known
-      .forget$(installationIDs)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({ error: (error: unknown) => this.storageFailed(error) });
-  }
-
-  private dropRows(installationIDs: readonly string[]): void {
     const gone = new Set(installationIDs);
     this.state.update((s) => ({ ...s, rows: s.rows.filter((r) => !gone.has(r.installationID)) }));
+    this.actions.run(catalogUpdateLabel(), this.known.forget$(installationIDs));
   }
 
   private load$(mode: ListingMode): Observable<unknown> {
@@ -298,65 +266,13 @@ export class InstallationsStore {
   }
 
   private remember(rows: readonly Installation[], source: KnownSource): void {
-    this.known
-      .remember$(rows, source)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({ error: (error: unknown) => this.storageFailed(error) });
-  }
-
-  private storageFailed(error: unknown): void {
-    this.notifier.failed(
-      $localize`:Action named in an error@@kpc.installations.actionRemember:Updating the installations known in this browser`,
-      toKiiError(error),
-    );
+    this.actions.run(catalogUpdateLabel(), this.known.remember$(rows, source));
   }
 
   private self(): Installation['owner'] {
     const principal = this.principal();
     if (!principal || principal.kind === 'admin') return null;
     return { kind: principal.kind, id: principal.id, name: principal.name };
-  }
-
-  /** Runs an action once at a time per key; failures go to the Notifier and emit null. */
-  private run$<T>(key: string, label: string, work$: Observable<T>): Observable<T | null> {
-    return this.once$(
-      key,
-      work$.pipe(
-        catchError((error: unknown) => {
-          this.notifier.failed(label, toKiiError(error));
-          return of(null);
-        }),
-      ),
-    );
-  }
-
-  /** Runs `work$` while no other action with `key` runs; completes empty otherwise. */
-  private once$<T>(key: string, work$: Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      if (this.pendingKeys().has(key)) {
-        subscriber.complete();
-        return undefined;
-      }
-      this.setPending(key, true);
-      return work$.pipe(finalize(() => this.setPending(key, false))).subscribe(subscriber);
-    });
-  }
-
-  private act<T>(key: string, label: string, work$: Observable<T>, done: (value: T) => void): void {
-    this.run$(key, label, work$)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((value) => {
-        if (value !== null) done(value);
-      });
-  }
-
-  private setPending(key: string, on: boolean): void {
-    this.pendingKeys.update((keys) => {
-      const next = new Set(keys);
-      if (on) next.add(key);
-      else next.delete(key);
-      return next;
-    });
   }
 }
 

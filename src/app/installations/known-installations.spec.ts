@@ -17,7 +17,6 @@ import {
 } from '../../testing/memory-installation-catalog';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { KiiError } from '../core/kii-error';
-import { Notifier } from '../core/notifier';
 import { catalogKey } from './installation-catalog';
 import { KnownInstallations } from './known-installations';
 import { UninstallAction } from './uninstall-action';
@@ -132,40 +131,34 @@ describe('KnownInstallations', () => {
 
 describe('UninstallAction', () => {
   let http: HttpTestingController;
-  let notifier: Notifier;
   let action: UninstallAction;
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        ...provideTestBrowser(createTestBrowser()),
-        provideMemoryCatalog(new MemoryInstallationCatalog()),
-      ],
-    });
+    TestBed.configureTestingModule({ providers: provideTestBrowser(createTestBrowser()) });
     http = TestBed.inject(HttpTestingController);
-    notifier = TestBed.inject(Notifier);
-    spyOn(notifier, 'done');
-    spyOn(notifier, 'failed');
     action = TestBed.inject(UninstallAction);
     await signInAt('local');
-    answerDiscovery(http, true);
   });
   afterEach(() => http.verify());
 
-  it('uninstalls by installation ID and confirms who stops receiving pushes', async () => {
-    const done = firstValueFrom(action.run$(installationRow(1), 'id'));
+  it('uninstalls by installation ID and says who stops receiving pushes', async () => {
+    const uninstall = action.of(installationRow(1), 'id');
+    expect(uninstall.label).toBe('Uninstalling inst-1');
+    expect(uninstall.doneText).toBe(
+      'Uninstalled inst-1. User user1 no longer receives pushes on it.',
+    );
+    const done = firstValueFrom(uninstall.work$, { defaultValue: 'done' });
     await settle();
     http
       .expectOne(`${TEST_APP_URL}/installations/inst-1`)
       .flush(null, { status: 204, statusText: 'No Content' });
-    expect(await done).toBeTrue();
-    expect(notifier.done).toHaveBeenCalledWith(
-      'Uninstalled inst-1. User user1 no longer receives pushes on it.',
-    );
+    expect(await done).toBeUndefined();
   });
 
-  it('reports a failure with the ID that was used', async () => {
-    const done = firstValueFrom(action.run$(installationRow(1), 'registration'));
+  it('fails with the ID that was used in its label', async () => {
+    const uninstall = action.of(installationRow(1), 'registration');
+    expect(uninstall.label).toBe('Uninstalling MQTT:reg-1');
+    const done = firstValueFrom(uninstall.work$);
     await settle();
     http
       .expectOne(`${TEST_APP_URL}/installations/MQTT:reg-1`)
@@ -173,9 +166,7 @@ describe('UninstallAction', () => {
         { errorCode: 'INSTALLATION_NOT_FOUND', message: 'x' },
         { status: 404, statusText: 'Not Found' },
       );
-    expect(await done).toBeFalse();
-    expect(notifier.failed).toHaveBeenCalledWith(
-      'Uninstalling MQTT:reg-1',
+    await expectAsync(done).toBeRejectedWith(
       jasmine.objectContaining<KiiError>({ errorCode: 'INSTALLATION_NOT_FOUND' }),
     );
   });

@@ -93,3 +93,8 @@ export class KnownInstallations {
 function notSignedIn(): Observable<never> {
   return throwError(() => toKiiError(makeKiiError('auth', { detail: 'Not signed in.' })));
 }
+
+/** What a failed update of the installations known here is called (remember or forget). */
+export function catalogUpdateLabel(): string {
+  return $localize`:Action named in an error@@kpc.installations.actionRemember:Updating the installations known in this browser`;
+}

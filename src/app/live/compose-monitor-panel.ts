@@ -3,11 +3,10 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { RouterLink } from '@angular/router';
-import { Observable, finalize } from 'rxjs';
+import { finalize } from 'rxjs';
 
-import { KiiError } from '../core/kii-error';
 import { LiveMessage } from './live-message';
-import { Monitor } from './monitor';
+import { DEFAULT_MONITOR_SETTINGS, Monitor, StartMonitorRequest } from './monitor';
 import { MonitorStore } from './monitor-store';
 import { TopicRef, topicLabel } from '../core/kii/topic-scope';
 
@@ -83,23 +82,27 @@ export class ComposeMonitorPanel {
   });
 
   protected watchAllTraffic(): void {
-    this.start(this.store.startTapMonitor$());
+    this.start({ kind: 'tap', settings: DEFAULT_MONITOR_SETTINGS });
   }
 
   protected watchTopic(topic: TopicRef): void {
-    this.start(this.store.startTopicMonitor$([topic]));
+    this.start({ kind: 'topics', topics: [topic], settings: DEFAULT_MONITOR_SETTINGS });
   }
 
   protected counters(monitor: Monitor) {
     return monitor.feed.counters();
   }
 
-  private start(start$: Observable<Monitor>): void {
+  private start(request: StartMonitorRequest): void {
     this.busy.set(true);
     this.error.set(null);
-    start$.pipe(finalize(() => this.busy.set(false))).subscribe({
-      error: (error: KiiError) => this.error.set(error.message),
-    });
+    // Shown here, beside the buttons, rather than in a snackbar over the Compose page.
+    this.store
+      .start$(request, { report: false })
+      .pipe(finalize(() => this.busy.set(false)))
+      .subscribe((result) => {
+        if (!result.ok) this.error.set(result.error.message);
+      });
   }
 }
 

@@ -17,9 +17,8 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import { Observable, filter, finalize } from 'rxjs';
+import { filter } from 'rxjs';
 
-import { KiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { installBenchProbe } from './bench-probe';
 import { FileSaver } from '../shared/file-saver';
@@ -35,10 +34,10 @@ import {
 import { MessageFilter } from './message-filter';
 import { MessageDetail } from './message-detail';
 import { MessageStream } from './message-stream';
-import { Monitor } from './monitor';
+import { Monitor, StartMonitorRequest } from './monitor';
 import { MonitorCard } from './monitor-card';
 import { MonitorStore } from './monitor-store';
-import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
+import { StartMonitorData, StartMonitorDialog } from './start-monitor-dialog';
 import { StreamCommand, commandForKey } from './shortcut-keys';
 import { ShortcutsDialog } from './shortcuts-dialog';
 import { StreamAnnouncer } from './stream-announcer';
@@ -85,7 +84,7 @@ export default class LivePage {
     mergeNewestFirst(this.monitors().map((m) => m.feed.rows())),
   );
   protected readonly selected = signal<LiveMessage | null>(null);
-  protected readonly busy = signal(0);
+  protected readonly busy = this.store.busy;
   /** Where J / K continue from when no message is selected. */
   private cursor: LiveMessage | null = null;
 
@@ -121,7 +120,7 @@ export default class LivePage {
       })
       .afterClosed()
       .pipe(filter((request): request is StartMonitorRequest => request !== undefined))
-      .subscribe((request) => this.start(request));
+      .subscribe((request) => this.store.start(request));
   }
 
   protected openShortcuts(): void {
@@ -234,50 +233,19 @@ export default class LivePage {
   }
 
   protected stop(monitor: Monitor): void {
-    this.run(
-      this.store.stop$(monitor),
-      $localize`:Action name in an error message, stopping a monitor@@kpc.live.stopping:Stopping the monitor`,
-    );
+    this.store.stop(monitor);
   }
 
   protected restart(monitor: Monitor): void {
-    this.run(
-      this.store.restart$(monitor),
-      $localize`:Action name in an error message, starting a monitor again@@kpc.live.restarting:Starting the monitor again`,
-    );
+    this.store.restart(monitor);
   }
 
   protected remove(monitor: Monitor): void {
     if (this.selected()?.monitorId === monitor.id) this.selected.set(null);
-    this.run(
-      this.store.remove$(monitor),
-      $localize`:Action name in an error message, removing a monitor@@kpc.live.removing:Removing the monitor`,
-    );
+    this.store.remove(monitor);
   }
 
   protected reconnectNow(monitor: Monitor): void {
     monitor.link.reconnectNow();
-  }
-
-  private start(request: StartMonitorRequest): void {
-    const action = $localize`:Action name in an error message, starting a monitor@@kpc.live.starting:Starting the monitor`;
-    switch (request.kind) {
-      case 'installation':
-        return this.run(
-          this.store.startInstallationMonitor$(request.installationID, request.settings),
-          action,
-        );
-      case 'topics':
-        return this.run(this.store.startTopicMonitor$(request.topics, request.settings), action);
-      case 'tap':
-        return this.run(this.store.startTapMonitor$(request.settings), action);
-    }
-  }
-
-  private run(action$: Observable<unknown>, action: string): void {
-    this.busy.update((n) => n + 1);
-    action$.pipe(finalize(() => this.busy.update((n) => n - 1))).subscribe({
-      error: (error: KiiError) => this.notifier.failed(action, error),
-    });
   }
 }

@@ -4,6 +4,7 @@ import { Observable, firstValueFrom, lastValueFrom } from 'rxjs';
 
 import { TEST_APP_URL, TEST_BASE_URL, signInAsAdmin } from '../../testing/admin-session';
 import { FAKE_CLOCK_START, FakeLiveClock, settle } from '../../testing/fake-live-clock';
+import { endpointAnswer } from '../../testing/live-test-bed';
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { settle as wait } from '../../testing/installation-sessions';
 import { KiiError } from '../core/kii-error';
@@ -18,18 +19,7 @@ describe('MonitorSources', () => {
   let http: HttpTestingController;
   let sources: MonitorSources;
 
-  const endpointBody = {
-    installationID: 'inst-1',
-    username: 'u',
-    password: 'p',
-    mqttTopic: 'mt',
-    host: '127.0.0.1',
-    portTCP: 1883,
-    portSSL: 0,
-    portWS: 8080,
-    portWSS: 0,
-    'X-MQTT-TTL': 3600,
-  };
+  const endpointBody = { installationID: 'inst-1', ...endpointAnswer('mt', 3600) };
   const news: TopicRef = { scope: { kind: 'app' }, name: 'news' };
 
   beforeEach(async () => {
@@ -102,8 +92,19 @@ describe('MonitorSources', () => {
     it('reads the endpoint and its TTL', async () => {
       const endpoint = firstValueFrom(sources.installationEndpoint$('inst-1'));
       http.expectOne(url).flush(endpointBody);
-      const { 'X-MQTT-TTL': ttlSeconds, ...fields } = endpointBody;
-      expect(await endpoint).toEqual({ ...fields, ttlSeconds, receivedAt: FAKE_CLOCK_START });
+      expect(await endpoint).toEqual({
+        installationID: 'inst-1',
+        username: 'user-mt',
+        password: 'pass-mt',
+        mqttTopic: 'mt',
+        host: '127.0.0.1',
+        portTCP: 1883,
+        portSSL: 0,
+        portWS: 8080,
+        portWSS: 0,
+        ttlSeconds: 3600,
+        receivedAt: FAKE_CLOCK_START,
+      });
     });
 
     it('waits and asks again while the endpoint is not ready', async () => {

@@ -15,9 +15,10 @@ import { topicPayload } from '../../testing/live-messages';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
 import { settle as wait } from '../../testing/installation-sessions';
 import { KiiError } from '../core/kii-error';
+import { Notifier } from '../core/notifier';
 import { SessionStore } from '../core/session';
 import { TopicRef } from '../core/kii/topic-scope';
-import { Monitor } from './monitor';
+import { DEFAULT_MONITOR_SETTINGS, Monitor } from './monitor';
 import { MonitorStore } from './monitor-store';
 
 describe('MonitorStore', () => {
@@ -237,6 +238,39 @@ describe('MonitorStore', () => {
       const error = await failure(store.startTopicMonitor$([announcements]), () => undefined);
       expect(error.kind).toBe('conflict');
       expect(error.message).toContain('already running');
+    });
+  });
+
+  describe('as actions', () => {
+    const tap = { kind: 'tap' as const, settings: DEFAULT_MONITOR_SETTINGS };
+
+    it('hands a start back to a caller that shows it, and reports nothing', async () => {
+      const notifier = TestBed.inject(Notifier);
+      spyOn(notifier, 'failed');
+      const result = firstValueFrom(store.start$(tap, { report: false }));
+      expect(store.busy()).toBeTrue();
+      http.expectOne(tapUrl).flush(endpointAnswer('tap-1'));
+      await settle();
+      fakes.mqtt.latest.acceptAndGrant();
+      const started = await result;
+      expect(started.ok && started.value.label).toBe('All traffic');
+      expect(store.busy()).toBeFalse();
+      expect(notifier.failed).not.toHaveBeenCalled();
+    });
+
+    it('reports a failed start itself', async () => {
+      const notifier = TestBed.inject(Notifier);
+      spyOn(notifier, 'failed');
+      store.start(tap);
+      http
+        .expectOne(tapUrl)
+        .flush({ errorCode: 'UNAUTHORIZED' }, { status: 403, statusText: 'Forbidden' });
+      await settle();
+      expect(notifier.failed).toHaveBeenCalledWith(
+        'Starting the monitor',
+        jasmine.objectContaining<KiiError>({ kind: 'forbidden' }),
+      );
+      expect(store.busy()).toBeFalse();
     });
   });
 

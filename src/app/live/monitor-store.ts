@@ -22,6 +22,7 @@ import {
   throwError,
 } from 'rxjs';
 
+import { ActionOptions, ActionResult, ActionRunner } from '../core/action-runner';
 import { BROWSER_LOCATION } from '../core/browser';
 import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
 import { LocalServer } from '../core/local-server';
@@ -38,9 +39,11 @@ import {
   MonitorHooks,
   MonitorKind,
   MonitorSettings,
+  StartMonitorRequest,
 } from './monitor';
 import { MonitorFeed } from './monitor-feed';
 import { LinkError, MonitorLink } from './monitor-link';
+import { linkFailure, refusalError, refusalNote, topicsMonitorRunning } from './monitor-failures';
 import { MonitorSources } from './monitor-sources';
 import { TopicRef, topicLabel, topicPath } from '../core/kii/topic-scope';
 
@@ -48,6 +51,9 @@ import { TopicRef, topicLabel, topicPath } from '../core/kii/topic-scope';
  * The live monitors, app-wide: they keep running while the operator visits other pages (the
  * Compose page sends a push and shows it arriving here). Messages are taken in outside
  * Angular's change detection and published to signals at most once per animation frame.
+ * The store shape of `core/action-runner.ts`: starting, stopping, restarting and removing
+ * run through its `ActionRunner`, which reports failures; the `...$` methods below them are
+ * the work itself.
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorStore {
@@ -59,6 +65,7 @@ export class MonitorStore {
   private readonly localServer = inject(LocalServer);
   private readonly secure = inject(BROWSER_LOCATION).origin.startsWith('https:');
   private readonly text = linkText(inject(LOCALE_ID));
+  private readonly actions = new ActionRunner();
 
   private readonly list = signal<readonly Monitor[]>([]);
   // The session token each monitor was started with.
@@ -71,6 +78,8 @@ export class MonitorStore {
 
   /** All monitors, running or stopped, in the order they were started. */
   readonly monitors: Signal<readonly Monitor[]> = this.list.asReadonly();
+  /** True while a monitor starts, stops, restarts or is removed. */
+  readonly busy = computed(() => this.actions.pending().size > 0);
   /** The local server offers the tap ("All traffic"). */
   readonly tapAvailable = computed(
     () => this.localServer.info()?.extensions.includes('tap') === true,
@@ -85,6 +94,41 @@ export class MonitorStore {
           if (this.startedWith.get(monitor) !== token) monitor.link.stop();
       });
     });
+  }
+
+  /**
+   * Starts the monitor asked for and emits how that went; `report: false` when the caller
+   * shows a failure itself (the Compose page's panel, beside its buttons).
+   */
+  start$(
+    request: StartMonitorRequest,
+    options: ActionOptions = {},
+  ): Observable<ActionResult<Monitor>> {
+    const label = $localize`:Action name in an error message, starting a monitor@@kpc.live.starting:Starting the monitor`;
+    return this.actions.run$(label, this.work$(request), options);
+  }
+
+  /** Starts the monitor asked for; a failure is reported. */
+  start(request: StartMonitorRequest): void {
+    this.start$(request).subscribe();
+  }
+
+  /** Stops a monitor (`stop$`); a failure is reported. */
+  stop(monitor: Monitor): void {
+    const label = $localize`:Action name in an error message, stopping a monitor@@kpc.live.stopping:Stopping the monitor`;
+    this.actions.run(label, this.stop$(monitor));
+  }
+
+  /** Starts a monitor again (`restart$`); a failure is reported. */
+  restart(monitor: Monitor): void {
+    const label = $localize`:Action name in an error message, starting a monitor again@@kpc.live.restarting:Starting the monitor again`;
+    this.actions.run(label, this.restart$(monitor));
+  }
+
+  /** Removes a monitor (`remove$`); a failure is reported. */
+  remove(monitor: Monitor): void {
+    const label = $localize`:Action name in an error message, removing a monitor@@kpc.live.removing:Removing the monitor`;
+    this.actions.run(label, this.remove$(monitor));
   }
 
   /**
@@ -198,6 +242,17 @@ export class MonitorStore {
         if (this.list().length === 0) this.stopRateTick();
       }),
     );
+  }
+
+  private work$(request: StartMonitorRequest): Observable<Monitor> {
+    switch (request.kind) {
+      case 'installation':
+        return this.startInstallationMonitor$(request.installationID, request.settings);
+      case 'topics':
+        return this.startTopicMonitor$(request.topics, request.settings);
+      case 'tap':
+        return this.startTapMonitor$(request.settings);
+    }
   }
 
   private create(
@@ -329,32 +384,4 @@ export class MonitorStore {
     this.cancelRateTick?.();
     this.cancelRateTick = null;
   }
-}
-
-/** A monitor that stopped by itself, as the console's one error model. */
-function linkFailure(error: LinkError): KiiError {
-  if (error.cause) return { ...error.cause, message: error.message };
-  const kind =
-    error.reason === 'storm' ? 'conflict' : error.reason === 'refused' ? 'auth' : 'server';
-  return { ...makeKiiError(kind, { detail: error.detail }), message: error.message };
-}
-
-function topicsMonitorRunning(): KiiError {
-  return {
-    ...makeKiiError('conflict'),
-    message: $localize`:Error when a second Topics monitor is started@@kpc.live.topicsRunning:A Topics monitor is already running. The console's monitor thing has one MQTT connection: stop that monitor first, or start it again with all the topics you need.`,
-  };
-}
-
-function refusalNote(topic: TopicRef, error: KiiError): string {
-  const name = topicLabel(topic);
-  const code = error.errorCode ?? `HTTP ${error.status}`;
-  if (topic.scope.kind !== 'app' && (error.kind === 'auth' || error.kind === 'forbidden')) {
-    return $localize`:Note when the server refused to subscribe the monitor thing to a user or thing topic@@kpc.live.ownerOnlyRefused:Not watching ${name}:TOPIC:: the server refused to subscribe the console's monitor thing (${code}:CODE:). This server lets only the owner subscribe to user and thing topics; watch the owner's installation instead.`;
-  }
-  return $localize`:Note when subscribing the monitor thing to a topic failed@@kpc.live.subscribeRefused:Not watching ${name}:TOPIC:: ${error.message}:MESSAGE: (${code}:CODE:)`;
-}
-
-function refusalError(topic: TopicRef, error: KiiError): KiiError {
-  return { ...error, message: refusalNote(topic, error) };
 }

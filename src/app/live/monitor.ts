@@ -25,6 +25,20 @@ export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
 export const MIN_KEEP_ALIVE_SECONDS = 5;
 export const MAX_KEEP_ALIVE_SECONDS = 3600;
 
+/** A monitor to start, as the start dialog (or the Compose page's panel) asks for it. */
+export type StartMonitorRequest =
+  | {
+      readonly kind: 'installation';
+      readonly installationID: string;
+      readonly settings: MonitorSettings;
+    }
+  | {
+      readonly kind: 'topics';
+      readonly topics: readonly TopicRef[];
+      readonly settings: MonitorSettings;
+    }
+  | { readonly kind: 'tap'; readonly settings: MonitorSettings };
+
 /** Work a monitor does around its connection (a Topics monitor's subscriptions). */
 export interface MonitorHooks {
   /** Before (re)connecting. */

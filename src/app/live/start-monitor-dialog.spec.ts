@@ -16,7 +16,8 @@ import { MatSelectionListHarness } from '@angular/material/list/testing';
 import { TEST_APP_URL, signInAsAdmin } from '../../testing/admin-session';
 import { settle as wait } from '../../testing/installation-sessions';
 import { TestBrowser, createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
-import { StartMonitorData, StartMonitorDialog, StartMonitorRequest } from './start-monitor-dialog';
+import { StartMonitorRequest } from './monitor';
+import { StartMonitorData, StartMonitorDialog } from './start-monitor-dialog';
 
 @Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
 class Opener {

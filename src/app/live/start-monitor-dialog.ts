@@ -16,6 +16,7 @@ import {
   MIN_KEEP_ALIVE_SECONDS,
   MonitorKind,
   MonitorSettings,
+  StartMonitorRequest,
 } from './monitor';
 import { TopicRef } from '../core/kii/topic-scope';
 import { TopicPicker } from './topic-picker';
@@ -27,20 +28,6 @@ export interface StartMonitorData {
   /** Open on the takeover warning for this installation (the Installations page's link). */
   readonly installationID?: string;
 }
-
-/** The monitor the operator asked for; the dialog closes with undefined on cancel. */
-export type StartMonitorRequest =
-  | {
-      readonly kind: 'installation';
-      readonly installationID: string;
-      readonly settings: MonitorSettings;
-    }
-  | {
-      readonly kind: 'topics';
-      readonly topics: readonly TopicRef[];
-      readonly settings: MonitorSettings;
-    }
-  | { readonly kind: 'tap'; readonly settings: MonitorSettings };
 
 /**
  * Chooses what to watch: an installation (after the takeover warning), topics through the

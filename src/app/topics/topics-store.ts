@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Observable, Subject, catchError, finalize, map, of, switchMap, tap } from 'rxjs';
+import { Observable, Subject, catchError, map, of, switchMap, tap } from 'rxjs';
 
+import { ActionRunner } from '../core/action-runner';
 import { KiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { PrincipalLookup, PrincipalRef, ResolvedPrincipal } from '../core/principal-lookup';
@@ -38,8 +39,9 @@ interface Load {
 /**
  * The Topics page's state: the open scope and its topics (paged through Kii's
  * `paginationKey`), topic creation and deletion, and subscription checks and changes.
- * Loads fail inline (with `retry()`); actions report through the `Notifier`.
- * Provided by the page, so it lives as long as the page.
+ * The store shape of `core/action-runner.ts`: loads fail inline (with `retry()`); actions
+ * run through its `ActionRunner`, which reports failures. Provided by the page, so it lives
+ * as long as the page.
  */
 @Injectable()
 export class TopicsStore {
@@ -56,7 +58,7 @@ export class TopicsStore {
     loading: null as 'first' | 'more' | null,
     loadError: null as KiiError | null,
   });
-  private readonly pendingKeys = signal<ReadonlySet<string>>(new Set());
+  private readonly actions = new ActionRunner();
   private readonly statusState = signal<SubscriptionStatus | null>(null);
   private readonly loads = new Subject<Load>();
   private lastLoad: Load = { request: { kind: 'app' } };
@@ -76,7 +78,7 @@ export class TopicsStore {
   /** The failed load, shown inline with Retry. */
   readonly loadError = computed(() => this.state().loadError);
   /** Running actions: `create`, `delete:<topic>`, `subscription`. */
-  readonly pending = this.pendingKeys.asReadonly();
+  readonly pending = this.actions.pending;
   /** The last subscription answer, for the subscription panel. */
   readonly subscription = this.statusState.asReadonly();
 
@@ -113,7 +115,7 @@ export class TopicsStore {
     const scope = this.scope();
     if (!scope) return;
     const label = $localize`:Action named in an error; NAME is a topic@@kpc.topics.actionCreate:Creating topic ${name}:NAME:`;
-    this.act('create', label, this.topics.create$({ scope, name }), () => {
+    this.actions.run(label, this.topics.create$({ scope, name }), { key: 'create' }, () => {
       this.update(scope, (names) => (names.includes(name) ? names : [...names, name].sort()));
       this.notifier.done(
         $localize`:Confirmation after creating a topic@@kpc.topics.created:Topic ${name}:NAME: created.`,
@@ -126,7 +128,8 @@ export class TopicsStore {
     const scope = this.scope();
     if (!scope) return;
     const label = $localize`:Action named in an error; NAME is a topic@@kpc.topics.actionDelete:Deleting topic ${name}:NAME:`;
-    this.act(`delete:${name}`, label, this.topics.delete$({ scope, name }), () => {
+    const delete$ = this.topics.delete$({ scope, name });
+    this.actions.run(label, delete$, { key: `delete:${name}` }, () => {
       this.update(scope, (names) => names.filter((n) => n !== name));
       const status = this.statusState();
       if (status && status.topic.name === name && sameScope(status.topic.scope, scope)) {
@@ -155,7 +158,8 @@ export class TopicsStore {
         return answer$.pipe(map((subscribed) => ({ topic, subscriber, subscribed })));
       }),
     );
-    this.act('subscription', subscriptionActionLabel(action, name), work$, (status) => {
+    const label = subscriptionActionLabel(action, name);
+    this.actions.run(label, work$, { key: 'subscription' }, (status) => {
       this.statusState.set(status);
       if (action !== 'check') {
         const who = subscriberLabel(status.subscriber);
@@ -217,26 +221,6 @@ export class TopicsStore {
     this.state.update((s) =>
       s.scope && sameScope(s.scope, scope) ? { ...s, names: change(s.names) } : s,
     );
-  }
-
-  private act<T>(key: string, label: string, work$: Observable<T>, done: (value: T) => void): void {
-    if (this.pendingKeys().has(key)) return;
-    this.pendingKeys.update((keys) => new Set(keys).add(key));
-    work$
-      .pipe(
-        finalize(() =>
-          this.pendingKeys.update((keys) => {
-            const next = new Set(keys);
-            next.delete(key);
-            return next;
-          }),
-        ),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: done,
-        error: (error: unknown) => this.notifier.failed(label, toKiiError(error)),
-      });
   }
 }
 
