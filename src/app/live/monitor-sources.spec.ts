@@ -152,27 +152,24 @@ describe('MonitorSources', () => {
       return { vendorThingID: body._vendorThingID, password: body._password };
     }
 
-    async function answerSignInAndInstall(expectedLogin: string): Promise<void> {
-      const signIn = http.expectOne(`${TEST_BASE_URL}/oauth2/token`);
-      expect(signIn.request.body).toEqual(
-        jasmine.objectContaining({ username: `VENDOR_THING_ID:${expectedLogin}` }),
-      );
-      signIn.flush({ id: 'th.monitor', access_token: 'thing-token' });
+    /** The admin installs MQTT for the thing (answered as Kii does, a repeat included). */
+    async function answerInstall(thingID = 'th.monitor'): Promise<void> {
       await settle();
       const install = http.expectOne(`${TEST_APP_URL}/installations`);
-      expect(install.request.headers.get('authorization')).toBe('Bearer thing-token');
+      expect(install.request.method).toBe('POST');
       expect(JSON.parse(install.request.body as string)).toEqual({
         deviceType: 'MQTT',
         development: false,
+        thingID,
       });
-      install.flush({ installationID: 'inst-monitor' });
+      install.flush({ installationID: 'inst-monitor', installationRegistrationID: 'reg-monitor' });
     }
 
-    it('registers a monitor thing once, signs in as it and installs MQTT', async () => {
+    it('registers a monitor thing once and installs MQTT for it', async () => {
       const thing = firstValueFrom(sources.monitorThing$());
       const registered = answerRegistration();
       expect(registered.vendorThingID).toMatch(/^kpc-monitor-[0-9a-f]{16}$/);
-      await answerSignInAndInstall(registered.vendorThingID);
+      await answerInstall();
       expect(await thing).toEqual({
         thingID: 'th.monitor',
         vendorThingID: registered.vendorThingID,
@@ -189,21 +186,22 @@ describe('MonitorSources', () => {
 
       const again = firstValueFrom(sources.monitorThing$());
       http.expectNone(`${TEST_APP_URL}/things`);
-      await answerSignInAndInstall(registered.vendorThingID);
+      await answerInstall();
       expect((await again).thingID).toBe('th.monitor');
     });
 
-    it('registers a new one when the stored thing is refused (the server was reset)', async () => {
+    it('registers a new one when the stored thing is unknown (the server was reset)', async () => {
       const first = firstValueFrom(sources.monitorThing$());
       const old = answerRegistration();
-      await answerSignInAndInstall(old.vendorThingID);
+      await answerInstall();
       await first;
 
       const next = firstValueFrom(sources.monitorThing$());
-      failWith(`${TEST_BASE_URL}/oauth2/token`, 400, 'invalid_grant');
+      await settle();
+      failWith(`${TEST_APP_URL}/installations`, 404, 'THING_NOT_FOUND');
       const fresh = answerRegistration();
       expect(fresh.vendorThingID).not.toBe(old.vendorThingID);
-      await answerSignInAndInstall(fresh.vendorThingID);
+      await answerInstall();
       expect((await next).vendorThingID).toBe(fresh.vendorThingID);
     });
 
@@ -226,9 +224,10 @@ describe('MonitorSources', () => {
     beforeEach(async () => {
       const thing = firstValueFrom(sources.monitorThing$());
       http.expectOne(`${TEST_APP_URL}/things`).flush({ _thingID: 'th.monitor' });
-      http.expectOne(`${TEST_BASE_URL}/oauth2/token`).flush({ access_token: 't' });
       await settle();
-      http.expectOne(`${TEST_APP_URL}/installations`).flush({ installationID: 'i' });
+      http
+        .expectOne(`${TEST_APP_URL}/installations`)
+        .flush({ installationID: 'i', installationRegistrationID: 'r' });
       await thing;
       // The admin subscribes through the SDK: the fake app has to know the thing and topics.
       browser.sdk.apps

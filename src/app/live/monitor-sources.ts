@@ -1,4 +1,3 @@
-import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import {
   EMPTY,
@@ -14,7 +13,7 @@ import {
 } from 'rxjs';
 
 import { LOCAL_STORAGE, readJson, writeJson } from '../core/browser';
-import { KiiError, makeKiiError, toKiiError } from '../core/kii-error';
+import { KiiError, makeKiiError } from '../core/kii-error';
 import { KiiRest } from '../core/kii-rest';
 import { PrincipalLookup } from '../core/principal-lookup';
 import { Session, SessionStore } from '../core/session';
@@ -37,6 +36,7 @@ export interface MonitorThing {
 
 interface StoredThing {
   readonly vendorThingID: string;
+  /** Kii registers no thing without one; the console acts on the thing as the admin. */
   readonly password: string;
   readonly thingID: string;
   /** Topic paths subscribed and not yet unsubscribed (cleaned up at the next start). */
@@ -48,14 +48,12 @@ type StoredThings = Record<string, StoredThing>;
 /**
  * Where monitors get their MQTT endpoints: an installation's `mqtt-endpoint`, the local
  * server's tap, or the console's monitor thing (registered once per app, kept in
- * localStorage, signed in as itself to install MQTT, subscribed to topics by the admin).
- * Installations, endpoints, topics and subscriptions go through the console's one Kii client
- * layer (`core/kii/`); what is only the monitor thing's (registering it, signing in as it)
- * stays here.
+ * localStorage, given an MQTT installation and subscribed to topics by the admin). Every Kii
+ * call but the thing's registration and the tap goes through the console's one Kii client
+ * layer (`core/kii/`).
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorSources {
-  private readonly http = inject(HttpClient);
   private readonly rest = inject(KiiRest);
   private readonly installations = inject(PushInstallations);
   private readonly topics = inject(PushTopics);
@@ -113,29 +111,19 @@ export class MonitorSources {
 
   /**
    * The monitor thing of the signed-in app, ready to connect: registered if this browser has
-   * none for the app (or the server forgot it), signed in as itself, MQTT installed.
+   * none for the app (or the server forgot it), with MQTT installed for it by the app admin.
    */
   monitorThing$(): Observable<MonitorThing> {
     return defer(() => {
       const session = this.requireSession();
       const stored = this.readThings()[appKey(session)];
-      const signedIn$ = stored
-        ? this.signInThing$(session, stored).pipe(
-            // Unknown thing or wrong password: the server was reset; register a new one.
-            catchError((error: KiiError) =>
-              error.kind === 'auth' ? this.registerThing$(session) : throwError(() => error),
-            ),
-          )
-        : this.registerThing$(session);
-      return signedIn$.pipe(
-        switchMap(({ thing, token }) =>
-          this.installAsThing$(session, token).pipe(
-            map((installationID) => ({
-              thingID: thing.thingID,
-              vendorThingID: thing.vendorThingID,
-              installationID,
-            })),
-          ),
+      if (!stored) return this.registerThing$(session).pipe(switchMap((t) => this.install$(t)));
+      return this.install$(stored).pipe(
+        // Unknown thing: the server was reset; register a new one.
+        catchError((error: KiiError) =>
+          error.kind === 'not-found'
+            ? this.registerThing$(session).pipe(switchMap((t) => this.install$(t)))
+            : throwError(() => error),
         ),
       );
     });
@@ -174,7 +162,7 @@ export class MonitorSources {
     return this.unsubscribeThing$(subscription.thingID, subscription.topic);
   }
 
-  private registerThing$(session: Session): Observable<{ thing: StoredThing; token: string }> {
+  private registerThing$(session: Session): Observable<StoredThing> {
     const thing: StoredThing = {
       vendorThingID: `kpc-monitor-${randomText(8)}`,
       password: randomText(24),
@@ -187,58 +175,24 @@ export class MonitorSources {
       _thingType: 'kpc-monitor',
     };
     return this.rest.app$<{ _thingID: string }>('POST', '/things', { body }).pipe(
-      switchMap((created) => {
+      map((created) => {
         const registered = { ...thing, thingID: created._thingID };
         this.writeThing(session, registered);
-        return this.signInThing$(session, registered);
+        return registered;
       }),
     );
   }
 
-  private signInThing$(
-    session: Session,
-    thing: StoredThing,
-  ): Observable<{ thing: StoredThing; token: string }> {
-    const headers = new HttpHeaders({
-      'x-kii-appid': session.appId,
-      'x-kii-appkey': session.appKey,
-    });
-    const body = {
-      username: `VENDOR_THING_ID:${thing.vendorThingID}`,
-      password: thing.password,
-      grant_type: 'password',
-    };
-    return this.http
-      .post<{ id?: string; access_token: string }>(`${session.baseUrl}/oauth2/token`, body, {
-        headers,
-      })
-      .pipe(
-        catchError((error: unknown) => throwError(() => toKiiError(error))),
-        map((answer) => ({
-          thing: { ...thing, thingID: answer.id || thing.thingID },
-          token: answer.access_token,
-        })),
-      );
-  }
-
-  private installAsThing$(session: Session, token: string): Observable<string> {
-    const headers = new HttpHeaders({
-      'x-kii-appid': session.appId,
-      'x-kii-appkey': session.appKey,
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/vnd.kii.InstallationCreationRequest+json',
-    });
-    const url = `${session.baseUrl}/apps/${encodeURIComponent(session.appId)}/installations`;
-    return this.http
-      .post<{ installationID: string }>(
-        url,
-        JSON.stringify({ deviceType: 'MQTT', development: false }),
-        { headers },
-      )
-      .pipe(
-        catchError((error: unknown) => throwError(() => toKiiError(error))),
-        map((answer) => answer.installationID),
-      );
+  /** MQTT for the thing, installed by the admin (a repeat returns the same installation). */
+  private install$(thing: StoredThing): Observable<MonitorThing> {
+    const owner = { kind: 'thing' as const, id: thing.thingID, name: thing.vendorThingID };
+    return this.installations.install$({ owner, development: false }).pipe(
+      map(({ installationID }) => ({
+        thingID: thing.thingID,
+        vendorThingID: thing.vendorThingID,
+        installationID,
+      })),
+    );
   }
 
   private remember(path: string, subscribed: boolean): void {

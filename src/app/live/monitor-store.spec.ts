@@ -78,9 +78,10 @@ describe('MonitorStore', () => {
 
   async function answerMonitorThing(): Promise<void> {
     http.expectOne(`${TEST_APP_URL}/things`).flush({ _thingID: 'th.monitor' });
-    http.expectOne(`${TEST_BASE_URL}/oauth2/token`).flush({ access_token: 'thing-token' });
     await settle();
-    http.expectOne(`${TEST_APP_URL}/installations`).flush({ installationID: 'inst-monitor' });
+    http
+      .expectOne(`${TEST_APP_URL}/installations`)
+      .flush({ installationID: 'inst-monitor', installationRegistrationID: 'reg-monitor' });
     await settle();
   }
 
