@@ -1,6 +1,5 @@
 import { DOCUMENT } from '@angular/common';
 import { InjectionToken, inject } from '@angular/core';
-import { Observable } from 'rxjs';
 
 /**
  * Time for the monitors: reconnect backoff, the storm guard's window, endpoint TTL refresh and
@@ -26,16 +25,6 @@ export const LIVE_CLOCK = new InjectionToken<LiveClock>('LIVE_CLOCK', {
     random: () => Math.random(),
   }),
 });
-
-/** Completes with one value after `ms` on `clock`. */
-export function after$(clock: LiveClock, ms: number): Observable<void> {
-  return new Observable<void>((subscriber) =>
-    clock.setTimeout(() => {
-      subscriber.next();
-      subscriber.complete();
-    }, ms),
-  );
-}
 
 /**
  * Runs work right before the next paint. Messages are buffered as they come and published to
