@@ -1,5 +1,9 @@
-import { expect, test } from './support/fixtures';
+import { expect, testWithOwnServer } from './support/fixtures';
 import { kiiAdmin, signInAsAdmin, unique } from './support/console';
+
+// The endpoint's expiry is a date only when the credentials expire: the run's shared server hands
+// out Kii Cloud's never-expiring ones ("Does not expire"), so this spec has a server with a day.
+const test = testWithOwnServer(['--mqtt-ttl', '86400']);
 
 /**
  * Dates and times follow the language of the console (Angular's locale data through the date

@@ -1,5 +1,6 @@
 import { test as base, expect, type Request } from '@playwright/test';
-import type { ReadyLine } from './local-server';
+import { join, resolve } from 'node:path';
+import { startLocalServer, type ReadyLine } from './local-server';
 
 export interface LocalServer extends ReadyLine {
   /** `http://127.0.0.1:<port>`, where the console is served. */
@@ -29,5 +30,34 @@ export const test = base.extend<{ server: LocalServer; offHostRequests: string[]
     await use(off);
   },
 });
+
+/**
+ * `test` whose `server` is a local server of its own, started for each test with `flags` on top
+ * of an in-memory seeded demo serving the console, and stopped by its PID afterwards: for specs
+ * that need the server to behave unlike the run's shared one.
+ */
+export function testWithOwnServer(flags: string[]) {
+  return test.extend<{ server: LocalServer }>({
+    // eslint-disable-next-line no-empty-pattern
+    server: async ({}, use) => {
+      const consoleDir = resolve(
+        process.env.KPC_CONSOLE_DIR ??
+          join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'),
+      );
+      const { child, ready } = await startLocalServer([
+        '--in-memory',
+        '--seed-demo',
+        '--console',
+        consoleDir,
+        ...flags,
+      ]);
+      try {
+        await use({ ...ready, origin: `http://127.0.0.1:${ready.http}`, dataDir: '' });
+      } finally {
+        if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+      }
+    },
+  });
+}
 
 export { expect };
