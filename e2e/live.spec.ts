@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { connect, type MqttClient } from 'mqtt';
 import type { Locator, Page } from '@playwright/test';
 
 import { kiiAdmin, signInAsAdmin, unique } from './support/console';
 import { expect, test } from './support/fixtures';
-import { startLocalServer, type ReadyLine } from './support/local-server';
+import { consoleBuildDir, startLocalServer, type ReadyLine } from './support/local-server';
 
 /** Opens New monitor, picks `kind` and starts it; returns the monitor's card. */
 async function startMonitor(
@@ -350,10 +350,7 @@ test.describe('live traffic across a server restart', () => {
   test('reconnects the monitor when its server comes back', async ({ page, request }) => {
     test.setTimeout(120_000);
     dataDir = mkdtempSync(join(tmpdir(), 'kpc-live-restart-'));
-    const consoleDir = resolve(
-      process.env.KPC_CONSOLE_DIR ?? join(import.meta.dirname, '..', 'dist', 'console', 'browser'),
-    );
-    const flags = ['--data-dir', dataDir, '--seed-demo', '--console', consoleDir];
+    const flags = ['--data-dir', dataDir, '--seed-demo', '--console', consoleBuildDir];
     let ready: ReadyLine;
     ({ child, ready } = await startLocalServer(flags));
     const origin = `http://127.0.0.1:${ready.http}`;

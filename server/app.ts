@@ -5,7 +5,7 @@ import type { ServerConfig } from './config';
 import { startCheckpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/database';
 import { createGroupCommit, type GroupCommit } from './db/group-commit';
-import { KiiHttpError, kiiErrorHandler, kiiErrors, sendKiiError } from './errors';
+import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
 import { createConnectionTracker, type ConnectionTracker } from './broker/connection-tracker';
 import { createPushBroker, type PushBroker } from './broker/push-broker';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics';
@@ -39,7 +39,7 @@ import {
   hostAllowed,
 } from './http-edge';
 import { kiiApi } from './routes/api';
-import { jsonTextTooDeep } from './routes/client-json';
+import { jsonTextTooDeep, tooDeepError } from './routes/client-json';
 import { consoleStatic } from './routes/console-static';
 
 /** Everything the routes share, decorated on the fastify instance as `kii`. */
@@ -161,13 +161,7 @@ const bodyParsers = fp(async (app) => {
       // refused for every route here, before anything sees it. Routes that store client JSON
       // refuse far shallower nesting themselves, naming the field (routes/client-json.ts).
       if (jsonTextTooDeep(body as string, PARSER_MAX_DEPTH)) {
-        return done(
-          kiiErrors.invalid(
-            'body',
-            `must not nest objects and arrays deeper than ${PARSER_MAX_DEPTH}`,
-          ),
-          undefined,
-        );
+        return done(tooDeepError('body', PARSER_MAX_DEPTH), undefined);
       }
       parseJson(request, body as string, done);
     },

@@ -1,6 +1,5 @@
 import { test as base, expect, type Request } from '@playwright/test';
-import { join, resolve } from 'node:path';
-import { startLocalServer, type ReadyLine } from './local-server';
+import { consoleBuildDir, startLocalServer, type ReadyLine } from './local-server';
 
 export interface LocalServer extends ReadyLine {
   /** `http://127.0.0.1:<port>`, where the console is served. */
@@ -40,15 +39,11 @@ export function testWithOwnServer(flags: string[]) {
   return test.extend<{ server: LocalServer }>({
     // eslint-disable-next-line no-empty-pattern
     server: async ({}, use) => {
-      const consoleDir = resolve(
-        process.env.KPC_CONSOLE_DIR ??
-          join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'),
-      );
       const { child, ready } = await startLocalServer([
         '--in-memory',
         '--seed-demo',
         '--console',
-        consoleDir,
+        consoleBuildDir,
         ...flags,
       ]);
       try {

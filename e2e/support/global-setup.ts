@@ -1,13 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startLocalServer } from './local-server';
-
-/** KPC_CONSOLE_DIR lets a developer test a build made elsewhere (ng build --output-path). */
-const consoleDir = resolve(
-  process.env.KPC_CONSOLE_DIR ??
-    join(import.meta.dirname, '..', '..', 'dist', 'console', 'browser'),
-);
+import { join } from 'node:path';
+import { consoleBuildDir as consoleDir, startLocalServer } from './local-server';
 
 /**
  * Starts one local server for the whole run: a fresh data directory, the seeded demo app,

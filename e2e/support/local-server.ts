@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The one JSON line the server prints when it is ready, plus the admin secret we gave it. */
 export interface ReadyLine {
@@ -17,6 +17,14 @@ export interface ReadyLine {
 }
 
 const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * The console build the local server serves in e2e runs: dist/console/browser, or
+ * KPC_CONSOLE_DIR for a build made elsewhere (ng build --output-path).
+ */
+export const consoleBuildDir = resolve(
+  process.env.KPC_CONSOLE_DIR ?? join(root, 'dist', 'console', 'browser'),
+);
 
 /**
  * Starts the real local server as its own process on ephemeral 127.0.0.1 ports and resolves

@@ -33,9 +33,9 @@ export function jsonTextTooDeep(text: string, limit = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
-/** The error a body parser answers for text that jsonTextTooDeep() refuses. */
-export function tooDeepError(field = 'body'): KiiHttpError {
-  return kiiErrors.invalid(field, `must not nest objects and arrays deeper than ${MAX_JSON_DEPTH}`);
+/** The error for a field (or a whole body) that nests deeper than `limit`. */
+export function tooDeepError(field = 'body', limit = MAX_JSON_DEPTH): KiiHttpError {
+  return kiiErrors.invalid(field, `must not nest objects and arrays deeper than ${limit}`);
 }
 
 /**
