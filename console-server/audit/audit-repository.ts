@@ -24,6 +24,8 @@ export interface AuditFilters {
   from?: number;
   /** Exclusive upper bound, ms since the epoch. */
   to?: number;
+  /** `ok`: the action succeeded (status below 400); `failed`: refused or failed (400 and up). */
+  outcome?: 'ok' | 'failed';
 }
 
 interface StoredRow {
@@ -87,6 +89,9 @@ function where(scope: AuditScope, filters: AuditFilters, beforeSeq?: number) {
   if (filters.to !== undefined) {
     clauses.push('at < ?');
     params.push(filters.to);
+  }
+  if (filters.outcome !== undefined) {
+    clauses.push(filters.outcome === 'ok' ? 'status < 400' : 'status >= 400');
   }
   if (beforeSeq !== undefined) {
     clauses.push('seq < ?');

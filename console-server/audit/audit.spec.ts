@@ -137,6 +137,31 @@ describe('team audit trail', () => {
     expect((await audit(root, `?to=${future}`)).entries.length).toBe(11);
   });
 
+  it('filters by outcome: succeeded (status below 400) or refused and failed', async () => {
+    const { audit: trail } = server.app.team;
+    trail.record({ person: 'op', appId: 'app1', action: 'installation.uninstall', status: 204 });
+    trail.record({
+      person: 'op',
+      appId: 'app1',
+      action: 'installation.uninstall',
+      status: 404,
+      errorCode: 'INSTALLATION_NOT_FOUND',
+    });
+    trail.record({ person: 'op', action: 'access.refused', status: 403, errorCode: 'FORBIDDEN' });
+    const failed = await audit(root, '?outcome=failed');
+    expect(failed.entries.map((e) => [e.action, e.status])).toEqual([
+      ['access.refused', 403],
+      ['installation.uninstall', 404],
+    ]);
+    const ok = await audit(root, '?outcome=ok&app=app1');
+    expect(ok.entries.map((e) => e.status)).toEqual([204]);
+    await expectApiError(
+      await root.request('GET', '/team/api/audit?outcome=maybe'),
+      400,
+      'INVALID_INPUT',
+    );
+  });
+
   it('shows a viewer only their own actions, an app admin theirs and their apps, a team admin all', async () => {
     const { audit: trail } = server.app.team;
     trail.record({ person: 'op', appId: 'app1', action: 'installation.install', status: 201 });

@@ -17,6 +17,7 @@ interface AuditQuery {
   action?: string;
   from?: string;
   to?: string;
+  outcome?: 'ok' | 'failed';
   before?: string;
   limit?: string;
   format?: 'json' | 'csv';
@@ -84,7 +85,7 @@ function toJson(row: AuditRow) {
 }
 
 /**
- * The audit trail, newest first: filters by person, app, action and time; keyset paging
+ * The audit trail, newest first: filters by person, app, action, outcome and time; keyset paging
  * (`before` = the `nextBefore` of the previous page); `format=csv` exports every match.
  */
 export const auditRoutes: FastifyPluginAsync = async (app) => {
@@ -103,6 +104,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
             action: short,
             from: short,
             to: short,
+            outcome: { type: 'string', enum: ['ok', 'failed'] },
             before: whole,
             limit: whole,
             format: { type: 'string', enum: ['json', 'csv'] },
@@ -129,6 +131,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
         action: query.action,
         from: time('from', query.from),
         to: time('to', query.to),
+        outcome: query.outcome,
       };
       const scope = scopeOf(signedIn);
       if (query.format === 'csv') {
