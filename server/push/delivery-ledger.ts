@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import type { WriteSink } from '../broker/push-broker';
 import type { Metrics } from '../metrics';
 import type { ConnectionRecord } from '../repositories/connection-history';
+import { WriteTimeSketch } from './write-time-sketch';
 import type {
   LedgerEntry,
   Outcome,
@@ -31,10 +32,6 @@ type PushMeta = Omit<
   'settledAt' | 'targeted' | 'outcomes' | 'writeMs' | 'rowsKept' | 'rowsOmitted'
 >;
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
-
 /**
  * The outcomes of one push while its writes are in flight. Counting is all that happens per
  * recipient on the fan-out path; an outcome row is built only when it is kept.
@@ -45,8 +42,8 @@ export class PushTrace implements WriteSink<Recipient> {
   private readonly delivered: OutcomeRow[] = [];
   private deliveredCount = 0;
   private targeted = 0;
-  private writeMs = new Float64Array(64);
-  private writes = 0;
+  /** p50 / p99 within 1 % (write-time-sketch.ts) in 4.2 KiB, whatever the fan-out. */
+  private readonly writeMs = new WriteTimeSketch();
   private pending = 0;
   private sealed = false;
   settledAt: number | null = null;
@@ -103,12 +100,7 @@ export class PushTrace implements WriteSink<Recipient> {
 
   private delivery(who: Recipient, connection: ConnectionRecord | undefined, at: number): void {
     this.counts.DELIVERED = (this.counts.DELIVERED ?? 0) + 1;
-    if (this.writes === this.writeMs.length) {
-      const grown = new Float64Array(this.writes * 2);
-      grown.set(this.writeMs);
-      this.writeMs = grown;
-    }
-    this.writeMs[this.writes++] = at - this.meta.sentAt;
+    this.writeMs.add(at - this.meta.sentAt);
     // Reservoir sampling: every delivery has the same chance to be among the kept rows.
     const seen = this.deliveredCount++;
     const slot = seen < LEDGER_DELIVERED_ROWS ? seen : Math.floor(Math.random() * (seen + 1));
@@ -128,31 +120,19 @@ export class PushTrace implements WriteSink<Recipient> {
   entry(): LedgerEntry {
     if (this.settledEntry) return this.settledEntry;
     const rows = [...this.failures, ...this.delivered];
-    let writeMs: PushSummary['writeMs'] = null;
-    if (this.writes > 0) {
-      const sorted = this.writeMs.slice(0, this.writes).sort();
-      writeMs = {
-        p50: quantile(sorted, 0.5),
-        p99: quantile(sorted, 0.99),
-        max: sorted[sorted.length - 1],
-      };
-    }
     const entry: LedgerEntry = {
       summary: {
         ...this.meta,
         settledAt: this.settledAt,
         targeted: this.targeted,
         outcomes: { ...this.counts },
-        writeMs,
+        writeMs: this.writeMs.summary(),
         rowsKept: rows.length,
         rowsOmitted: this.targeted - rows.length,
       },
       rows,
     };
-    if (this.settledAt !== null) {
-      this.settledEntry = entry;
-      this.writeMs = new Float64Array(0);
-    }
+    if (this.settledAt !== null) this.settledEntry = entry;
     return entry;
   }
 }
