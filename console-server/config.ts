@@ -38,6 +38,8 @@ export interface ConsoleServerConfig {
    * random key on first start). Unset: `<dataDir>/vault.key`. KPC_CONSOLE_KEY wins over it.
    */
   keyFile?: string;
+  /** JSON file listing the OpenID Connect providers people may sign in with (README). */
+  oidcConfig?: string;
 }
 
 export const defaultConfig: ConsoleServerConfig = {
@@ -75,6 +77,7 @@ const serveFlags: Record<string, FlagSpec<ConsoleServerConfig>> = {
   '--log-level': { key: 'logLevel', kind: 'string' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
   '--key-file': { key: 'keyFile', kind: 'string' },
+  '--oidc-config': { key: 'oidcConfig', kind: 'string' },
 };
 
 export const usage = `Usage: node --import tsx console-server/main.ts [command] [flags]
@@ -101,7 +104,9 @@ Flags of serve:
   --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
   --key-file <path>        the vault key sealing connected apps' credentials (default <data-dir>/vault.key,
                            created on first start); KPC_CONSOLE_KEY (base64 of 32 bytes) wins over it;
-                           --in-memory without either uses a random key for the process`;
+                           --in-memory without either uses a random key for the process
+  --oidc-config <file>     single sign-on: a JSON file listing OpenID Connect providers, their clients
+                           and the mapping of a claim (e.g. groups) to roles (see the README)`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}

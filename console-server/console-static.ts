@@ -3,10 +3,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const LOCALES = ['en', 'ja'] as const;
+export const LOCALES = ['en', 'ja'] as const;
 
 /** The console's language: the remembered choice, else the browser's preference. */
-function preferredLocale(request: FastifyRequest): string {
+export function preferredLocale(request: FastifyRequest): string {
   const cookie = /(?:^|;\s*)kpc-locale=(en|ja)\b/.exec(request.headers.cookie ?? '');
   if (cookie) return cookie[1];
   return /^ja\b/i.test(request.headers['accept-language'] ?? '') ? 'ja' : 'en';

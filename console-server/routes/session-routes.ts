@@ -3,11 +3,8 @@ import { requireSession } from '../access/guard';
 import { auditRequest } from '../access/request-audit';
 import { ApiError } from '../errors';
 import { spendPasswordCheck, verifyPassword } from '../people/passwords';
-import {
-  clearSessionCookie,
-  readSessionCookie,
-  setSessionCookie,
-} from '../sessions/session-cookie';
+import { beginSession } from '../sessions/begin-session';
+import { clearSessionCookie } from '../sessions/session-cookie';
 import { describeWait } from '../sessions/sign-in-limit';
 import type { SignedIn } from '../team-services';
 import { personSchema, rolesSchema } from './schemas';
@@ -95,13 +92,7 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
         throw refused(request, 'sign-in.failed', login, error);
       }
       signInLimiter.succeeded(address, login);
-      // Session fixation: whatever session the browser brought is ended, and a new ID issued.
-      const previous = readSessionCookie(request);
-      if (previous) sessions.endById(previous);
-      const { sessionId, session } = sessions.create(person.id, address);
-      setSessionCookie(request, reply, sessionId, config.sessionAbsoluteMinutes * 60);
-      const signedIn = { person, roles: people.roles(person.id), session };
-      request.signedIn = signedIn;
+      const signedIn = beginSession(request, reply, person);
       auditRequest(request, { action: 'sign-in', target: login, status: 200 });
       return me(request, signedIn);
     },

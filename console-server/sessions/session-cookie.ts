@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const SECURE_NAME = '__Host-kpc-session';
 const PLAIN_NAME = 'kpc-session';
 
-function isHttps(request: FastifyRequest): boolean {
+export function isHttps(request: FastifyRequest): boolean {
   // request.protocol is 'https' for TLS sockets, or from X-Forwarded-Proto with --trust-proxy.
   return request.protocol === 'https';
 }
@@ -19,19 +19,25 @@ export function sessionCookieName(request: FastifyRequest): string {
   return isHttps(request) ? SECURE_NAME : PLAIN_NAME;
 }
 
-/** The session ID the request's cookie carries, if any. */
-export function readSessionCookie(request: FastifyRequest): string | undefined {
+/**
+ * A random 256-bit ID (base64url) from the named cookie, if the request carries one. Anything
+ * else under that name is not one of ours and is ignored, not decoded.
+ */
+export function readIdCookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
-  const name = sessionCookieName(request);
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();
-    // IDs are base64url; anything else is not one of ours and is ignored, not decoded.
     return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
   }
   return undefined;
+}
+
+/** The session ID the request's cookie carries, if any. */
+export function readSessionCookie(request: FastifyRequest): string | undefined {
+  return readIdCookie(request, sessionCookieName(request));
 }
 
 function cookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
