@@ -1,4 +1,4 @@
-import { expectOk, kiiRest, type KiiRest, type Principal } from '../testing/kii-rest';
+import { eventually, expectOk, kiiRest, type KiiRest, type Principal } from '../testing/kii-rest';
 import { connectMqttJs, mqttJsReceiver, rawConnect } from '../testing/mqtt-clients';
 import { startTestServer, type TestServer } from '../testing/test-server';
 import { traceApi } from '../testing/trace-api';
@@ -52,6 +52,25 @@ describe('connection history', () => {
         subscribedAt: null,
       }),
     );
+  });
+
+  it('names a connection lost without DISCONNECT and a packet the MQTT parser cannot read', async () => {
+    const endpoint = await rest.mqttEndpointFor(alice.token);
+    // The client's socket closes with no DISCONNECT packet (a phone losing its network).
+    const vanished = await rawConnect(endpoint, 0);
+    vanished.socket.destroy();
+    await eventually(async () => (await reasons(endpoint.installationID)).length === 1);
+    // Packet type 0 is reserved: mqtt-packet refuses it, and aedes closes the connection.
+    const garbled = await rawConnect(endpoint, 0);
+    garbled.socket.write(Buffer.from([0x00, 0x00]));
+    await garbled.closed;
+    await eventually(async () => (await reasons(endpoint.installationID)).length === 2);
+    const [protocol, lost] = (await trace.history(endpoint.installationID)).connections;
+    expect(lost).toEqual(
+      jasmine.objectContaining({ closeReason: 'CONNECTION_LOST', transport: 'tcp' }),
+    );
+    expect(protocol.closeReason).toBe('PROTOCOL_ERROR');
+    expect(protocol.detail).toBeTruthy();
   });
 
   it('keeps the history of an uninstalled installation, and lastSeenAt in the listing', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectKiiError, expectOk, kiiRest, topicPath } from '../testing/kii-rest';
 import type { KiiRest, Principal } from '../testing/kii-rest';
-import { traceApi } from '../testing/trace-api';
+import { traceApi, type PushReport } from '../testing/trace-api';
 import {
   connectMqttJs,
   mqttJsReceiver,
@@ -192,34 +192,43 @@ describe('delivery trace: every outcome of a push, read back through the x-local
     ]);
   });
 
-  it('says DROPPED_SLOW_CONSUMER for writes lost when the drain timeout cut a frozen subscriber', async () => {
-    const trace = await start({ mqttDrainTimeoutMs: 300 });
-    const alice = await rest.registerUser('alice');
-    const endpoint = await installed(alice);
+  /**
+   * A raw TCP subscriber of `user` that stops reading (frozen), so the server's socket buffer
+   * fills up; then pushes of about 4 KB in bursts of 100 until `enough()` (a few MB on loopback).
+   */
+  async function freezeAndFlood(user: Principal, enough: (lastId: string) => Promise<boolean>) {
+    const endpoint = await installed(user);
     const { socket } = await rawConnect(endpoint, 0);
     expect(await rawSubscribe(socket, endpoint.mqttTopic)).toBe(0);
-    socket.pause(); // frozen: reads nothing more, so the server's socket buffer fills up
+    socket.pause();
     closers.push(async () => socket.destroy());
     const { delivery } = server.app.kii;
     const sender = { type: 'admin', id: server.config.clientId, token: '' } as const;
     const blob = 'x'.repeat(3900);
     const ids: string[] = [];
-    const cut = once(server.app.kii.broker.aedes, 'clientDisconnect');
-    let disconnected = false;
-    void cut.then(() => (disconnected = true));
-    // Pushes in bursts until the broker gives up on the connection (a few MB on loopback).
-    for (let burst = 0; burst < 40 && !disconnected; burst++) {
+    for (let burst = 0; burst < 40; burst++) {
       for (let i = 0; i < 100; i++) {
         const sent = delivery.send(
           { data: { blob } },
-          { kind: 'direct', userId: alice.id },
-          [{ type: 'user', id: alice.id }],
+          { kind: 'direct', userId: user.id },
+          [{ type: 'user', id: user.id }],
           sender,
         );
         ids.push(sent.pushMessageID);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
+      if (await enough(ids[ids.length - 1])) return { endpoint, socket, ids };
     }
+    throw new Error('the frozen subscriber never held up a write');
+  }
+
+  it('says DROPPED_SLOW_CONSUMER for writes lost when the drain timeout cut a frozen subscriber', async () => {
+    const trace = await start({ mqttDrainTimeoutMs: 300 });
+    const alice = await rest.registerUser('alice');
+    let disconnected = false;
+    const cut = once(server.app.kii.broker.aedes, 'clientDisconnect');
+    void cut.then(() => (disconnected = true));
+    const { endpoint, ids } = await freezeAndFlood(alice, async () => disconnected);
     await cut;
     // This installation's outcomes, one per push, newest first.
     const outcomes = new Map<string, string>();
@@ -257,6 +266,66 @@ describe('delivery trace: every outcome of a push, read back through the x-local
       jasmine.objectContaining({ closeReason: 'DRAIN_TIMEOUT', detail: 'drain timeout' }),
     );
   });
+  it('says CONNECTION_CLOSED for writes waiting on a connection that was lost meanwhile', async () => {
+    const trace = await start({ mqttDrainTimeoutMs: 60_000 });
+    const alice = await rest.registerUser('alice');
+    // Enough once a push stays unsettled: its write waits for a socket that no longer drains
+    // (the kernel buffers on both ends are full; before that a drain can still come).
+    const complete = async (id: string) =>
+      (
+        await expectOk<PushReport>(
+          await server.api(`/x-local/v1${rest.app}/pushes/${id}`, { token: admin }),
+        )
+      ).complete;
+    const { endpoint, socket, ids } = await freezeAndFlood(alice, async (id) => {
+      if (await complete(id)) return false;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return !(await complete(id));
+    });
+    // The client goes away without DISCONNECT; unread bytes make its close a reset.
+    socket.resetAndDestroy();
+
+    const waiting = await trace.push(ids[ids.length - 1]);
+    expect(waiting.outcomes).toEqual({ CONNECTION_CLOSED: 1 });
+    const history = await trace.history(endpoint.installationID);
+    expect(waiting.recipientRows[0]).toEqual(
+      jasmine.objectContaining({
+        installationID: endpoint.installationID,
+        outcome: 'CONNECTION_CLOSED',
+        detail: 'CONNECTION_LOST',
+        connectionID: history.connections[0].connectionID,
+        transport: 'tcp',
+      }),
+    );
+    expect(history.connected).toBe(false);
+    expect(history.connections[0]).toEqual(
+      jasmine.objectContaining({ closeReason: 'CONNECTION_LOST', closedAt: jasmine.any(Number) }),
+    );
+    expect(history.connections[0].detail).toMatch(/ECONNRESET|EPIPE/);
+    expect((await trace.push(ids[0])).outcomes).toEqual({ DELIVERED: 1 });
+  }, 20_000);
+
+  it('says MQTT_DISABLED when the message switches MQTT off, for a subscriber that is connected', async () => {
+    const trace = await start();
+    const alice = await rest.registerUser('alice');
+    const endpoint = await installed(alice);
+    const receiver = await mqttJsReceiver(endpoint, 'tcp');
+    closers.push(() => receiver.close());
+    const path = `${rest.app}/users/${alice.id}`;
+    const off = await rest.send(admin, path, { data: { n: 1 }, mqtt: { enabled: false } });
+    const on = await rest.send(admin, path, { data: { n: 2 } });
+    expect((await receiver.next()).n).toBe(2);
+
+    const report = await trace.push(off);
+    expect(report).toEqual(
+      jasmine.objectContaining({ targeted: 1, delivered: 0, outcomes: { MQTT_DISABLED: 1 } }),
+    );
+    expect(report.recipientRows).toEqual([
+      { installationID: endpoint.installationID, userID: alice.id, outcome: 'MQTT_DISABLED' },
+    ]);
+    expect((await trace.push(on)).outcomes).toEqual({ DELIVERED: 1 });
+  });
+
   it('writes what is queued at shutdown (SERVER_SHUTDOWN) and reads it back after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kii-trace-'));
     closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
