@@ -24,6 +24,11 @@ export interface Landing {
  */
 export class SsoBrowser {
   private readonly jars = new Map<string, Map<string, StoredCookie>>();
+  /**
+   * A navigation stops before requesting a URL that starts with this (landing there with
+   * status 0), e.g. to hold on to an authorization code the console has not seen yet.
+   */
+  holdBefore: string | undefined;
 
   /** The value of a cookie this browser holds for an origin, if any. */
   cookie(origin: string, name: string): string | undefined {
@@ -72,6 +77,9 @@ export class SsoBrowser {
     let url = start;
     let init: RequestInit = first;
     for (let i = 0; i < 20; i++) {
+      if (this.holdBefore && url.href.startsWith(this.holdBefore)) {
+        return { url, status: 0, body: '', hops };
+      }
       const headers = new Headers(init.headers);
       const cookies = this.cookiesFor(url);
       if (cookies) headers.set('cookie', cookies);
