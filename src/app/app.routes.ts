@@ -2,7 +2,7 @@ import { Routes } from '@angular/router';
 
 import { provideComposeMonitorPanel } from './compose/monitor-panel';
 import { requireSession } from './core/session-guard';
-import { ComposeMonitorSlot } from './live/compose-monitor-slot';
+import { ComposeMonitorSlot } from './live/compose-panel/compose-monitor-slot';
 
 /** Feature areas, each lazily loaded. */
 export const routes: Routes = [

@@ -1,4 +1,4 @@
-import { LiveMessage, decodePayload } from '../app/live/live-message';
+import { LiveMessage, decodePayload } from '../app/live/feed/live-message';
 import { FAKE_CLOCK_START } from './fake-live-clock';
 
 /** A Kii topic push payload as the local server builds it (docs/kii-api.md §9.4). */

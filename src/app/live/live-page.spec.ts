@@ -21,7 +21,7 @@ import {
 } from '../../testing/live-test-bed';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
 import { FileSaver } from '../shared/file-saver';
-import { STREAM_ANNOUNCE_INTERVAL_MS } from './stream-announcer';
+import { STREAM_ANNOUNCE_INTERVAL_MS } from './stream/stream-announcer';
 import LivePage from './live-page';
 
 describe('LivePage', () => {

@@ -23,25 +23,25 @@ import { Notifier } from '../core/notifier';
 import { installBenchProbe } from './bench-probe';
 import { FileSaver } from '../shared/file-saver';
 import { LIVE_CLOCK } from './live-clock';
-import { LiveMessage } from './live-message';
+import { LiveMessage } from './feed/live-message';
 import {
   EXPORT_MEDIA_TYPES,
   ExportFormat,
   exportFileName,
   toCsv,
   toNdjson,
-} from './message-export';
-import { MessageFilter } from './message-filter';
-import { MessageDetail } from './message-detail';
-import { MessageStream } from './message-stream';
-import { Monitor, StartMonitorRequest } from './monitor';
-import { MonitorCard } from './monitor-card';
-import { MonitorStore } from './monitor-store';
-import { StartMonitorData, StartMonitorDialog } from './start-monitor-dialog';
-import { StreamCommand, commandForKey } from './shortcut-keys';
-import { ShortcutsDialog } from './shortcuts-dialog';
-import { StreamAnnouncer } from './stream-announcer';
-import { mergeNewestFirst } from './stream-rows';
+} from './export/message-export';
+import { MessageFilter } from './feed/message-filter';
+import { MessageDetail } from './stream/message-detail';
+import { MessageStream } from './stream/message-stream';
+import { Monitor, StartMonitorRequest } from './monitors/monitor';
+import { MonitorCard } from './monitors/monitor-card';
+import { MonitorStore } from './monitors/monitor-store';
+import { StartMonitorData, StartMonitorDialog } from './start-dialog/start-monitor-dialog';
+import { StreamCommand, commandForKey } from './shortcuts/shortcut-keys';
+import { ShortcutsDialog } from './shortcuts/shortcuts-dialog';
+import { StreamAnnouncer } from './stream/stream-announcer';
+import { mergeNewestFirst } from './stream/stream-rows';
 
 /**
  * Live traffic: the running monitors with their counters and controls, and the stream of what
