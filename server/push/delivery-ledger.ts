@@ -16,6 +16,8 @@ import type {
 export const LEDGER_FAILURE_ROWS = 1_000;
 /** Deliveries kept per push as rows: a uniform sample when there are more. */
 export const LEDGER_DELIVERED_ROWS = 1_000;
+/** How often the age limit is applied when no push arrives to apply it (and once at start). */
+export const LEDGER_SWEEP_MS = 3600_000;
 
 /**
  * Who an outcome is about: the owner, and its MQTT installation (null when it has none). The
@@ -178,6 +180,22 @@ export function createDeliveryLedger(deps: {
     },
     deps.onWriteError,
   );
+
+  // Pushes past the age limit go even on a server that sends nothing: at start and hourly.
+  // The timer never holds the process open and stops once the database is closed.
+  const sweep = () => {
+    if (!deps.db.open) {
+      clearInterval(sweeper);
+      return;
+    }
+    try {
+      repository.prune(Date.now());
+    } catch (error) {
+      deps.onWriteError(error);
+    }
+  };
+  const sweeper = setInterval(sweep, LEDGER_SWEEP_MS).unref();
+  sweep();
 
   function settled(trace: PushTrace): void {
     const { summary } = trace.entry();

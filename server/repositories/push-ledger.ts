@@ -133,8 +133,12 @@ export function createPushLedgerRepository(db: Db) {
       owner_id, outcome, detail, connection_id, transport, written_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const bySeqCut = db.prepare<[number], number>('SELECT max(seq) - ? FROM push_ledger').pluck();
+  // Without INDEXED BY, SQLite answers max(seq) by walking seq downwards until a row is old
+  // enough: every row when none is (640 us per batch at 10,000 pushes); the index reads none.
   const byAgeCut = db
-    .prepare<[number], number | null>('SELECT max(seq) FROM push_ledger WHERE sent_at < ?')
+    .prepare<[number], number | null>(
+      'SELECT max(seq) FROM push_ledger INDEXED BY push_ledger_by_time WHERE sent_at < ?',
+    )
     .pluck();
   const byRowsCut = db
     .prepare<[number], number | null>(
@@ -160,10 +164,12 @@ export function createPushLedgerRepository(db: Db) {
   >(`SELECT o.*, p.message_id, p.sent_at, p.target FROM push_outcomes o
      JOIN push_ledger p ON p.seq = o.push_seq
      WHERE o.installation_id = ? AND o.push_seq < ? ORDER BY o.push_seq DESC LIMIT ?`);
+  const countPushes = db.prepare<[], number>('SELECT count(*) FROM push_ledger').pluck();
+  const countRows = db.prepare<[], number>('SELECT count(*) FROM push_outcomes').pluck();
   let lastCut = 0;
 
   /** Drops whole pushes past the age, count or row limit; a few index lookups when nothing goes. */
-  function prune(now: number): void {
+  function pruneNow(now: number): void {
     const cut = Math.max(
       bySeqCut.get(LEDGER_MAX_PUSHES) ?? 0,
       byAgeCut.get(now - LEDGER_MAX_AGE_MS) ?? 0,
@@ -213,7 +219,13 @@ export function createPushLedgerRepository(db: Db) {
           );
         }
       }
-      prune(now);
+      pruneNow(now);
+    },
+    /** The age limit also holds while no push arrives: the ledger calls this on a timer. */
+    prune: db.transaction((now: number) => pruneNow(now)),
+    /** Pushes and outcome rows stored, for the retention specs and benchmarks. */
+    size(): { pushes: number; rows: number } {
+      return { pushes: countPushes.get() ?? 0, rows: countRows.get() ?? 0 };
     },
     find(pushMessageID: string): { seq: number; summary: PushSummary } | undefined {
       const row = find.get(pushMessageID);
