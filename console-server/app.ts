@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadSession } from './access/guard';
+import { createBrokerOrigins } from './apps/broker-origins';
 import { openConnectedApps, type ConnectedApps } from './apps/connected-apps';
 import { loadVaultKey, VAULT_KEY_BYTES, VAULT_KEY_ENV } from './apps/vault-key';
 import { createAuditRepository } from './audit/audit-repository';
@@ -19,7 +20,8 @@ import {
   hostAllowed,
 } from './http-edge';
 import { KiiAdminClient, type KiiAdminClientOptions } from './kii/kii-admin-client';
-import { oidcRoutes } from './oidc/oidc-routes';
+import { MonitorKeeper } from './monitors/monitor-keeper';
+import { createMonitorThings } from './monitors/monitor-things';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './people/passwords';
 import { createPeopleRepository } from './people/people-repository';
 import { createImportJobs } from './registry/import-jobs';
@@ -28,9 +30,11 @@ import { appsRoutes } from './routes/apps-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { bulkRoutes } from './routes/bulk-routes';
 import { installationsRoutes } from './routes/installations-routes';
+import { monitorRoutes } from './routes/monitor-routes';
 import { peopleRoutes } from './routes/people-routes';
 import { pushRoutes } from './routes/push-routes';
 import { sessionRoutes } from './routes/session-routes';
+import { topicsRoutes } from './routes/topics-routes';
 import { createSessionRepository } from './sessions/session-repository';
 import { createSignInLimiter } from './sessions/sign-in-limit';
 import './team-services';
@@ -68,6 +72,9 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
     throw error;
   }
   const imports = createImportJobs();
+  const kiiClient = new KiiAdminClient(kii);
+  const brokers = createBrokerOrigins(db);
+  const monitorThings = createMonitorThings(db, apps);
   app.decorate('team', {
     config,
     db,
@@ -83,9 +90,12 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
     }),
     passwordCost: passwordCost ?? DEFAULT_PASSWORD_COST,
     apps,
-    kii: new KiiAdminClient(kii),
+    kii: kiiClient,
     registry: createInstallationsRegistry(db),
     imports,
+    brokers,
+    monitorThings,
+    monitors: new MonitorKeeper(kiiClient, monitorThings, brokers),
   });
   app.addHook('onClose', async () => {
     // Running imports write verdicts to the registry: stop them before the database goes.
@@ -112,13 +122,14 @@ const teamApi = fp(async (app) => {
       // Before the body is even parsed: a forged request gets nothing but the refusal.
       api.addHook('onRequest', csrfGuard(app.team.config));
       await api.register(sessionRoutes);
-      await api.register(oidcRoutes);
       await api.register(peopleRoutes);
       await api.register(auditRoutes);
       await api.register(appsRoutes);
       await api.register(installationsRoutes);
       await api.register(bulkRoutes);
       await api.register(pushRoutes);
+      await api.register(topicsRoutes);
+      await api.register(monitorRoutes);
     },
     { prefix: '/team/api' },
   );
@@ -139,7 +150,11 @@ export const consoleServer = fp<AppOptions>(async (app, options) => {
     ),
   );
   const allowed = hostAllowed(options.config);
-  app.addHook('onRequest', addSecurityHeaders);
+  // The CSP names the connected apps' broker origins, known once the infrastructure is up.
+  app.addHook(
+    'onRequest',
+    addSecurityHeaders(() => app.team.brokers.csp()),
+  );
   app.addHook('onRequest', (request, _reply, done) => {
     if (allowed(request.host)) return done();
     done(

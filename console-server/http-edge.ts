@@ -10,23 +10,36 @@ import { ApiError, apiErrors, errorBody, sendApiError } from './errors';
  * files, no framing by anyone (frame-ancestors), no plugins, no <base> changes, forms posting
  * only here. Styles also allow inline: Angular inserts component styles as <style> elements at
  * run time, and without a per-response nonce (a later change to the console build) they would
- * be blocked. Scripts get no such allowance.
+ * be blocked. Scripts get no such allowance. `connect-src` adds exactly the MQTT broker origins
+ * of connected apps (see {@link contentSecurityPolicy}).
  */
-const CONTENT_SECURITY_POLICY = [
+const CSP_BEFORE_CONNECT = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self'",
+];
+const CSP_AFTER_CONNECT = [
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
-].join('; ');
+];
+
+/**
+ * The CSP with `connect-src 'self'` plus `brokerOrigins`: the console in team mode opens its
+ * MQTT WebSocket straight to the broker of the app it watches (docs/team-api.md, "Content
+ * Security Policy"), and nothing else off this origin. Origins come from Kii's endpoint answers
+ * (apps/broker-origins.ts), already normalised to `ws://host:port` / `wss://host:port`.
+ */
+export function contentSecurityPolicy(brokerOrigins: readonly string[] = []): string {
+  const connect = ["connect-src 'self'", ...brokerOrigins].join(' ');
+  return [...CSP_BEFORE_CONNECT, connect, ...CSP_AFTER_CONNECT].join('; ');
+}
 
 export const securityHeaders = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'content-security-policy': contentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -35,14 +48,20 @@ export const securityHeaders = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 } as const;
 
-/** onRequest: the security headers, and no caching of anything the API answers. */
-export function addSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void) {
-  reply.headers(securityHeaders);
-  if (request.protocol === 'https') {
-    reply.header('strict-transport-security', 'max-age=31536000');
-  }
-  if (request.url.startsWith('/team/api')) reply.header('cache-control', 'no-store');
-  done();
+/**
+ * onRequest: the security headers (the CSP with the connected apps' broker origins, read from
+ * `brokerCsp`, which caches the header text), and no caching of anything the API answers.
+ */
+export function addSecurityHeaders(brokerCsp: () => string) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(securityHeaders);
+    reply.header('content-security-policy', brokerCsp());
+    if (request.protocol === 'https') {
+      reply.header('strict-transport-security', 'max-age=31536000');
+    }
+    if (request.url.startsWith('/team/api')) reply.header('cache-control', 'no-store');
+    done();
+  };
 }
 
 /**

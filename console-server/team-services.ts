@@ -1,8 +1,11 @@
+import type { BrokerOrigins } from './apps/broker-origins';
 import type { ConnectedApps } from './apps/connected-apps';
 import type { AuditRepository } from './audit/audit-repository';
 import type { ConsoleServerConfig } from './config';
 import type { Db } from './db/database';
 import type { KiiAdminClient } from './kii/kii-admin-client';
+import type { MonitorKeeper } from './monitors/monitor-keeper';
+import type { MonitorThings } from './monitors/monitor-things';
 import type { PasswordCost } from './people/passwords';
 import type { PeopleRepository } from './people/people-repository';
 import type { Person } from './people/people-repository';
@@ -28,6 +31,11 @@ export interface TeamServices {
   registry: InstallationsRegistry;
   /** CSV imports being verified, and those finished lately (in memory only). */
   imports: ImportJobs;
+  /** MQTT broker origins of connected apps, for the CSP's connect-src. */
+  brokers: BrokerOrigins;
+  /** The console server's monitor things (one per app and person). */
+  monitorThings: MonitorThings;
+  monitors: MonitorKeeper;
 }
 
 /** The person behind a request, with their roles, as the session hook found them. */

@@ -3,18 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMonitorThings } from '../monitors/monitor-things';
 import { ConnectedAppError, openConnectedApps, type ConnectedAppInput } from './connected-apps';
 import { SealError } from './credential-cipher';
 import { loadVaultKey, newVaultKeyText, VaultKeyError } from './vault-key';
 
-const migration = readFileSync(
-  join(import.meta.dirname, '..', 'db', 'migrations', '002_apps_registry.sql'),
-  'utf8',
+/** The vault's tables: connected apps (002) and the monitor things it also seals (003). */
+const migrations = ['002_apps_registry.sql', '003_monitor_things_brokers.sql'].map((name) =>
+  readFileSync(join(import.meta.dirname, '..', 'db', 'migrations', name), 'utf8'),
 );
 
 function freshDb(): Database.Database {
   const db = new Database(':memory:');
-  db.exec(migration);
+  for (const migration of migrations) db.exec(migration);
   return db;
 }
 
@@ -116,10 +117,29 @@ describe('connected apps (the credentials vault)', () => {
     apps.add(demo, 'p');
     apps.add({ ...demo, appId: 'second', clientSecret: 'second-secret' }, 'p');
     const newKey = randomBytes(32);
+    // A monitor thing's password is sealed by the same vault and moves with the key.
+    const thing = {
+      appId: 'demoapp',
+      person: 'p',
+      thingID: 'th.1',
+      vendorThingID: 'v',
+      createdAt: 1,
+    };
+    createMonitorThings(db, apps).save(thing, 'monitor-password');
     expect(apps.rotateKey(newKey)).toBe(2);
     expect(apps.credentials('second')?.clientSecret).toBe('second-secret');
     expect(() => openConnectedApps(db, key)).toThrowError(VaultKeyError);
-    expect(openConnectedApps(db, newKey).credentials('demoapp')?.clientSecret).toBe(secret);
+    const reopened = openConnectedApps(db, newKey);
+    expect(reopened.credentials('demoapp')?.clientSecret).toBe(secret);
+    expect(createMonitorThings(db, reopened).password('demoapp', 'p')).toBe('monitor-password');
+    // Bound to its row: the blob copied onto another person's row does not open.
+    db.prepare(
+      "INSERT INTO monitor_things SELECT app_id, 'q', thing_id, vendor_thing_id, sealed_password, NULL, 1 FROM monitor_things",
+    ).run();
+    expect(() => createMonitorThings(db, reopened).password('demoapp', 'q')).toThrowError(
+      SealError,
+      /do not open/,
+    );
   });
 
   it('refuses duplicates and invalid input, replaces and removes', () => {

@@ -1,7 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { timingSafeEqual } from 'node:crypto';
 import type { KiiAppCredentials } from '../kii/admin-tokens';
-import { keyCheckValue, openSecrets, sealSecrets, type AppSecrets } from './credential-cipher';
+import {
+  keyCheckValue,
+  openSecrets,
+  openText,
+  sealSecrets,
+  sealText,
+  type AppSecrets,
+} from './credential-cipher';
 import { VaultKeyError } from './vault-key';
 
 /**
@@ -74,7 +81,17 @@ export interface ConnectedApps {
   credentials(appId: string): KiiAppCredentials | undefined;
   /** True when the app was connected. The registry keeps its rows (see 002_apps_registry.sql). */
   remove(appId: string): boolean;
-  /** Re-seals every app under `newKey` in one transaction; afterwards only `newKey` opens them. */
+  /**
+   * Seals other secrets with the vault key (monitor things' passwords), bound to `aad`, the
+   * row's identity. Every table holding such blobs is re-sealed by {@link rotateKey}.
+   */
+  seal(aad: string, text: string): Buffer;
+  /** Opens a blob of {@link seal}; `what` names it if it does not open. */
+  open(aad: string, blob: Buffer, what: string): string;
+  /**
+   * Re-seals every app (and every monitor thing's password) under `newKey` in one transaction;
+   * afterwards only `newKey` opens them. Returns the number of apps.
+   */
   rotateKey(newKey: Buffer): number;
 }
 
@@ -103,6 +120,12 @@ export function openConnectedApps(
   const selectOne = db.prepare<[string], AppRow>('SELECT * FROM connected_apps WHERE app_id = ?');
   const selectAll = db.prepare<[], AppRow>('SELECT * FROM connected_apps ORDER BY label, app_id');
   const deleteOne = db.prepare('DELETE FROM connected_apps WHERE app_id = ?');
+  const monitorRows = db.prepare<[], { app_id: string; person: string; sealed_password: Buffer }>(
+    'SELECT app_id, person, sealed_password FROM monitor_things',
+  );
+  const resealMonitor = db.prepare(
+    'UPDATE monitor_things SET sealed_password = ? WHERE app_id = ? AND person = ?',
+  );
   const setCheck = db.prepare(
     'INSERT OR REPLACE INTO vault_key_check (id, check_value, set_at) VALUES (1, ?, ?)',
   );
@@ -152,6 +175,8 @@ export function openConnectedApps(
       return { appId, ...secrets };
     },
     remove: (appId) => deleteOne.run(appId).changes > 0,
+    seal: (aad, text) => sealText(currentKey, aad, text),
+    open: (aad, blob, what) => openText(currentKey, aad, blob, what),
     rotateKey(newKey) {
       if (newKey.length !== 32)
         throw new VaultKeyError('KEY_MALFORMED', 'The new key must be 32 bytes');
@@ -161,6 +186,11 @@ export function openConnectedApps(
           const secrets = openSecrets(currentKey, each.app_id, each.sealed_credentials);
           reseal.run(sealSecrets(newKey, each.app_id, secrets), each.app_id);
         }
+        for (const thing of monitorRows.all()) {
+          const aad = monitorThingAad(thing.app_id, thing.person);
+          const password = openText(currentKey, aad, thing.sealed_password, 'A monitor password');
+          resealMonitor.run(sealText(newKey, aad, password), thing.app_id, thing.person);
+        }
         setCheck.run(keyCheckValue(newKey), now());
         return rows.length;
       })();
@@ -168,6 +198,11 @@ export function openConnectedApps(
       return count;
     },
   };
+}
+
+/** What a monitor thing's sealed password is bound to: its row (app and person). */
+export function monitorThingAad(appId: string, person: string): string {
+  return `monitor-thing\n${appId}\n${person}`;
 }
 
 /** Compares the key with the stored check value; stores one when the vault is new. */

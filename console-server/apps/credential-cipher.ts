@@ -25,38 +25,51 @@ export class SealError extends Error {
  * message bound for any number of apps a console will hold.
  */
 export function sealSecrets(key: Buffer, appId: string, secrets: AppSecrets): Buffer {
+  return sealText(key, appId, JSON.stringify(secrets));
+}
+
+/** Opens a blob made by {@link sealSecrets} for this app ID, or throws {@link SealError}. */
+export function openSecrets(key: Buffer, appId: string, blob: Buffer): AppSecrets {
+  return JSON.parse(openText(key, appId, blob, `The credentials of app ${appId}`)) as AppSecrets;
+}
+
+/**
+ * Seals any text as {@link sealSecrets} does, bound to `aad` (a row's identity, so a blob copied
+ * onto another row does not open). The vault seals monitor things' passwords this way.
+ */
+export function sealText(key: Buffer, aad: string, text: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(appId, 'utf8'));
-  const plaintext = Buffer.from(JSON.stringify(secrets), 'utf8');
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const plaintext = Buffer.from(text, 'utf8');
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   plaintext.fill(0);
   return Buffer.concat([Buffer.of(FORMAT_V1), iv, body, cipher.getAuthTag()]);
 }
 
-/** Opens a blob made by {@link sealSecrets} for this app ID, or throws {@link SealError}. */
-export function openSecrets(key: Buffer, appId: string, blob: Buffer): AppSecrets {
+/** Opens a blob of {@link sealText}; `what` names it in the {@link SealError}. */
+export function openText(key: Buffer, aad: string, blob: Buffer, what: string): string {
   if (blob.length < 1 + IV_BYTES + TAG_BYTES || blob[0] !== FORMAT_V1) {
-    throw new SealError(`The credentials of app ${appId} are not in a format this server knows`);
+    throw new SealError(`${what} are not in a format this server knows`);
   }
   const iv = blob.subarray(1, 1 + IV_BYTES);
   const tag = blob.subarray(blob.length - TAG_BYTES);
   const body = blob.subarray(1 + IV_BYTES, blob.length - TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  decipher.setAAD(Buffer.from(appId, 'utf8'));
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(tag);
   let plaintext: Buffer;
   try {
     plaintext = Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {
-    // GCM says only "unauthenticated"; which of key, app ID or bytes is wrong it cannot tell.
+    // GCM says only "unauthenticated"; which of key, row or bytes is wrong it cannot tell.
     throw new SealError(
-      `The credentials of app ${appId} do not open with this key (wrong key, or the stored bytes were changed)`,
+      `${what} do not open with this key (wrong key, or the stored bytes were changed)`,
     );
   }
-  const secrets = JSON.parse(plaintext.toString('utf8')) as AppSecrets;
+  const text = plaintext.toString('utf8');
   plaintext.fill(0);
-  return secrets;
+  return text;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type InstallationRef,
   type KiiInstallation,
 } from './installation-ref';
+import { KiiTopics } from './kii-topics';
 import {
   LocalExtensions,
   type LocalInstallationPage,
@@ -81,6 +82,8 @@ export interface KiiAdminClientOptions extends KiiHttpOptions {
  */
 export class KiiAdminClient {
   readonly tokens: AdminTokens;
+  /** Topics and subscriptions of every scope, as the app admin. */
+  readonly topics: KiiTopics;
   private readonly extensions: LocalExtensions;
   private readonly retry: EndpointRetryPolicy;
   private readonly wait: (ms: number) => Promise<void>;
@@ -88,6 +91,7 @@ export class KiiAdminClient {
   constructor(private readonly options: KiiAdminClientOptions = {}) {
     this.tokens = new AdminTokens(options);
     this.extensions = new LocalExtensions(options, (app, request) => this.asAdmin(app, request));
+    this.topics = new KiiTopics((app, request) => this.asAdmin(app, request));
     this.retry = options.endpointRetry ?? DEFAULT_ENDPOINT_RETRY;
     this.wait = options.sleep ?? sleep;
   }
@@ -130,6 +134,29 @@ export class KiiAdminClient {
       await this.wait(delay);
       delay = Math.min(delay * 2, this.retry.maxDelayMs);
     }
+  }
+
+  /**
+   * Registers a thing as the app admin without issuing it a token (docs/kii-api.md §4.5):
+   * the console acts on it as the admin, so only its ID is needed.
+   */
+  async registerThing(
+    app: KiiAppCredentials,
+    thing: { vendorThingID: string; password: string; thingType?: string },
+  ): Promise<{ thingID: string }> {
+    const operation = 'register thing';
+    const answer = await this.asAdmin(app, {
+      operation,
+      method: 'POST',
+      path: `/apps/${encodeURIComponent(app.appId)}/things`,
+      body: {
+        _vendorThingID: thing.vendorThingID,
+        _password: thing.password,
+        ...(thing.thingType ? { _thingType: thing.thingType } : {}),
+      },
+      contentType: 'application/vnd.kii.ThingRegistrationRequest+json',
+    });
+    return { thingID: stringField(operation, answer.body, '_thingID') };
   }
 
   /** Looks an installation up by ID or `deviceType:registrationID` (§5.2, §5.3). */

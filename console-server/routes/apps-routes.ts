@@ -65,7 +65,7 @@ function described(input: CredentialsBody) {
  * Kii (an app admin token is fetched) before anything is stored, and never leave the server.
  */
 export const appsRoutes: FastifyPluginAsync = async (app) => {
-  const { apps, kii } = app.team;
+  const { apps, kii, brokers, monitors } = app.team;
 
   /** Validates the input (400 as the vault words it) and checks it with Kii (audited). */
   async function verified(
@@ -134,14 +134,15 @@ export const appsRoutes: FastifyPluginAsync = async (app) => {
       if (apps.get(input.appId)) {
         throw new ApiError(409, 'APP_ALREADY_CONNECTED', `App ${input.appId} is already connected`);
       }
-      await verified(request, input, 'app.connect');
+      const credentials = await verified(request, input, 'app.connect');
       const summary = stored(() => apps.add(input, signedIn.person.login));
+      const learned = await monitors.learnBrokers(credentials, signedIn.person.login);
       auditRequest(request, {
         appId: input.appId,
         action: 'app.connect',
         target: input.appId,
         status: 201,
-        details: described(input),
+        details: { ...described(input), ...learned },
       });
       return reply.code(201).send(summary);
     },
@@ -163,18 +164,21 @@ export const appsRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { appId } = request.params;
-      requireRole(request, appId, 'admin');
+      const signedIn = requireRole(request, appId, 'admin');
       if (!apps.get(appId)) throw appNotConnected(appId);
       const input = { ...request.body, appId };
-      await verified(request, input, 'app.replace');
+      const credentials = await verified(request, input, 'app.replace');
       const summary = stored(() => apps.replace(input));
       kii.forget(appId);
+      // The app may now live on another server: its broker origins are learned again.
+      brokers.forgetApp(appId);
+      const learned = await monitors.learnBrokers(credentials, signedIn.person.login);
       auditRequest(request, {
         appId,
         action: 'app.replace',
         target: appId,
         status: 200,
-        details: described(input),
+        details: { ...described(input), ...learned },
       });
       return summary;
     },
@@ -188,6 +192,7 @@ export const appsRoutes: FastifyPluginAsync = async (app) => {
       requireRole(request, appId, 'admin');
       const removed = apps.remove(appId);
       kii.forget(appId);
+      brokers.forgetApp(appId);
       auditRequest(request, {
         appId,
         action: 'app.remove',

@@ -349,7 +349,10 @@ export const installationsRoutes: FastifyPluginAsync = async (app) => {
             'installationID' in ref
               ? ref.installationID
               : (await kii.findInstallation(credentials, ref)).installationID;
-          return kii.mqttEndpoint(credentials, installationID);
+          const revealed = await kii.mqttEndpoint(credentials, installationID);
+          // The browser may connect with it: its broker joins the CSP's connect-src.
+          app.team.brokers.record(appId, revealed);
+          return revealed;
         },
         // What was revealed, never the password itself.
         (revealed) => ({

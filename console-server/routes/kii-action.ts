@@ -45,6 +45,16 @@ export function kiiApiError(error: KiiCallError): ApiError {
   return new ApiError(answer, code, error.message, { kii: kiiOutcome(error) });
 }
 
+/** A Kii read (not audited): a Kii failure becomes the envelope with `details.kii`. */
+export async function kiiRead<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof KiiCallError) throw kiiApiError(error);
+    throw error;
+  }
+}
+
 /** What a route does, for its audit row. */
 export interface AuditedAction {
   appId: string | null;
@@ -63,7 +73,8 @@ export interface ActionSuccess {
 /**
  * Runs one Kii action and writes its audit row whatever happens: on success with `success`'s
  * status and details; on a Kii failure with Kii's status and errorCode (`details.kii`), answered
- * in the envelope (`toApiError` may word it for the route); on any other failure as a 500.
+ * in the envelope (`toApiError` may word it for the route); on an ApiError the call raised with
+ * its status and code; on any other failure as a 500.
  */
 export async function auditedKiiCall<T>(
   request: FastifyRequest,
@@ -80,6 +91,11 @@ export async function auditedKiiCall<T>(
   try {
     result = await call();
   } catch (error) {
+    if (error instanceof ApiError) {
+      // A refusal of this server's own along the way (e.g. not an MQTT installation).
+      auditRequest(request, { ...action, status: error.status, errorCode: error.code });
+      throw error;
+    }
     if (!(error instanceof KiiCallError)) {
       auditRequest(request, { ...action, status: 500, errorCode: 'INTERNAL' });
       throw error;

@@ -66,6 +66,8 @@ describe('Kii routes: every role on every route', () => {
       clientSecret: app.clientSecret,
     };
     const inst = '/team/api/apps/:appId/installations';
+    const topics = '/team/api/apps/:appId/topics';
+    const subscription = `${base}/topics/app/announcements/subscriptions/user:${userID}`;
     rows = [
       {
         route: 'GET /team/api/apps',
@@ -158,6 +160,66 @@ describe('Kii routes: every role on every route', () => {
               message: { data: { test: 'matrix' } },
             },
           }),
+      },
+      {
+        route: `GET ${topics}`,
+        needs: 'viewer',
+        allowed: [200],
+        call: (c) => c.request('GET', `${base}/topics?scope=app`),
+      },
+      {
+        route: `POST ${topics}`,
+        needs: 'operator',
+        // The first creation answers 201; the next ones Kii's TOPIC_ALREADY_EXISTS.
+        allowed: [201, 409],
+        call: (c) =>
+          c.request('POST', `${base}/topics`, { body: { scope: 'app', topicID: 'matrix' } }),
+      },
+      {
+        route: `DELETE ${topics}/:scope/:topicID`,
+        needs: 'operator',
+        allowed: [404],
+        call: (c) => c.request('DELETE', `${base}/topics/app/no-such-topic`),
+      },
+      {
+        route: `GET ${topics}/:scope/:topicID/subscriptions/:subscriber`,
+        needs: 'viewer',
+        allowed: [200],
+        call: (c) => c.request('GET', subscription),
+      },
+      {
+        route: `PUT ${topics}/:scope/:topicID/subscriptions/:subscriber`,
+        needs: 'operator',
+        allowed: [200],
+        call: (c) => c.request('PUT', subscription),
+      },
+      {
+        route: `DELETE ${topics}/:scope/:topicID/subscriptions/:subscriber`,
+        needs: 'operator',
+        // Subscribed by the PUT row when it ran before; unsubscribed already by a repeat.
+        allowed: [204, 404],
+        call: (c) => c.request('DELETE', subscription),
+      },
+      {
+        route: 'POST /team/api/apps/:appId/monitors/topic',
+        needs: 'viewer',
+        allowed: [200],
+        call: (c) =>
+          c.request('POST', `${base}/monitors/topic`, {
+            body: { scope: 'app', topicID: 'announcements' },
+          }),
+      },
+      {
+        route: 'DELETE /team/api/apps/:appId/monitors/topic/:scope/:topicID',
+        needs: 'viewer',
+        allowed: [204],
+        call: (c) => c.request('DELETE', `${base}/monitors/topic/app/announcements`),
+      },
+      {
+        route: 'POST /team/api/apps/:appId/monitors/installation/:ref',
+        needs: 'operator',
+        allowed: [200],
+        call: (c) => c.request('POST', `${base}/monitors/installation/${installationID}`),
       },
     ];
   }, 60_000);
