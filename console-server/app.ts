@@ -20,6 +20,7 @@ import {
   hostAllowed,
 } from './http-edge';
 import { KiiAdminClient, type KiiAdminClientOptions } from './kii/kii-admin-client';
+import { oidcRoutes } from './oidc/oidc-routes';
 import { MonitorKeeper } from './monitors/monitor-keeper';
 import { createMonitorThings } from './monitors/monitor-things';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './people/passwords';
@@ -122,6 +123,7 @@ const teamApi = fp(async (app) => {
       // Before the body is even parsed: a forged request gets nothing but the refusal.
       api.addHook('onRequest', csrfGuard(app.team.config));
       await api.register(sessionRoutes);
+      await api.register(oidcRoutes);
       await api.register(peopleRoutes);
       await api.register(auditRoutes);
       await api.register(appsRoutes);
