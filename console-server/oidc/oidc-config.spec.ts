@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Role } from '../people/roles';
 import { loadOidcConfig } from './oidc-config';
 import { mapRoles } from './role-mapping';
 
@@ -97,16 +98,16 @@ describe('team OIDC config', () => {
 describe('team OIDC role mapping', () => {
   const provider = {
     roleClaim: 'groups',
-    roleMap: new Map([
-      ['ops', new Map([['app1', 'operator' as const]])],
+    roleMap: new Map<string, Map<string, Role>>([
+      ['ops', new Map([['app1', 'operator']])],
       [
         'support',
         new Map([
-          ['app1', 'support' as const],
-          ['app2', 'support' as const],
+          ['app1', 'support'],
+          ['app2', 'support'],
         ]),
       ],
-      ['admins', new Map([['*', 'admin' as const]])],
+      ['admins', new Map([['*', 'admin']])],
     ]),
   };
 
