@@ -1,5 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 
+import { teamErrorMessage } from './team/team-error-text';
+
 /** What went wrong, in the terms an operator can act on. */
 export type KiiErrorKind =
   | 'network'
@@ -26,6 +28,11 @@ export interface KiiError {
   readonly message: string;
   /** The server's or SDK's own text, untranslated, for the details line. */
   readonly detail?: string;
+  /**
+   * Seconds until trying again can succeed (a sign-in lock-out), from the console server's
+   * `Retry-After` header or its `details.retryAfterSeconds`.
+   */
+  readonly retryAfterSeconds?: number;
 }
 
 /** True for values produced by `toKiiError` (so converting twice is harmless). */
@@ -43,14 +50,15 @@ export function isKiiError(value: unknown): value is KiiError {
 /** Builds a `KiiError` the console raises itself (a malformed answer, a missing session). */
 export function makeKiiError(
   kind: KiiErrorKind,
-  init: { status?: number; errorCode?: string; detail?: string } = {},
+  init: { status?: number; errorCode?: string; detail?: string; retryAfterSeconds?: number } = {},
 ): KiiError {
   return {
     kind,
     ...(init.errorCode ? { errorCode: init.errorCode } : {}),
     status: init.status ?? -1,
-    message: kiiErrorMessage(kind, init.errorCode),
+    message: kiiErrorMessage(kind, init.errorCode, init.retryAfterSeconds),
     ...(init.detail ? { detail: init.detail } : {}),
+    ...(init.retryAfterSeconds !== undefined ? { retryAfterSeconds: init.retryAfterSeconds } : {}),
   };
 }
 
@@ -71,7 +79,13 @@ export function toKiiError(error: unknown): KiiError {
  * Human message per kind; a few Kii error codes get a more precise one.
  * Exported so a page can show the generic text for a kind it produces itself.
  */
-export function kiiErrorMessage(kind: KiiErrorKind, errorCode?: string): string {
+export function kiiErrorMessage(
+  kind: KiiErrorKind,
+  errorCode?: string,
+  retryAfterSeconds?: number,
+): string {
+  const team = errorCode ? teamErrorMessage(errorCode, retryAfterSeconds) : undefined;
+  if (team) return team;
   switch (errorCode) {
     case 'APP_NOT_FOUND':
       return $localize`:Error shown when Kii answers APP_NOT_FOUND@@kpc.error.appNotFound:The app was not found. Check the app ID and the site.`;
@@ -186,10 +200,50 @@ function fromSdkMessage(text: string): KiiError {
 
 function fromHttpError(error: HttpErrorResponse): KiiError {
   const body = parseBody(error.error);
+  const team = teamEnvelope(body);
+  if (team) return fromTeamEnvelope(error, team);
   const code = typeof body?.['errorCode'] === 'string' ? body['errorCode'] : undefined;
   const serverText = body?.['message'] ?? body?.['error_description'];
   const detail = typeof serverText === 'string' ? serverText : error.message;
   return build(error.status, code, detail);
+}
+
+/** The console server's `{error: {code, message, details}}` (console-server/errors.ts). */
+interface TeamEnvelope {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+function teamEnvelope(body: Record<string, unknown> | undefined): TeamEnvelope | undefined {
+  const inner = body?.['error'];
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  const { code, message, details } = inner as Record<string, unknown>;
+  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+  const extra = typeof details === 'object' && details !== null ? details : undefined;
+  return { code, message, ...(extra ? { details: extra as Record<string, unknown> } : {}) };
+}
+
+/**
+ * A refusal by the console server, or a Kii failure it relays (`details.kii`). The Kii
+ * errorCode wins when there is one, so INSTALLATION_NOT_FOUND reads the same in both modes;
+ * the status stays the console server's, which decides the kind (its 502 KII_DENIED must not
+ * read as the person's own session ending).
+ */
+function fromTeamEnvelope(error: HttpErrorResponse, envelope: TeamEnvelope): KiiError {
+  const kii = envelope.details?.['kii'] as { errorCode?: unknown } | undefined;
+  const kiiCode = typeof kii?.errorCode === 'string' ? kii.errorCode : undefined;
+  const code = kiiCode && kiiCode in STATUS_BY_CODE ? kiiCode : envelope.code;
+  const header = Number(error.headers?.get('retry-after'));
+  const detailed = Number(envelope.details?.['retryAfterSeconds']);
+  const wait = Number.isFinite(header) && header > 0 ? header : detailed;
+  const kind = (code === kiiCode && KIND_BY_CODE[code]) || kindForStatus(error.status) || 'unknown';
+  return makeKiiError(kind, {
+    status: error.status,
+    errorCode: code,
+    detail: envelope.message,
+    ...(Number.isFinite(wait) && wait > 0 ? { retryAfterSeconds: Math.ceil(wait) } : {}),
+  });
 }
 
 function parseBody(body: unknown): Record<string, unknown> | undefined {

@@ -4,6 +4,7 @@ import { Observable, catchError, defer, throwError } from 'rxjs';
 
 import { makeKiiError, toKiiError } from './kii-error';
 import { Session, SessionStore } from './session';
+import { ConsoleMode } from './team/console-mode';
 
 /** Options of one Kii REST call. */
 export interface KiiRestOptions {
@@ -22,6 +23,7 @@ export interface KiiRestOptions {
 export class KiiRest {
   private readonly http = inject(HttpClient);
   private readonly sessions = inject(SessionStore);
+  private readonly mode = inject(ConsoleMode);
 
   /** `{baseUrl}/apps/{appID}{path}`. */
   app$<T>(method: string, path: string, options: KiiRestOptions = {}): Observable<T> {
@@ -47,6 +49,14 @@ export class KiiRest {
     options: KiiRestOptions,
   ): Observable<T> {
     return defer(() => {
+      if (this.mode.team()) {
+        // The browser holds no Kii token in team mode: every call goes through /team/api.
+        return throwError(() =>
+          makeKiiError('forbidden', {
+            detail: 'Team mode reaches Kii only through the console server.',
+          }),
+        );
+      }
       const session = this.sessions.session();
       if (!session) {
         return throwError(() => makeKiiError('auth', { detail: 'No signed-in session' }));

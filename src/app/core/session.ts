@@ -15,6 +15,8 @@ import {
   secretOf,
 } from './principal';
 import { ProfileStore } from './profiles';
+import { ConsoleMode } from './team/console-mode';
+import { TeamSession } from './team/team-session';
 
 /** sessionStorage key of the current session (token included, secrets never). */
 export const SESSION_STORAGE_KEY = 'kpc-session';
@@ -66,14 +68,19 @@ export class SessionStore {
   private readonly sdk = inject(KII_SDK);
   private readonly storage = inject(SESSION_STORAGE);
   private readonly profiles = inject(ProfileStore);
+  private readonly mode = inject(ConsoleMode);
+  private readonly team = inject(TeamSession);
 
   private readonly state = signal<Session | null>(this.restore());
   // SDK objects stay out of signals: they are mutable and not for templates.
   private context: KiiPrincipalContext | null = null;
 
-  /** The signed-in session, or null. */
-  readonly session = this.state.asReadonly();
-  readonly signedIn = computed(() => this.state() !== null);
+  /**
+   * The signed-in session, or null. In team mode it is the person's session on the chosen
+   * app, so pages read the app the same way in both modes.
+   */
+  readonly session = computed(() => (this.mode.team() ? this.teamSession() : this.state()));
+  readonly signedIn = computed(() => this.session() !== null);
 
   /**
    * Initialises the SDK for the app and signs in with the credentials. On success the session
@@ -108,6 +115,14 @@ export class SessionStore {
    * token (for a user this asks the server, and a refused token signs the session out).
    */
   context$(): Observable<KiiPrincipalContext> {
+    if (this.mode.team()) {
+      // A facade that forgot its team transport: the browser holds no Kii token in team mode.
+      return throwError(() =>
+        makeKiiError('forbidden', {
+          detail: 'Team mode reaches Kii only through the console server.',
+        }),
+      );
+    }
     const session = this.state();
     if (!session) {
       return throwError(() => makeKiiError('auth', { detail: 'Not signed in.' }));
@@ -126,6 +141,26 @@ export class SessionStore {
         return throwError(() => error);
       }),
     );
+  }
+
+  /**
+   * Team mode: the person on the chosen app. The console server acts as the app admin for
+   * them, hence the admin principal (named after the person) and no token or app key here.
+   */
+  private teamSession(): Session | null {
+    const person = this.team.person();
+    const app = this.team.app();
+    if (!person || !app) return null;
+    return {
+      site: app.site as SiteId,
+      baseUrl: app.baseUrl,
+      appId: app.appId,
+      appKey: '',
+      principal: { kind: 'admin', id: person.login, name: person.displayName || person.login },
+      token: '',
+      expiresAt: this.team.expiresAt(),
+      signedInAt: 0,
+    };
   }
 
   private authenticate$(credentials: Credentials): Observable<SignedIn> {

@@ -1,0 +1,101 @@
+import { HttpClient, HttpHeaders, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable, catchError, defer, throwError } from 'rxjs';
+
+import { toKiiError } from '../kii-error';
+
+/** Where the console server answers: the page's own origin (console-server/app.ts). */
+export const TEAM_API_BASE = '/team/api';
+
+/** The CSRF header the console server checks on every state change (console-server/http-edge.ts). */
+export const CSRF_HEADER = 'x-kpc-csrf';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** Options of one team API call. */
+export interface TeamCallOptions {
+  readonly body?: unknown;
+  /** `text/csv` and the like; JSON otherwise. */
+  readonly contentType?: string;
+  readonly query?: Record<string, string | number | boolean | undefined>;
+}
+
+/**
+ * The console server's API under /team/api, same-origin with the session cookie. Every state
+ * change carries `x-kpc-csrf` (the session's token; any value on sign-in, where the server
+ * takes none yet). Failures arrive as `KiiError` (the `{error:{code,message}}` envelope read
+ * by kii-error.ts); a 401 UNAUTHENTICATED from any call tells the session store it has ended.
+ */
+@Injectable({ providedIn: 'root' })
+export class TeamApi {
+  private readonly http = inject(HttpClient);
+  private csrfToken: string | null = null;
+  private sessionEnded: (() => void) | null = null;
+
+  /** The token from GET /me or a sign-in; null after signing out. */
+  useCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  /** Called when the server says the session is gone (expired, signed out elsewhere). */
+  onSessionEnded(handler: () => void): void {
+    this.sessionEnded = handler;
+  }
+
+  get$<T>(path: string, query?: TeamCallOptions['query']): Observable<T> {
+    return this.call$<T>('GET', path, { query });
+  }
+
+  post$<T>(path: string, body?: unknown, options: Omit<TeamCallOptions, 'body'> = {}) {
+    return this.call$<T>('POST', path, { ...options, body });
+  }
+
+  put$<T>(path: string, body?: unknown): Observable<T> {
+    return this.call$<T>('PUT', path, { body });
+  }
+
+  delete$<T>(path: string): Observable<T> {
+    return this.call$<T>('DELETE', path, {});
+  }
+
+  /** `/apps/{appId}{path}` with the app ID encoded. */
+  appPath(appId: string, path: string): string {
+    return `/apps/${encodeURIComponent(appId)}${path}`;
+  }
+
+  call$<T>(method: string, path: string, options: TeamCallOptions = {}): Observable<T> {
+    return defer(() => {
+      let headers = new HttpHeaders();
+      if (!SAFE_METHODS.has(method)) {
+        // The sign-in takes any non-empty value: there is no session token yet.
+        headers = headers.set(CSRF_HEADER, this.csrfToken ?? 'sign-in');
+      }
+      const json = options.contentType === undefined;
+      if (options.body !== undefined) {
+        headers = headers.set('content-type', options.contentType ?? 'application/json');
+      }
+      let params = new HttpParams();
+      for (const [key, value] of Object.entries(options.query ?? {})) {
+        if (value !== undefined) params = params.set(key, String(value));
+      }
+      return this.http.request<T>(method, TEAM_API_BASE + path, {
+        body:
+          options.body === undefined
+            ? undefined
+            : json
+              ? JSON.stringify(options.body)
+              : options.body,
+        headers,
+        params,
+        withCredentials: true,
+        responseType: 'json',
+      });
+    }).pipe(
+      catchError((raw: unknown) => {
+        const error = toKiiError(raw);
+        if (error.status === 401 && error.errorCode === 'UNAUTHENTICATED') this.sessionEnded?.();
+        return throwError(() => error);
+      }),
+    );
+  }
+}
