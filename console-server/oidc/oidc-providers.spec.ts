@@ -66,7 +66,7 @@ describe('team OIDC providers', () => {
     const landing = await new SsoBrowser().navigate(
       `${server.origin}/team/api/session/oidc/down/start?locale=en`,
     );
-    expect(landing.url.pathname).toBe('/en/');
+    expect(landing.url.pathname).toBe('/en/sign-in');
     expect(landing.url.searchParams.get('ssoError')).toBe('OIDC_PROVIDER_UNAVAILABLE');
     const row = server.app.team.db
       .prepare(

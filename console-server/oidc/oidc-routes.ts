@@ -46,8 +46,8 @@ function localeOf(request: FastifyRequest, asked: unknown): string {
  * an authorization code flow with PKCE, state and nonce, and the callback that checks the
  * answer, maps the role claim to roles, links the person by issuer and subject and starts the
  * same session a password sign-in does. The callback is a browser navigation: every outcome
- * is a redirect to the console, failures with `?ssoError=<code>` (never a 5xx page), and every
- * outcome is audited (`sign-in` / `sign-in.failed` with `details.via = 'oidc'`).
+ * is a redirect to the console (`/<locale>/`), a failure to its sign-in page with
+ * `?ssoError=<code>` (never a 5xx page), and every outcome is audited (`sign-in` / `sign-in.failed` with `details.via = 'oidc'`).
  */
 export const oidcRoutes: FastifyPluginAsync = async (app) => {
   const { config, db, people } = app.team;
@@ -65,7 +65,7 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
     oidc: providers.listed(),
   }));
 
-  /** Audits a refusal and sends the browser back to the sign-in page with its code. */
+  /** Audits a refusal and sends the browser to the console's sign-in page, which shows the code. */
   function refuse(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -81,7 +81,7 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
       errorCode: error.code,
       details: { via: 'oidc', provider: providerId, reason: error.message, ...error.details },
     });
-    const to = `/${locale}/?${SSO_ERROR_PARAM}=${encodeURIComponent(error.code)}`;
+    const to = `/${locale}/sign-in?${SSO_ERROR_PARAM}=${encodeURIComponent(error.code)}`;
     return reply.redirect(to, 303);
   }
 

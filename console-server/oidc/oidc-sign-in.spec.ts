@@ -63,7 +63,7 @@ describe('team OIDC sign-in', () => {
 
   function expectRefusedTo(landing: Landing, code: string, locale = 'en'): void {
     const last = landing.hops.at(-1)!;
-    expect(landing.url.pathname).toBe(`/${locale}/`);
+    expect(landing.url.pathname).toBe(`/${locale}/sign-in`);
     expect(landing.url.searchParams.get('ssoError')).withContext(last.url).toBe(code);
     // Every hop on the console server answered a redirect, never a 5xx.
     for (const hop of landing.hops.filter((h) => h.url.startsWith(setup.server.origin))) {
