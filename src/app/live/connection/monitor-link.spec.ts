@@ -1,45 +1,16 @@
-import { Observable, defer, of, throwError } from 'rxjs';
-
 import { makeKiiError } from '../../core/kii-error';
+import { FakeEndpointSource, testEndpoint } from '../../../testing/fake-endpoints';
 import { FakeLiveClock, settle } from '../../../testing/fake-live-clock';
 import { FakeMqttFactory } from '../../../testing/fake-mqtt';
 import { linkText } from './link-text';
 import { LinkError, MonitorLink } from './monitor-link';
-import { MqttEndpoint } from '../../core/kii/mqtt-endpoint';
 
 describe('MonitorLink', () => {
   let clock: FakeLiveClock;
   let mqtt: FakeMqttFactory;
-  let endpoints: (MqttEndpoint | { error: unknown })[];
-  let fetches: number;
+  let source: FakeEndpointSource;
   let received: string[];
   let link: MonitorLink;
-
-  function endpoint(n: number, ttlSeconds = 2147483647): MqttEndpoint {
-    return {
-      username: `user-${n}`,
-      password: `pass-${n}`,
-      mqttTopic: `topic-${n}`,
-      host: '127.0.0.1',
-      installationID: `inst-${n}`,
-      portTCP: 0,
-      portSSL: 0,
-      portWS: 8080,
-      portWSS: 8443,
-      ttlSeconds,
-      receivedAt: clock.now(),
-    };
-  }
-
-  function nextEndpoint$(): Observable<MqttEndpoint> {
-    return defer(() => {
-      fetches++;
-      const next = endpoints.length > 1 ? endpoints.shift()! : endpoints[0];
-      return 'error' in next
-        ? throwError(() => next.error)
-        : of({ ...next, receivedAt: clock.now() });
-    });
-  }
 
   function create(secure = false): void {
     link = new MonitorLink(
@@ -47,7 +18,7 @@ describe('MonitorLink', () => {
         factory: mqtt,
         clock,
         text: linkText('en-US'),
-        endpoint$: nextEndpoint$,
+        endpoint$: source.endpoint$,
         onMessage: (_topic, payload) => received.push(new TextDecoder().decode(payload)),
       },
       { keepAliveSeconds: 30, secure },
@@ -70,8 +41,8 @@ describe('MonitorLink', () => {
   beforeEach(() => {
     clock = new FakeLiveClock();
     mqtt = new FakeMqttFactory();
-    endpoints = [endpoint(1)];
-    fetches = 0;
+    source = new FakeEndpointSource(clock);
+    source.answers = [testEndpoint(1)];
     received = [];
     create();
   });
@@ -117,7 +88,7 @@ describe('MonitorLink', () => {
     expect(mqtt.clients.length).toBe(2);
     mqtt.latest.acceptAndGrant();
     expect(link.state()).toBe('connected');
-    expect(fetches).toBe(1);
+    expect(source.fetches).toBe(1);
   });
 
   it('keeps retrying while the server is down and comes back without tripping the storm guard', async () => {
@@ -139,7 +110,7 @@ describe('MonitorLink', () => {
   });
 
   it('says the broker closed unanswered credentials, not that it was unreachable, and fetches the endpoint again', async () => {
-    endpoints = [endpoint(1), endpoint(2)];
+    source.answers = [testEndpoint(1), testEndpoint(2)];
     await startConnected();
     await advance(5000);
     // The installation is uninstalled: the broker drops the connection...
@@ -153,13 +124,13 @@ describe('MonitorLink', () => {
       'The broker closed the connection without accepting it: these credentials are no longer valid (the installation may have been uninstalled). Fetching the endpoint again',
     );
     await advance(link.reconnectAt()! - clock.now());
-    expect(fetches).toBe(2);
+    expect(source.fetches).toBe(2);
     expect(mqtt.latest.options?.['clientId']).toBe('topic-2');
   });
 
   it('says the installation is gone when the broker refused it and its endpoint is no longer found', async () => {
-    endpoints = [
-      endpoint(1),
+    source.answers = [
+      testEndpoint(1),
       { error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' }) },
     ];
     await startConnected();
@@ -199,13 +170,13 @@ describe('MonitorLink', () => {
   });
 
   it('fetches the endpoint again when the broker refuses the credentials, and fails on a second refusal', async () => {
-    endpoints = [endpoint(1), endpoint(2)];
+    source.answers = [testEndpoint(1), testEndpoint(2)];
     const ready = link.start();
     await settle();
     mqtt.latest.refuse(4);
     expect(link.timeline().at(-2)?.detail).toContain('return code 4');
     await advance(link.reconnectAt()! - clock.now());
-    expect(fetches).toBe(2);
+    expect(source.fetches).toBe(2);
     expect(mqtt.latest.options?.['clientId']).toBe('topic-2');
     mqtt.latest.refuse(4);
     await expectAsync(ready).toBeRejectedWith(jasmine.objectContaining({ reason: 'refused' }));
@@ -213,7 +184,7 @@ describe('MonitorLink', () => {
   });
 
   it('fails at once when the first endpoint cannot be fetched', async () => {
-    endpoints = [
+    source.answers = [
       { error: makeKiiError('not-found', { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' }) },
     ];
     await expectAsync(link.start()).toBeRejectedWith(
@@ -235,13 +206,13 @@ describe('MonitorLink', () => {
   });
 
   it('moves to fresh credentials before the TTL runs out: new connection first, then the old one closes', async () => {
-    endpoints = [endpoint(1, 100), endpoint(2, 100)];
+    source.answers = [testEndpoint(1, 100), testEndpoint(2, 100)];
     await startConnected();
     const first = mqtt.latest;
     await advance(89_999);
-    expect(fetches).toBe(1);
+    expect(source.fetches).toBe(1);
     await advance(1);
-    expect(fetches).toBe(2);
+    expect(source.fetches).toBe(2);
     const second = mqtt.latest;
     expect(second).not.toBe(first);
     expect(second.options?.['clientId']).toBe('topic-2');
@@ -257,16 +228,16 @@ describe('MonitorLink', () => {
   });
 
   it('waits out a TTL whose credentials the server does not renew early, then reconnects at once', async () => {
-    endpoints = [endpoint(1, 10), endpoint(1, 1), endpoint(2, 10)];
+    source.answers = [testEndpoint(1, 10), testEndpoint(1, 1), testEndpoint(2, 10)];
     await startConnected();
     await advance(9000);
-    expect(fetches).toBe(2);
+    expect(source.fetches).toBe(2);
     expect(mqtt.clients.length).toBe(1);
     // The server closes the connection when the credentials expire.
     await advance(1000);
     mqtt.latest.close();
     await settle();
-    expect(fetches).toBe(3);
+    expect(source.fetches).toBe(3);
     expect(mqtt.latest.options?.['clientId']).toBe('topic-2');
     mqtt.latest.acceptAndGrant();
     expect(link.state()).toBe('connected');
@@ -283,7 +254,7 @@ describe('MonitorLink', () => {
   });
 
   it('stops: closes the client, cancels every timer and records it', async () => {
-    endpoints = [endpoint(1, 100)];
+    source.answers = [testEndpoint(1, 100)];
     await startConnected();
     link.stop();
     expect(mqtt.latest.ended).toBeTrue();

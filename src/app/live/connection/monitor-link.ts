@@ -1,24 +1,14 @@
 import { Signal, signal } from '@angular/core';
-import { Observable, Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 
-import { KiiError, toKiiError } from '../../core/kii-error';
-import { MqttClient, MqttConnectionFactory } from '../../core/mqtt';
-import {
-  MqttEndpoint,
-  brokerUrl,
-  endpointExpiresAt,
-  sameCredentials,
-} from '../../core/kii/mqtt-endpoint';
+import { KiiError } from '../../core/kii-error';
+import { MqttConnectionFactory } from '../../core/mqtt';
+import { MqttEndpoint, brokerUrl } from '../../core/kii/mqtt-endpoint';
 import { LiveClock } from '../live-clock';
+import { EndpointLease } from './endpoint-lease';
 import { LinkText } from './link-text';
-import { connectOptions } from './connect-options';
-import {
-  Backoff,
-  BackoffOptions,
-  StormGuard,
-  StormGuardOptions,
-  refreshDelayMs,
-} from './reconnect-policy';
+import { ConnectionEvents, MqttConnection } from './mqtt-connection';
+import { Backoff, BackoffOptions, StormGuard, StormGuardOptions } from './reconnect-policy';
 
 /** Where a monitor's connection stands. */
 export type LinkState =
@@ -63,38 +53,13 @@ export interface LinkDeps {
 }
 
 const TIMELINE_LENGTH = 100;
-/** A refresh that failed is tried again after this long (while the old endpoint still works). */
-const REFRESH_RETRY_MS = 5000;
-/** Past a same-credentials answer, ask again this long after the old TTL ran out. */
-const PAST_EXPIRY_MS = 500;
-
-/** One connection attempt with its own ngx-mqtt client. */
-class Attempt {
-  client: MqttClient | null = null;
-  connectedAt: number | null = null;
-  /** The CONNACK return code of a refused CONNECT. */
-  refusedCode: number | null = null;
-  /**
-   * An error came without a CONNACK code: the WebSocket failed (the browser says no more
-   * than that). A close with neither means the broker took the connection and closed it
-   * unanswered, so it was reachable.
-   */
-  socketError = false;
-  lastError = '';
-  startedAt = 0;
-  retired = false;
-  closed = false;
-  readonly subscriptions = new Subscription();
-  messages: Subscription | null = null;
-
-  constructor(readonly endpoint: MqttEndpoint) {}
-}
 
 /**
- * One monitor's MQTT connection: fetches the endpoint, connects through ngx-mqtt, subscribes
- * to the endpoint's topic, reconnects with jittered backoff, stops on a reconnect storm, and
- * switches to a fresh endpoint before the TTL runs out (new connection first, then the old one
- * closes). State and timeline are signals; messages go to `onMessage` untouched.
+ * One monitor's MQTT link: holds the endpoint lease (`EndpointLease`) and one connection at a
+ * time (`MqttConnection`, two during a handover), reconnects with jittered backoff, stops on a
+ * reconnect storm, and moves to fresh credentials before the TTL runs out (new connection
+ * first, then the old one closes). State and timeline are signals; messages go to `onMessage`
+ * untouched.
  */
 export class MonitorLink {
   private readonly stateSignal = signal<LinkState>('stopped');
@@ -113,15 +78,12 @@ export class MonitorLink {
 
   private readonly backoff: Backoff;
   private readonly storm: StormGuard;
-  private endpoint: MqttEndpoint | null = null;
-  private current: Attempt | null = null;
-  private next: Attempt | null = null;
-  private needsEndpoint = true;
+  private readonly lease: EndpointLease;
+  private current: MqttConnection | null = null;
+  private next: MqttConnection | null = null;
   private everConnected = false;
   private refusals = 0;
-  private fetching: Subscription | null = null;
   private cancelReconnect: (() => void) | null = null;
-  private cancelRefresh: (() => void) | null = null;
   private ready: { resolve: () => void; reject: (error: LinkError) => void } | null = null;
 
   constructor(
@@ -130,6 +92,16 @@ export class MonitorLink {
   ) {
     this.backoff = new Backoff(() => deps.clock.random(), options.backoff);
     this.storm = new StormGuard(options.storm);
+    this.lease = new EndpointLease(deps.endpoint$, deps.clock, {
+      canHandOver: () => this.stateSignal() === 'connected' && this.next === null,
+      renewing: () => this.record('refreshing', deps.text.refreshing()),
+      renewed: (endpoint) => {
+        // Connect with the fresh credentials beside the current connection.
+        this.next = this.connection(endpoint);
+        this.next.open(deps.factory);
+      },
+      renewalFailed: (error) => this.record('refreshing', deps.text.refreshFailed(error.message)),
+    });
   }
 
   /**
@@ -142,7 +114,7 @@ export class MonitorLink {
     this.storm.reset();
     this.refusals = 0;
     this.everConnected = false;
-    this.needsEndpoint = true;
+    this.lease.markStale();
     this.errorSignal.set(null);
     const ready = new Promise<void>((resolve, reject) => (this.ready = { resolve, reject }));
     this.fetchAndOpen();
@@ -169,17 +141,100 @@ export class MonitorLink {
     }
   }
 
+  /** What every connection reports to this link (nothing once it is retired). */
+  private readonly events: ConnectionEvents = {
+    unavailable: (_connection, error) => this.fail({ reason: 'endpoint', message: String(error) }),
+    message: (topic, payload) => this.deps.onMessage(topic, payload),
+    subscriptionRefused: (connection) => {
+      const topic = connection.endpoint.mqttTopic;
+      this.fail({ reason: 'subscribe', message: this.deps.text.subscriptionRefused(topic) });
+    },
+    subscribed: (connection) => this.subscribed(connection),
+    closed: (connection) => this.closed(connection),
+  };
+
+  /** The broker granted the topic; a handover completes here. */
+  private subscribed(connection: MqttConnection): void {
+    const { endpoint } = connection;
+    if (connection === this.next) {
+      const previous = this.current;
+      this.current = connection;
+      this.next = null;
+      this.lease.handedOver(endpoint);
+      this.clientIdSignal.set(endpoint.mqttTopic);
+      previous?.retire();
+      this.record('connected', this.deps.text.switched(endpoint.mqttTopic));
+    } else if (connection === this.current) {
+      const url = brokerUrl(endpoint, this.options.secure);
+      this.record('connected', this.deps.text.connected(url, endpoint.mqttTopic));
+    } else {
+      return;
+    }
+    this.refusals = 0;
+    this.everConnected = true;
+    this.settle(null);
+  }
+
+  /** Says why a connection ended and decides what comes next. */
+  private closed(connection: MqttConnection): void {
+    const text = this.deps.text;
+    if (connection === this.next) {
+      // The handover failed; the current connection still works until its TTL runs out.
+      this.next = null;
+      this.record('refreshing', text.refreshFailed(connection.lastError));
+      this.lease.handoverFailed();
+      return;
+    }
+    if (connection !== this.current) return;
+    this.current = null;
+    const now = this.deps.clock.now();
+    const expired = this.lease.expired(now);
+    if (connection.connectedAt !== null) {
+      const lived = now - connection.connectedAt;
+      this.backoff.sessionEnded(lived);
+      if (expired) {
+        this.lease.markStale();
+        this.record('closed', text.expired());
+        this.reconnect();
+        return;
+      }
+      if (this.storm.sessionEnded(lived, now)) {
+        this.fail({ reason: 'storm', message: text.storm(connection.endpoint.mqttTopic) });
+        return;
+      }
+      this.record('closed', text.closedByBroker(lived, connection.lastError));
+    } else if (connection.closedUnanswered(now)) {
+      // The broker was reached and dropped the CONNECT without a CONNACK (or MQTT.js lost the
+      // CONNACK with the close): on these credentials that means they are no longer valid.
+      this.record('closed', text.closedBeforeAccepting());
+      this.lease.markStale();
+    } else {
+      const code = connection.refusedCode;
+      this.record('closed', text.connectFailed(code, connection.lastError));
+      if (code === 2 || code === 4 || code === 5) {
+        // Stale credentials are refused like wrong ones: fetch the endpoint once more first.
+        if (++this.refusals >= 2) {
+          const error = { reason: 'refused', message: text.refused(code) } as const;
+          this.fail({ ...error, detail: connection.lastError });
+          return;
+        }
+        this.lease.markStale();
+      } else if (expired) {
+        this.lease.markStale();
+      }
+    }
+    this.scheduleReconnect();
+  }
+
   private fetchAndOpen(): void {
     this.record('preparing', this.deps.text.fetchingEndpoint());
-    this.fetching?.unsubscribe();
-    this.fetching = this.deps.endpoint$().subscribe({
-      next: (endpoint) => {
-        this.needsEndpoint = false;
-        this.adopt(endpoint);
-        this.open(endpoint, false);
+    this.lease.acquire(
+      (endpoint) => {
+        this.clientIdSignal.set(endpoint.mqttTopic);
+        this.open(endpoint);
       },
-      error: (raw: unknown) => this.endpointFailed(toKiiError(raw)),
-    });
+      (error) => this.endpointFailed(error),
+    );
   }
 
   private endpointFailed(error: KiiError): void {
@@ -202,148 +257,16 @@ export class MonitorLink {
     this.scheduleReconnect();
   }
 
-  private adopt(endpoint: MqttEndpoint): void {
-    this.endpoint = endpoint;
-    this.clientIdSignal.set(endpoint.mqttTopic);
-    this.scheduleRefresh(refreshDelayMs(endpoint.ttlSeconds));
+  private open(endpoint: MqttEndpoint): void {
+    this.current = this.connection(endpoint);
+    const url = brokerUrl(endpoint, this.options.secure);
+    this.record('connecting', this.deps.text.connecting(url, endpoint.mqttTopic));
+    this.current.open(this.deps.factory);
   }
 
-  private open(endpoint: MqttEndpoint, handover: boolean): void {
-    const attempt = new Attempt(endpoint);
-    if (handover) {
-      this.next = attempt;
-    } else {
-      this.current = attempt;
-      const url = brokerUrl(endpoint, this.options.secure);
-      this.record('connecting', this.deps.text.connecting(url, endpoint.mqttTopic));
-    }
-    this.deps.factory.create().then(
-      (client) => this.connect(attempt, client),
-      (error: unknown) => this.fail({ reason: 'endpoint', message: String(error) }),
-    );
-  }
-
-  private connect(attempt: Attempt, client: MqttClient): void {
-    if (attempt.retired) return;
-    attempt.client = client;
-    attempt.subscriptions.add(client.onConnect.subscribe(() => this.connected(attempt)));
-    attempt.subscriptions.add(
-      client.onError.subscribe((error: unknown) => {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (typeof code === 'number') attempt.refusedCode = code;
-        else attempt.socketError = true;
-        attempt.lastError = errorText(error);
-      }),
-    );
-    attempt.subscriptions.add(
-      client.onSuback.subscribe((suback) => suback.granted && this.subscribed(attempt)),
-    );
-    attempt.subscriptions.add(client.onClose.subscribe(() => this.closed(attempt)));
-    attempt.startedAt = this.deps.clock.now();
-    client.connect(
-      connectOptions(attempt.endpoint, this.options.secure, this.options.keepAliveSeconds),
-    );
-  }
-
-  private connected(attempt: Attempt): void {
-    if (attempt.retired || attempt.connectedAt !== null) return;
-    attempt.connectedAt = this.deps.clock.now();
-    const topic = attempt.endpoint.mqttTopic;
-    attempt.messages = attempt.client!.observe(topic, { qos: 0 }).subscribe({
-      next: (message) => {
-        if (!attempt.retired) this.deps.onMessage(message.topic, message.payload);
-      },
-      error: () => {
-        if (attempt.retired) return;
-        this.fail({ reason: 'subscribe', message: this.deps.text.subscriptionRefused(topic) });
-      },
-    });
-  }
-
-  private subscribed(attempt: Attempt): void {
-    if (attempt.retired) return;
-    if (attempt === this.next) {
-      const previous = this.current;
-      this.current = attempt;
-      this.next = null;
-      this.endpoint = attempt.endpoint;
-      this.clientIdSignal.set(attempt.endpoint.mqttTopic);
-      if (previous) this.retire(previous);
-      this.record('connected', this.deps.text.switched(attempt.endpoint.mqttTopic));
-    } else if (attempt === this.current) {
-      const url = brokerUrl(attempt.endpoint, this.options.secure);
-      this.record('connected', this.deps.text.connected(url, attempt.endpoint.mqttTopic));
-    } else {
-      return;
-    }
-    this.refusals = 0;
-    this.everConnected = true;
-    this.settle(null);
-  }
-
-  private closed(attempt: Attempt): void {
-    if (attempt.closed) return;
-    attempt.closed = true;
-    this.dispose(attempt);
-    if (attempt.retired) return;
-    const text = this.deps.text;
-    if (attempt === this.next) {
-      // The handover failed; the current connection still works until its TTL runs out.
-      this.next = null;
-      this.record('refreshing', text.refreshFailed(attempt.lastError));
-      this.scheduleRefresh(REFRESH_RETRY_MS);
-      return;
-    }
-    if (attempt !== this.current) return;
-    this.current = null;
-    const now = this.deps.clock.now();
-    const expired = this.endpoint !== null && now >= endpointExpiresAt(this.endpoint) - 1000;
-    if (attempt.connectedAt !== null) {
-      const lived = now - attempt.connectedAt;
-      this.backoff.sessionEnded(lived);
-      if (expired) {
-        this.needsEndpoint = true;
-        this.record('closed', text.expired());
-        this.reconnect();
-        return;
-      }
-      if (this.storm.sessionEnded(lived, now)) {
-        this.fail({ reason: 'storm', message: text.storm(attempt.endpoint.mqttTopic) });
-        return;
-      }
-      this.record('closed', text.closedByBroker(lived, attempt.lastError));
-    } else if (this.closedUnanswered(attempt, now)) {
-      // The broker was reached and dropped the CONNECT without a CONNACK (or MQTT.js lost the
-      // CONNACK with the close): on these credentials that means they are no longer valid.
-      this.record('closed', text.closedBeforeAccepting());
-      this.needsEndpoint = true;
-    } else {
-      const code = attempt.refusedCode;
-      this.record('closed', text.connectFailed(code, attempt.lastError));
-      if (code === 2 || code === 4 || code === 5) {
-        // Stale credentials are refused like wrong ones: fetch the endpoint once more first.
-        if (++this.refusals >= 2) {
-          this.fail({ reason: 'refused', message: text.refused(code), detail: attempt.lastError });
-          return;
-        }
-        this.needsEndpoint = true;
-      } else if (expired) {
-        this.needsEndpoint = true;
-      }
-    }
-    this.scheduleReconnect();
-  }
-
-  /** Closed before a CONNACK with no error, no refusal code and before the connect timeout. */
-  private closedUnanswered(attempt: Attempt, now: number): boolean {
-    if (attempt.refusedCode !== null || attempt.socketError) return false;
-    const { connectTimeout } = connectOptions(
-      attempt.endpoint,
-      this.options.secure,
-      this.options.keepAliveSeconds,
-    );
-    // MQTT.js gives up silently after connectTimeout: then nothing answered at all.
-    return now - attempt.startedAt < connectTimeout;
+  private connection(endpoint: MqttEndpoint): MqttConnection {
+    const { keepAliveSeconds, secure } = this.options;
+    return new MqttConnection(endpoint, { keepAliveSeconds, secure }, this.deps.clock, this.events);
   }
 
   private scheduleReconnect(): void {
@@ -358,43 +281,9 @@ export class MonitorLink {
 
   private reconnect(): void {
     this.reconnectAtSignal.set(null);
-    if (this.needsEndpoint || !this.endpoint) this.fetchAndOpen();
-    else this.open(this.endpoint, false);
-  }
-
-  private scheduleRefresh(delay: number | null): void {
-    this.cancelRefresh?.();
-    this.cancelRefresh =
-      delay === null ? null : this.deps.clock.setTimeout(() => this.refresh(), delay);
-  }
-
-  private refresh(): void {
-    this.cancelRefresh = null;
-    const old = this.endpoint;
-    if (this.stateSignal() !== 'connected' || !old || this.next) {
-      // Not connected now: the next attempt fetches a new endpoint anyway.
-      this.needsEndpoint = true;
-      return;
-    }
-    this.record('refreshing', this.deps.text.refreshing());
-    this.fetching?.unsubscribe();
-    this.fetching = this.deps.endpoint$().subscribe({
-      next: (endpoint) => {
-        if (sameCredentials(endpoint, old)) {
-          // The server renews credentials only once they expire: ask again just after that.
-          this.scheduleRefresh(
-            Math.max(0, endpointExpiresAt(old) - this.deps.clock.now()) + PAST_EXPIRY_MS,
-          );
-          return;
-        }
-        this.scheduleRefresh(refreshDelayMs(endpoint.ttlSeconds));
-        this.open(endpoint, true);
-      },
-      error: (raw: unknown) => {
-        this.record('refreshing', this.deps.text.refreshFailed(toKiiError(raw).message));
-        this.scheduleRefresh(REFRESH_RETRY_MS);
-      },
-    });
+    const endpoint = this.lease.current;
+    if (this.lease.needsFetch || !endpoint) this.fetchAndOpen();
+    else this.open(endpoint);
   }
 
   private fail(error: LinkError): void {
@@ -406,36 +295,13 @@ export class MonitorLink {
 
   /** Ends every timer, request and connection without recording anything. */
   private halt(): void {
-    this.fetching?.unsubscribe();
-    this.fetching = null;
+    this.lease.release();
     this.cancelReconnect?.();
     this.cancelReconnect = null;
-    this.scheduleRefresh(null);
     this.reconnectAtSignal.set(null);
-    for (const attempt of [this.current, this.next]) if (attempt) this.retire(attempt);
+    this.current?.retire();
+    this.next?.retire();
     this.current = this.next = null;
-  }
-
-  private retire(attempt: Attempt): void {
-    attempt.retired = true;
-    this.dispose(attempt);
-    try {
-      attempt.client?.disconnect(true);
-    } catch {
-      // Never connected, or already ended: nothing to close.
-    }
-  }
-
-  private dispose(attempt: Attempt): void {
-    // ngx-mqtt unsubscribes from the broker when the last observer leaves, which MQTT.js
-    // refuses (throws) once the client is disconnecting: leave before ending the client.
-    try {
-      attempt.messages?.unsubscribe();
-    } catch {
-      // The client is already closed.
-    }
-    attempt.messages = null;
-    attempt.subscriptions.unsubscribe();
   }
 
   private settle(error: LinkError | null): void {
@@ -450,13 +316,6 @@ export class MonitorLink {
     const entry: TimelineEntry = { at: this.deps.clock.now(), event, detail };
     this.timelineSignal.update((entries) => [...entries.slice(-(TIMELINE_LENGTH - 1)), entry]);
   }
-}
-
-/** The words of an MQTT.js error; a browser WebSocket error event carries none. */
-function errorText(error: unknown): string {
-  if (typeof error === 'string') return error;
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : '';
 }
 
 function detailOf(error: KiiError): string | undefined {
