@@ -36,6 +36,25 @@ export function teamErrorMessage(code: string, retryAfterSeconds?: number): stri
     case 'KII_UNAVAILABLE':
     case 'KII_INVALID_RESPONSE':
       return $localize`:Error when Kii failed behind the console server@@kpc.team.error.kiiUnavailable:Kii failed to answer the console server. Try again later.`;
+    // Single sign-on (console-server/oidc/): the callback sends these to the sign-in page as
+    // ?ssoError=<code>.
+    case 'OIDC_FLOW_UNKNOWN':
+      return $localize`:Error when a single sign-on answer matches no sign-in under way@@kpc.team.error.oidcFlowUnknown:This single sign-on attempt has expired or was already used. Start the sign-in again.`;
+    case 'OIDC_STATE_MISMATCH':
+      return $localize`:Error when a single sign-on answer was meant for another sign-in@@kpc.team.error.oidcStateMismatch:The single sign-on answer did not match the sign-in started in this browser, so it was refused. Start the sign-in again.`;
+    case 'OIDC_PROVIDER_UNKNOWN':
+      return $localize`:Error when the single sign-on provider is not configured@@kpc.team.error.oidcProviderUnknown:This single sign-on provider is not set up on the console server. Sign in another way.`;
+    case 'OIDC_PROVIDER_UNAVAILABLE':
+    case 'OIDC_PROVIDER_UNREACHABLE':
+      return $localize`:Error when the single sign-on provider cannot be reached@@kpc.team.error.oidcProviderUnavailable:The single sign-on provider cannot be reached right now. Sign in with your password, or try again later.`;
+    case 'OIDC_NO_ROLE':
+      return $localize`:Error when single sign-on worked but the person's groups map to no role@@kpc.team.error.oidcNoRole:You signed in at your organisation, but none of your groups gives a role in this console. Ask a team admin to map your group to a role.`;
+    case 'OIDC_ACCESS_DENIED':
+      return $localize`:Error when the person cancelled or was refused at the single sign-on provider@@kpc.team.error.oidcAccessDenied:The sign-in was cancelled or refused at your organisation's sign-in page.`;
+    case 'OIDC_PROVIDER_ERROR':
+    case 'OIDC_TOKEN_REFUSED':
+    case 'OIDC_RESPONSE_INVALID':
+      return $localize`:Error when single sign-on failed at a check; CODE is the console server's error code@@kpc.team.error.oidcFailed:Single sign-on did not complete (${code}:CODE:). Start the sign-in again; if it keeps failing, ask a team admin to check the single sign-on settings.`;
     default:
       return undefined;
   }
