@@ -10,7 +10,7 @@ import {
   type TestConsoleServer,
 } from '../testing/test-console-server';
 import { SsoBrowser } from './testing/sso-browser';
-import { CLIENT_ID, CLIENT_SECRET, ROLE_MAPPING, writeOidcConfig } from './testing/sso-fixture';
+import { CLIENT_ID, CLIENT_SECRET, ROLE_MAPPING, writeOidcConfig } from './testing/sso-accounts';
 import { startTestOidcProvider, type TestOidcProvider } from './testing/test-oidc-provider';
 
 /** A port nothing listens on: bound, noted, closed. */
@@ -77,6 +77,33 @@ describe('team OIDC providers', () => {
     expect(row.status).toBe(503);
     expect(row.error_code).toBe('OIDC_PROVIDER_UNAVAILABLE');
     expect(JSON.parse(row.details_json).reason).toContain('cannot be reached');
+  });
+
+  it('sends the provider back to the redirect origin of the config, else to --public-origin', async () => {
+    const other = {
+      id: 'other',
+      label: 'Other SSO',
+      issuer: provider.issuer,
+      clientId: CLIENT_ID,
+      clientSecretFile: 'corp.secret',
+      redirectOrigin: 'https://sso-return.example.com',
+      roleMapping: ROLE_MAPPING,
+    };
+    server = await startTestConsoleServer({
+      publicOrigin: 'https://console.example.com',
+      oidcConfig: writeOidcConfig(dir, provider.issuer, [other]),
+    });
+    const redirectUriOf = async (id: string) => {
+      const start = `${server!.origin}/team/api/session/oidc/${id}/start`;
+      const answer = await fetch(start, { redirect: 'manual' });
+      return new URL(answer.headers.get('location')!).searchParams.get('redirect_uri');
+    };
+    expect(await redirectUriOf('corp')).toBe(
+      'https://console.example.com/team/api/session/oidc/corp/callback',
+    );
+    expect(await redirectUriOf('other')).toBe(
+      'https://sso-return.example.com/team/api/session/oidc/other/callback',
+    );
   });
 
   it('refuses to start on a config file it cannot use, saying what is wrong', async () => {

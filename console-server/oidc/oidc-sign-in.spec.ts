@@ -1,6 +1,7 @@
 import { expectApiError, expectOk, type TeamClient } from '../testing/test-console-server';
 import { SsoBrowser, type Landing } from './testing/sso-browser';
-import { CLIENT_SECRET, PROVIDER_ID, startSsoSetup, type SsoSetup } from './testing/sso-fixture';
+import { CLIENT_SECRET, PROVIDER_ID } from './testing/sso-accounts';
+import { startSsoSetup, type SsoSetup } from './testing/sso-fixture';
 
 interface Me {
   person: { login: string; displayName: string; hasPassword: boolean };
