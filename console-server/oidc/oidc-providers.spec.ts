@@ -49,6 +49,7 @@ describe('team OIDC providers', () => {
       roleMapping: ROLE_MAPPING,
     };
     process.env['KPC_TEST_OIDC_SECRET'] = CLIENT_SECRET;
+    const stderr = spyOn(process.stderr, 'write').and.returnValue(true);
     try {
       server = await startTestConsoleServer({
         oidcConfig: writeOidcConfig(dir, provider.issuer, [down]),
@@ -56,6 +57,13 @@ describe('team OIDC providers', () => {
     } finally {
       delete process.env['KPC_TEST_OIDC_SECRET'];
     }
+    const report = stderr.calls.allArgs().map(([line]) => String(line));
+    expect(report).toContain(
+      jasmine.stringMatching(
+        /^console-server: OIDC provider down cannot be used \(discovery at http:\/\/127\.0\.0\.1:\d+\/ failed: .+\); password sign-in still works/,
+      ),
+    );
+    expect(report.join('')).not.toContain(CLIENT_SECRET);
     await server.addPerson('ada', [{ appId: 'app1', role: 'viewer' }]);
     const client = server.client();
     await expectOk(await client.signIn('ada'));

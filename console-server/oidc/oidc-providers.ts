@@ -90,9 +90,9 @@ export class OidcProviders {
       this.log.info({ provider: config.id, issuer: config.issuer.href }, 'OIDC provider ready');
     } catch (error) {
       provider.problem = reasonOf(error);
-      this.log.warn(
-        { provider: config.id, issuer: config.issuer.href, reason: provider.problem },
-        `OIDC provider ${config.id} cannot be used (discovery at ${config.issuer.href} failed: ${provider.problem}); password sign-in still works, and the next sign-in with it tries again`,
+      // On stderr, as a plain line: stdout's first line is the ready line supervisors wait for.
+      process.stderr.write(
+        `console-server: OIDC provider ${config.id} cannot be used (discovery at ${config.issuer.href} failed: ${provider.problem}); password sign-in still works, and the next sign-in with it tries again\n`,
       );
     }
   }
