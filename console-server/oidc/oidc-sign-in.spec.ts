@@ -143,13 +143,16 @@ describe('team OIDC sign-in', () => {
     expect(JSON.stringify(audit())).not.toContain(CLIENT_SECRET);
   });
 
-  it('re-maps roles from the groups at the next sign-in, keeping the same person', async () => {
+  it('re-maps roles from the groups at the next sign-in, keeping the same person and updating their name', async () => {
     await setup.signIn(new SsoBrowser(), 'u-ada', 'ada-pass');
-    setup.provider.accounts.get('u-ada')!.groups = ['support-desk', 'console-admins'];
+    const account = setup.provider.accounts.get('u-ada')!;
+    account.groups = ['support-desk', 'console-admins'];
+    account.name = 'Ada King';
     const browser = new SsoBrowser();
     await setup.signIn(browser, 'u-ada', 'ada-pass');
     const me = await meOf(browser);
     expect(me.person.login).toBe('ada');
+    expect(me.person.displayName).toBe('Ada King');
     expect(me.roles).toEqual([
       { appId: '*', role: 'admin' },
       { appId: 'app1', role: 'support' },
