@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInstallationsRegistry } from '../console-server/registry/installations-registry';
+import { insertRegistryRows } from './registry-rows';
 
 const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--rows') + 1]) || 100_000;
@@ -29,29 +30,8 @@ db.exec(
 const registry = createInstallationsRegistry(db);
 
 const fillStarted = performance.now();
-const insert = db.prepare(
-  `INSERT INTO registry_installations (app_id, installation_id, registration_id, device_type,
-     owner_type, owner_id, development, added_by, added_at, added_via, last_status)
-   VALUES (?, ?, ?, ?, 'user', ?, 0, ?, ?, 'import', ?)`,
-);
-const statuses = ['exists', 'exists', 'exists', 'gone', 'refused', null];
-db.transaction(() => {
-  // The other apps' rows interleave with the measured app's, as a shared registry's would.
-  for (let i = 0; i < rows * 1.5; i++) {
-    const app = i % 3 === 2 ? `other${i % 2}` : 'big';
-    insert.run(
-      app,
-      `inst${i.toString(36).padStart(8, '0')}`,
-      `reg-${i}`,
-      i % 7 === 0 ? 'ANDROID' : 'MQTT',
-      `user${i % 5000}`,
-      `person${i % 12}`,
-      1_700_000_000_000 + i,
-      statuses[i % statuses.length],
-    );
-  }
-})();
-db.pragma('optimize');
+// The other apps' rows interleave with the measured app's, as a shared registry's would.
+insertRegistryRows(db, rows * 1.5, (i) => (i % 3 === 2 ? `other${i % 2}` : 'big'));
 const fillSeconds = (performance.now() - fillStarted) / 1000;
 const total = registry.count('big');
 

@@ -1,9 +1,12 @@
 import type { KiiAppCredentials } from '../kii/admin-tokens';
 
-/** A minimal API client for the launcher: cookie, CSRF token and Origin as a page sends them. */
-class LauncherClient {
-  private cookie = '';
-  private csrfToken = 'sign-in';
+/**
+ * A minimal API client (the launcher's, the team benchmark's): cookie, CSRF token and Origin
+ * as a page sends them.
+ */
+export class LauncherClient {
+  cookie = '';
+  csrfToken = 'sign-in';
 
   constructor(private readonly origin: string) {}
 

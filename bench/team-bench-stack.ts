@@ -1,0 +1,70 @@
+/**
+ * The stack `npm run bench:team` measures: the local Kii server (in memory) and the console
+ * server as two processes on ephemeral ports, the demo app connected through the API, the demo
+ * people, and `registryRows` rows in the demo app's installations registry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer } from '../console-server/demo/child-server';
+import { connectDemoApp, LauncherClient } from '../console-server/demo/connect-demo-app';
+import { resetDemoPeople, type DemoPerson } from '../console-server/demo/demo-people';
+import { openDatabase } from '../console-server/db/database';
+import type { KiiAppCredentials } from '../console-server/kii/admin-tokens';
+import { startLocalKii, type LocalKiiProcess } from '../console-server/kii/local-kii-process';
+import { insertRegistryRows } from './registry-rows';
+
+export interface TeamBenchStack {
+  kii: LocalKiiProcess;
+  app: KiiAppCredentials;
+  consolePid: number;
+  origin: string;
+  people: DemoPerson[];
+  /** A signed-in API client for a demo person. */
+  signIn(login: string): Promise<LauncherClient>;
+  stop(): Promise<void>;
+}
+
+/** The demo app's registry, as a large import would leave it. */
+function fillRegistry(teamDir: string, appId: string, rows: number): void {
+  const db = openDatabase({ dataDir: teamDir, inMemory: false });
+  insertRegistryRows(db, rows, () => appId);
+  db.close();
+}
+
+export async function startTeamBenchStack(registryRows: number): Promise<TeamBenchStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'kpc-team-bench-'));
+  const kii = await startLocalKii({ extraArgs: ['--log-level', 'warn'] });
+  const app = kii.credentials;
+  const people = await resetDemoPeople({ dataDir: dir, appId: app.appId });
+  fillRegistry(dir, app.appId, registryRows);
+  const server = await startChildServer<{ api: string }>({
+    name: 'console-server',
+    script: join(import.meta.dirname, '..', 'console-server/main.ts'),
+    cwd: join(import.meta.dirname, '..'),
+    args: ['--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+  }).catch(async (error: unknown) => {
+    await kii.stop();
+    throw error;
+  });
+  const origin = server.ready.api.replace(/\/team\/api$/, '');
+  const passwordOf = (login: string) => people.find((p) => p.login === login)!.password;
+  await connectDemoApp({ origin, admin: { login: 'admin', password: passwordOf('admin') }, app });
+  return {
+    kii,
+    app,
+    consolePid: server.pid,
+    origin,
+    people,
+    async signIn(login) {
+      const client = new LauncherClient(origin);
+      await client.call('POST', '/session', { login, password: passwordOf(login) });
+      return client;
+    },
+    async stop() {
+      await server.stop();
+      await kii.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
