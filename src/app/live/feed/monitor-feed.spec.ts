@@ -1,5 +1,9 @@
+import { TestBed } from '@angular/core/testing';
+
 import { FAKE_CLOCK_START, FakeFrames } from '../../../testing/fake-live-clock';
 import { liveMessage, topicPayload } from '../../../testing/live-messages';
+import { FRAME_SCHEDULER } from '../live-clock';
+import { LiveFrames } from '../live-frames';
 import { NO_FILTER } from './message-filter';
 import { MonitorFeed, ROWS_INTERVAL_MS } from './monitor-feed';
 
@@ -8,6 +12,16 @@ describe('MonitorFeed', () => {
   let feed: MonitorFeed;
   let seq: number;
   let now: number;
+  // How far the clock moves from one frame to the next.
+  let step: number;
+
+  function createFeed(tapped = false): MonitorFeed {
+    return new MonitorFeed(
+      { monitorId: 'm7', label: 'All traffic', tapped },
+      { frames: TestBed.inject(LiveFrames), clock: { now: () => now }, sequence: () => ++seq },
+      5,
+    );
+  }
 
   function arrive(count: number, topic = 'announcements', receivedAt = FAKE_CLOCK_START): void {
     for (let i = 0; i < count; i++) {
@@ -16,15 +30,41 @@ describe('MonitorFeed', () => {
   }
 
   function frame(): void {
+    now += step;
     frames.flush();
   }
 
   beforeEach(() => {
     frames = new FakeFrames();
+    TestBed.configureTestingModule({ providers: [{ provide: FRAME_SCHEDULER, useValue: frames }] });
     seq = 0;
     now = FAKE_CLOCK_START;
     // Frames 200 ms apart unless a spec says otherwise: past the rows' update interval.
-    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 200))), 5);
+    step = 200;
+    feed = createFeed();
+  });
+
+  it('takes a PUBLISH in as a message of its monitor, numbered app-wide and stamped with the time', () => {
+    seq = 41;
+    feed.take('topic-1', new TextEncoder().encode('{"n":1}'));
+    feed.take('topic-1', new Uint8Array([0xff, 0x41]));
+    frame();
+    const [text, binary] = feed.rows();
+    expect(text.seq).toBe(42);
+    expect(text.monitorId).toBe('m7');
+    expect(text.monitorLabel).toBe('All traffic');
+    expect(text.receivedAt).toBe(FAKE_CLOCK_START);
+    expect(text.mqttTopic).toBe('topic-1');
+    expect(text.text).toBe('{"n":1}');
+    expect(text.size).toBe(7);
+    expect(text.binary).toBeNull();
+    expect(text.wrapped).toBeFalse();
+    expect(binary.seq).toBe(43);
+    expect(binary.binary).toEqual(new Uint8Array([0xff, 0x41]));
+    feed = createFeed(true);
+    feed.take('tap', new TextEncoder().encode('{}'));
+    frame();
+    expect(feed.rows()[0].wrapped).toBeTrue();
   });
 
   it('publishes once per frame however many messages arrive, not before', () => {
@@ -153,7 +193,7 @@ describe('MonitorFeed', () => {
   });
 
   it('updates the rows at most every ROWS_INTERVAL_MS under sustained traffic, the counters every frame', () => {
-    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 16))), 5);
+    step = 16;
     arrive(1);
     frame();
     const shownAt = now;
@@ -173,7 +213,7 @@ describe('MonitorFeed', () => {
   });
 
   it('shows everything at once after resume, clear or a new filter', () => {
-    feed = new MonitorFeed(() => frames.request(() => feed.publish((now += 16))), 5);
+    step = 16;
     arrive(1);
     frame();
     feed.pause();
@@ -184,11 +224,27 @@ describe('MonitorFeed', () => {
     expect(feed.rows().length).toBe(2);
   });
 
-  it('charts messages per second', () => {
+  it('charts messages per second when the second ticks, messages or not', () => {
     arrive(3, 'a', FAKE_CLOCK_START);
     arrive(1, 'a', FAKE_CLOCK_START + 1000);
-    feed.publishRate(FAKE_CLOCK_START + 2000);
+    frame();
+    expect(feed.rate().every((n) => n === 0)).toBeTrue();
+    now = FAKE_CLOCK_START + 2000;
+    feed.tickRate();
+    expect(frames.pending).toBe(1);
+    frames.flush();
     expect(feed.rate().slice(-2)).toEqual([3, 1]);
+  });
+
+  it('asks for one frame at a time, and none once disposed', () => {
+    arrive(1);
+    feed.tickRate();
+    arrive(1);
+    expect(frames.pending).toBe(1);
+    feed.dispose();
+    frame();
+    expect(feed.counters().received).toBe(0);
+    expect(frames.pending).toBe(0);
   });
 
   it('holds no more pending messages than it can show when frames stop (hidden tab)', () => {

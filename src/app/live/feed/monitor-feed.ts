@@ -1,6 +1,7 @@
 import { Signal, WritableSignal, signal } from '@angular/core';
 
-import { LiveMessage } from './live-message';
+import { LiveClock } from '../live-clock';
+import { LiveMessage, decodePayload } from './live-message';
 import { DEFAULT_BUFFER_CAPACITY, MessageBuffer } from './message-buffer';
 import { CompiledFilter, MessageFilter, NO_FILTER, compileFilter } from './message-filter';
 import { RATE_SECONDS, RateMeter } from './rate-meter';
@@ -25,6 +26,31 @@ const NO_COUNTS: Omit<FeedCounters, 'capacity'> = {
   buffered: 0,
 };
 
+/** Stamped on every message a feed takes in. */
+export interface FeedSource {
+  readonly monitorId: string;
+  /** The monitor's short name (the stream's monitor column, exports). */
+  readonly label: string;
+  /** The local server's tap: payloads come wrapped with their routing. */
+  readonly tapped: boolean;
+}
+
+/** The live area's render loop as a feed uses it (`LiveFrames` in the app). */
+export interface FrameQueue {
+  /** Runs `job` before the next frame; a second request with the same `key` replaces it. */
+  request(key: object, job: () => void): void;
+  /** Forgets a queued job. */
+  cancelJob(key: object): void;
+}
+
+/** What every feed shares. */
+export interface FeedDeps {
+  readonly frames: FrameQueue;
+  readonly clock: Pick<LiveClock, 'now'>;
+  /** The next message number, app-wide: the stream merges the monitors by arrival order. */
+  readonly sequence: () => number;
+}
+
 /**
  * The table takes new rows at most this often; counters still change every frame. Nobody reads
  * rows scrolling by at a thousand a second, and redrawing the table at 60 Hz would take the
@@ -34,8 +60,9 @@ export const ROWS_INTERVAL_MS = 150;
 
 /**
  * What one monitor received: the bounded buffer, its filtered view, pause, counters and the
- * per-second rate. `add` runs for every message and touches no signal; `publish` runs at most
- * once per animation frame and is the only place the view's signals change.
+ * per-second rate. The link hands every PUBLISH straight to `take` (no signal touched); the
+ * feed then asks the frame loop for one publish before the next frame, the only place the
+ * view's signals change, so a thousand messages a second still change the view once a frame.
  */
 export class MonitorFeed {
   private readonly buffer: MessageBuffer<LiveMessage>;
@@ -47,6 +74,8 @@ export class MonitorFeed {
   private matches: LiveMessage[] = [];
   private matchesHead = 0;
   private dirty = false;
+  private rateDue = false;
+  private queued = false;
   private rowsAt = Number.NEGATIVE_INFINITY;
 
   private readonly rowsSignal = signal<readonly LiveMessage[]>([]);
@@ -66,9 +95,9 @@ export class MonitorFeed {
   /** Messages per second over the last minute, oldest first. */
   readonly rate: Signal<readonly number[]> = this.rateSignal.asReadonly();
 
-  /** `requestPublish` asks for a `publish()` before the next frame. */
   constructor(
-    private readonly requestPublish: () => void,
+    private readonly source: FeedSource,
+    private readonly deps: FeedDeps,
     capacity = DEFAULT_BUFFER_CAPACITY,
   ) {
     this.buffer = new MessageBuffer<LiveMessage>(capacity);
@@ -76,7 +105,18 @@ export class MonitorFeed {
     this.counters = this.countersSignal.asReadonly();
   }
 
-  /** Takes one message in (hot path: no signals, no parsing unless a filter needs it). */
+  /** Takes one PUBLISH in as it arrives, outside change detection (the hot path). */
+  take(topic: string, payload: Uint8Array): void {
+    const { text, binary } = decodePayload(payload);
+    const { monitorId, label, tapped } = this.source;
+    const now = this.deps.clock.now();
+    const seq = this.deps.sequence();
+    this.add(
+      new LiveMessage(seq, monitorId, label, now, topic, text, binary, payload.byteLength, tapped),
+    );
+  }
+
+  /** Takes one message in (no signals, no parsing unless a filter needs it). */
   add(message: LiveMessage): void {
     this.buffer.push(message);
     this.meter.add(message.receivedAt);
@@ -88,8 +128,31 @@ export class MonitorFeed {
     this.markDirty();
   }
 
-  /** Moves what arrived into the view and the counters; called once per frame. */
-  publish(now: number): void {
+  /** Asks for the rate chart to move on a second (once a second, messages or not). */
+  tickRate(): void {
+    this.rateDue = true;
+    this.queue();
+  }
+
+  /** Stops asking for frames (the monitor is removed). */
+  dispose(): void {
+    this.deps.frames.cancelJob(this);
+    this.queued = false;
+  }
+
+  // The one job this feed queues, run in the next animation frame.
+  private readonly flush = (): void => {
+    this.queued = false;
+    const now = this.deps.clock.now();
+    if (this.rateDue) {
+      this.rateDue = false;
+      this.rateSignal.set(this.meter.series(now));
+    }
+    if (this.dirty) this.publish(now);
+  };
+
+  /** Moves what arrived into the view and the counters. */
+  private publish(now: number): void {
     this.dirty = false;
     const oldest = this.buffer.oldest()?.seq ?? Number.POSITIVE_INFINITY;
     const { active, matches } = this.compiled;
@@ -121,11 +184,6 @@ export class MonitorFeed {
       buffered: this.buffer.size,
       capacity: this.buffer.capacity,
     });
-  }
-
-  /** Updates the rate chart (once a second, messages or not). */
-  publishRate(now: number): void {
-    this.rateSignal.set(this.meter.series(now));
   }
 
   /** Freezes the view; messages keep arriving, counting and buffering. */
@@ -183,8 +241,13 @@ export class MonitorFeed {
   }
 
   private markDirty(): void {
-    if (this.dirty) return;
     this.dirty = true;
-    this.requestPublish();
+    this.queue();
+  }
+
+  private queue(): void {
+    if (this.queued) return;
+    this.queued = true;
+    this.deps.frames.request(this, this.flush);
   }
 }

@@ -9,7 +9,6 @@ import { endpointAnswer } from '../../../testing/live-test-bed';
 import { topicPayload } from '../../../testing/live-messages';
 import { createTestBrowser, provideTestBrowser } from '../../../testing/test-providers';
 import { parseMqttEndpoint } from '../../core/kii/mqtt-endpoint';
-import { LiveMessage, decodePayload } from '../feed/live-message';
 import { linkText } from '../connection/link-text';
 import { ExportFormat } from '../export/message-export';
 import { MessageFilter } from '../feed/message-filter';
@@ -30,8 +29,14 @@ describe('MonitorCard', () => {
   /** A monitor on the fakes, with a buffer of `capacity`, connected. */
   async function connectedMonitor(capacity = 3): Promise<void> {
     let seq = 0;
-    const feed: MonitorFeed = new MonitorFeed(
-      () => frames.request(() => feed.publish(clock.now())),
+    const feed = new MonitorFeed(
+      { monitorId: 'm1', label: 'All traffic', tapped: false },
+      {
+        // The card is not about frames: each queued publish is one fake frame.
+        frames: { request: (_key, job) => frames.request(job), cancelJob: () => undefined },
+        clock,
+        sequence: () => ++seq,
+      },
       capacity,
     );
     const link = new MonitorLink(
@@ -40,21 +45,7 @@ describe('MonitorCard', () => {
         clock,
         text: linkText('en-US'),
         endpoint$: () => of(parseMqttEndpoint(endpointAnswer('tap-1'), clock.now())),
-        onMessage: (topic, payload) => {
-          const { text, binary } = decodePayload(payload);
-          feed.add(
-            new LiveMessage(
-              ++seq,
-              'm1',
-              'All traffic',
-              clock.now(),
-              topic,
-              text,
-              binary,
-              payload.length,
-            ),
-          );
-        },
+        onMessage: (topic, payload) => feed.take(topic, payload),
       },
       { keepAliveSeconds: 60, secure: false },
     );

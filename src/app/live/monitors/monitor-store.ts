@@ -31,7 +31,6 @@ import { SessionStore } from '../../core/session';
 import { MqttEndpoint } from '../../core/kii/mqtt-endpoint';
 import { LIVE_CLOCK } from '../live-clock';
 import { LiveFrames } from '../live-frames';
-import { LiveMessage, decodePayload } from '../feed/live-message';
 import { linkText } from '../connection/link-text';
 import {
   DEFAULT_MONITOR_SETTINGS,
@@ -41,7 +40,7 @@ import {
   MonitorSettings,
   StartMonitorRequest,
 } from './monitor';
-import { MonitorFeed } from '../feed/monitor-feed';
+import { FeedDeps, MonitorFeed } from '../feed/monitor-feed';
 import { LinkError, MonitorLink } from '../connection/monitor-link';
 import { linkFailure, refusalError, refusalNote, topicsMonitorRunning } from './monitor-failures';
 import { MonitorSources } from './monitor-sources';
@@ -49,8 +48,9 @@ import { TopicRef, topicLabel, topicPath } from '../../core/kii/topic-scope';
 
 /**
  * The live monitors, app-wide: they keep running while the operator visits other pages (the
- * Compose page sends a push and shows it arriving here). Messages are taken in outside
- * Angular's change detection and published to signals at most once per animation frame.
+ * Compose page sends a push and shows it arriving here). Each monitor's link hands its
+ * messages straight to its feed, outside Angular's change detection; the feed publishes them
+ * to signals at most once per animation frame. The store only keeps the per-second rate tick.
  * The store shape of `core/action-runner.ts`: starting, stopping, restarting and removing
  * run through its `ActionRunner`, which reports failures; the `...$` methods below them are
  * the work itself.
@@ -59,7 +59,6 @@ import { TopicRef, topicLabel, topicPath } from '../../core/kii/topic-scope';
 export class MonitorStore {
   private readonly factory = inject(MQTT_CONNECTION_FACTORY);
   private readonly clock = inject(LIVE_CLOCK);
-  private readonly frames = inject(LiveFrames);
   private readonly sources = inject(MonitorSources);
   private readonly sessions = inject(SessionStore);
   private readonly localServer = inject(LocalServer);
@@ -72,9 +71,12 @@ export class MonitorStore {
   private readonly startedWith = new WeakMap<Monitor, string | undefined>();
   private nextId = 0;
   private nextSeq = 0;
-  private readonly dirty = new Set<MonitorFeed>();
+  private readonly feedDeps: FeedDeps = {
+    frames: inject(LiveFrames),
+    clock: this.clock,
+    sequence: () => ++this.nextSeq,
+  };
   private cancelRateTick: (() => void) | null = null;
-  private rateDue = false;
 
   /** All monitors, running or stopped, in the order they were started. */
   readonly monitors: Signal<readonly Monitor[]> = this.list.asReadonly();
@@ -238,7 +240,7 @@ export class MonitorStore {
       catchError(() => of(undefined)),
       map(() => {
         this.list.update((monitors) => monitors.filter((m) => m !== monitor));
-        this.dirty.delete(monitor.feed);
+        monitor.feed.dispose();
         if (this.list().length === 0) this.stopRateTick();
       }),
     );
@@ -267,31 +269,16 @@ export class MonitorStore {
     } = {},
   ): Monitor {
     const id = `m${++this.nextId}`;
-    const feed: MonitorFeed = new MonitorFeed(() => this.requestPublish(feed), settings.capacity);
-    const tapped = kind === 'tap';
+    const source = { monitorId: id, label, tapped: kind === 'tap' };
+    const feed = new MonitorFeed(source, this.feedDeps, settings.capacity);
+    // Messages go straight from the connection to the feed, which publishes once a frame.
     const link = new MonitorLink(
       {
         factory: this.factory,
         clock: this.clock,
         text: this.text,
         endpoint$,
-        onMessage: (topic, payload) => {
-          const { text, binary } = decodePayload(payload);
-          const seq = ++this.nextSeq;
-          feed.add(
-            new LiveMessage(
-              seq,
-              id,
-              label,
-              this.clock.now(),
-              topic,
-              text,
-              binary,
-              payload.byteLength,
-              tapped,
-            ),
-          );
-        },
+        onMessage: (topic, payload) => feed.take(topic, payload),
       },
       { keepAliveSeconds: settings.keepAliveSeconds, secure: this.secure },
     );
@@ -352,28 +339,10 @@ export class MonitorStore {
     ).pipe(map(() => undefined));
   }
 
-  private requestPublish(feed: MonitorFeed): void {
-    this.dirty.add(feed);
-    this.frames.request(this, () => this.publish());
-  }
-
-  /** Messages, counters and the rate chart change here, once per animation frame. */
-  private publish(): void {
-    const now = this.clock.now();
-    if (this.rateDue) {
-      this.rateDue = false;
-      for (const monitor of this.list()) monitor.feed.publishRate(now);
-    }
-    const feeds = [...this.dirty];
-    this.dirty.clear();
-    for (const each of feeds) each.publish(now);
-  }
-
   private startRateTick(): void {
     if (this.cancelRateTick) return;
     const tick = () => {
-      this.rateDue = true;
-      this.frames.request(this, () => this.publish());
+      for (const monitor of this.list()) monitor.feed.tickRate();
       // Aligned to the second, so each bar is one whole second.
       this.cancelRateTick = this.clock.setTimeout(tick, 1000 - (this.clock.now() % 1000) + 5);
     };
