@@ -21,6 +21,11 @@ export interface Installation {
    * learned of it (Kii Cloud has no creation time on installations).
    */
   readonly createdAt: number | null;
+  /**
+   * Connected now, or when its last connection closed (null: never connected). Only the local
+   * server's trace extension knows it (docs/kii-api.md §13.2); absent elsewhere.
+   */
+  readonly lastSeen?: { readonly connected: boolean; readonly at: number | null };
 }
 
 /** An installation named by Kii's ID or by `deviceType:registrationID` (docs/kii-api.md §5.2-5.5). */
