@@ -141,6 +141,12 @@ describe('team OIDC sign-in', () => {
       roles: me.roles,
     });
     expect(JSON.stringify(audit())).not.toContain(CLIENT_SECRET);
+    // A person made by single sign-on has no password: password sign-in cannot reach them.
+    await expectApiError(
+      await setup.server.client().signIn('ada', 'ada-pass'),
+      401,
+      'SIGN_IN_FAILED',
+    );
   });
 
   it('re-maps roles from the groups at the next sign-in, keeping the same person and updating their name', async () => {
