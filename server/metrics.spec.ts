@@ -24,6 +24,7 @@ describe('metrics', () => {
     await rest.send(admin, news, { data: { n: 1 } });
     await second.next();
 
+    expect((await server.api('/no/such/route')).status).toBe(404);
     const response = await fetch(`http://127.0.0.1:${server.app.kii.ports.http}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -46,6 +47,13 @@ describe('metrics', () => {
       value(
         'kii_http_request_duration_seconds_count{method="POST",route="/api/apps/:appID/topics/:topicID/push/messages",status="201"}',
       ),
+    ).toBe(1);
+    const push =
+      'method="POST",route="/api/apps/:appID/topics/:topicID/push/messages",status="201"';
+    expect(value(`kii_http_request_duration_seconds_bucket{${push},le="+Inf"}`)).toBe(1);
+    expect(value(`kii_http_request_duration_seconds_sum{${push}}`)).toBeGreaterThan(0);
+    expect(
+      value('kii_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}'),
     ).toBe(1);
     for (const id of [alice.id, bob.id, endpoint.installationID, endpoint.mqttTopic])
       expect(text).not.toContain(id);

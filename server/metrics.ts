@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { RequestDurations, type RequestSeries } from './request-durations';
 
 /**
  * The server's Prometheus metrics (docs/kii-api.md §13.4). One registry per server, not
@@ -49,17 +50,33 @@ export function createMetrics() {
       help: 'Connections closed because a newer one used the same client ID.',
       registers,
     }),
-    httpRequests: new Histogram({
-      name: 'kii_http_request_duration_seconds',
-      help: 'HTTP requests by method, route pattern and status: count and latency.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    }),
+    httpRequests: httpRequests(registry),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+function httpRequests(registry: Registry): RequestDurations {
+  const durations = new RequestDurations(
+    'kii_http_request_duration_seconds',
+    'HTTP requests by method, route pattern and status: count and latency.',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  // The registry reads any object with prom-client's metric shape (name, help, type, get()).
+  registry.registerMetric(durations as unknown as Metric);
+  return durations;
+}
+
+/** Method slots in a series key: status * 8 + slot identifies a series within a route. */
+const METHOD_SLOTS: Record<string, number> = {
+  GET: 0,
+  HEAD: 1,
+  POST: 2,
+  PUT: 3,
+  DELETE: 4,
+  PATCH: 5,
+  OPTIONS: 6,
+};
 
 /**
  * Counts every HTTP answer and serves `GET /metrics`. The scrape needs no token (Prometheus
@@ -68,17 +85,29 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * page elsewhere cannot read the server's traffic volumes; the Host check applies as everywhere.
  */
 export const metricsPlugin = fp<{ metrics: Metrics }>(async (app, { metrics }) => {
-  // Children per label set, so the hot path (endpoint fetches) skips prom-client's label hashing.
-  const children = new Map<string, { observe(seconds: number): void }>();
+  // Per route (its config object is the route's own, the same on every request), the series by
+  // status and method: a request allocates no key and calls into prom-client not at all.
+  const byRoute = new WeakMap<object, Map<number, RequestSeries>>();
+  const unmatched = new Map<number, RequestSeries>();
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let child = children.get(key);
-    if (!child) {
-      child = metrics.httpRequests.labels(request.method, route, String(reply.statusCode));
-      children.set(key, child);
+    const { config, url } = request.routeOptions;
+    let route = url === undefined ? unmatched : byRoute.get(config);
+    if (!route) {
+      route = new Map();
+      byRoute.set(config, route);
     }
-    child.observe(reply.elapsedTime / 1000);
+    const method = request.raw.method ?? 'GET';
+    const status = reply.statusCode;
+    const slot = METHOD_SLOTS[method];
+    // A method without a slot (WebDAV's, say) is looked up by its name: rare, so allowed to cost.
+    const key = slot === undefined ? -1 : status * 8 + slot;
+    let series = route.get(key);
+    if (!series || key === -1) {
+      series = metrics.httpRequests.series(method, url ?? 'unmatched', status);
+      if (key !== -1) route.set(key, series);
+    }
+    // elapsedTime: fastify's own start and end times of the reply (no timer of ours).
+    series.observe(reply.elapsedTime / 1000);
     done();
   });
   app.get('/metrics', async (_request, reply) => {
