@@ -104,6 +104,7 @@ const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
     repository: createPushLedgerRepository(db),
     metrics,
     onWriteError,
+    enabled: config.deliveryLedger,
   });
   const delivery = createDelivery({
     appId: config.appId,

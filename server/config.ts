@@ -39,6 +39,11 @@ export interface ServerConfig {
   mqttPendingPerAddress: number;
   /** A request (headers and body) not received in full within this long gets 408. */
   requestTimeoutMs: number;
+  /**
+   * Per-push delivery ledger (docs/kii-api.md §13.1); off keeps no push record, no outcome
+   * counts and no rows, for comparing its cost (connection history and /metrics stay).
+   */
+  deliveryLedger: boolean;
   /** Specs only (no flag): how long a subscriber's full socket may stay full (5000 ms). */
   mqttDrainTimeoutMs?: number;
 }
@@ -69,6 +74,7 @@ export const defaultConfig: ServerConfig = {
   mqttConnectionsPerAddress: 20_000,
   mqttPendingPerAddress: 1_000,
   requestTimeoutMs: 30_000,
+  deliveryLedger: true,
 };
 
 type FlagSpec = { key: keyof ServerConfig; kind: 'string' | 'int' | 'bool' | 'float' };
@@ -97,6 +103,7 @@ const flags: Record<string, FlagSpec> = {
   '--mqtt-connections-per-address': { key: 'mqttConnectionsPerAddress', kind: 'int' },
   '--mqtt-pending-per-address': { key: 'mqttPendingPerAddress', kind: 'int' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
+  '--delivery-ledger': { key: 'deliveryLedger', kind: 'bool' },
 };
 
 export const usage = `Usage: npm run --silent server -- [flags]
@@ -118,7 +125,8 @@ export const usage = `Usage: npm run --silent server -- [flags]
   --mqtt-connections-per-address <n>   concurrent MQTT connections per client address (default 20000; 0 = unlimited)
   --mqtt-pending-per-address <n>       of those, connections that have not completed CONNECT (default 1000; 0 = unlimited)
   --log-level <level>      fatal, error, warn, info, debug (default warn)
-  --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)`;
+  --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
+  --delivery-ledger=false  keep no per-push delivery ledger (default on; for measuring its cost)`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}

@@ -139,6 +139,15 @@ export class PushTrace implements WriteSink<Recipient> {
   }
 }
 
+/** A push with the ledger off (--delivery-ledger=false): its meta for the taps, nothing more. */
+class UnrecordedPush extends PushTrace {
+  override skip(): void {}
+  override writing(): void {}
+  override written(): void {}
+  override failed(): void {}
+  override seal(): void {}
+}
+
 function row(
   who: Recipient,
   outcome: Outcome,
@@ -168,8 +177,11 @@ export function createDeliveryLedger(deps: {
   repository: PushLedgerRepository;
   metrics: Metrics;
   onWriteError: (error: unknown) => void;
+  /** False with --delivery-ledger=false: pushes are neither counted nor stored. */
+  enabled?: boolean;
 }) {
   const { repository, metrics } = deps;
+  const enabled = deps.enabled !== false;
   /** Pushes not yet in SQLite: writes in flight, or settled and queued. */
   const unwritten = new Map<string, PushTrace>();
   const writer = createBatchWriter<PushTrace>(
@@ -207,6 +219,7 @@ export function createDeliveryLedger(deps: {
   return {
     begin(meta: PushMeta): PushTrace {
       metrics.pushes.inc();
+      if (!enabled) return new UnrecordedPush(meta, settled);
       const trace = new PushTrace(meta, settled);
       unwritten.set(meta.pushMessageID, trace);
       return trace;

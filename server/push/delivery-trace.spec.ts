@@ -326,6 +326,21 @@ describe('delivery trace: every outcome of a push, read back through the x-local
     expect((await trace.push(on)).outcomes).toEqual({ DELIVERED: 1 });
   });
 
+  it('keeps nothing with --delivery-ledger=false, and still delivers', async () => {
+    await start({ deliveryLedger: false });
+    const alice = await rest.registerUser('alice');
+    const receiver = await mqttJsReceiver(await installed(alice), 'tcp');
+    closers.push(() => receiver.close());
+    const id = await rest.send(admin, `${rest.app}/users/${alice.id}`, { data: { n: 1 } });
+    expect((await receiver.next()).n).toBe(1);
+    // With the ledger on, the push is answered from memory at once (even before it is stored).
+    await expectKiiError(
+      await server.api(`/x-local/v1${rest.app}/pushes/${id}`, { token: admin }),
+      404,
+      'PUSH_MESSAGE_NOT_FOUND',
+    );
+  });
+
   it('writes what is queued at shutdown (SERVER_SHUTDOWN) and reads it back after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kii-trace-'));
     closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
