@@ -16,6 +16,8 @@ export interface Options {
   serverRoot?: string;
   /** Where the server keeps its SQLite database: in memory, or a file in a temporary directory. */
   storage: 'memory' | 'file';
+  /** Extra server flags, e.g. `--server-arg --delivery-ledger=false` (repeatable). */
+  serverArgs: string[];
 }
 
 export function parseOptions(argv: string[]): Options {
@@ -32,6 +34,7 @@ export function parseOptions(argv: string[]): Options {
     raw10k: true,
     markdown: false,
     storage: 'memory',
+    serverArgs: [],
   };
   const numbers: Record<string, keyof Options> = {
     '--clients': 'clients',
@@ -62,7 +65,11 @@ export function parseOptions(argv: string[]): Options {
       options[strings[flag]] = value;
     } else if (flag === '--markdown') options.markdown = true;
     else if (flag === '--no-raw-10k') options.raw10k = false;
-    else if (flag === '--storage') {
+    else if (flag === '--server-arg') {
+      const value = argv[++i];
+      if (!value?.startsWith('--')) throw new Error('--server-arg needs a server flag');
+      options.serverArgs.push(value);
+    } else if (flag === '--storage') {
       const value = argv[++i];
       if (value !== 'memory' && value !== 'file') throw new Error('--storage needs memory or file');
       options.storage = value;

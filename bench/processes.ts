@@ -68,6 +68,7 @@ export async function startKiiServer(
   nodeFlags: string[] = [],
   root = repoRoot,
   dataDir?: string,
+  serverArgs: string[] = [],
 ): Promise<Child<ServerReady>> {
   const child = spawn(
     process.execPath,
@@ -89,6 +90,7 @@ export async function startKiiServer(
       'error',
       '--client-secret',
       BENCH_CLIENT_SECRET,
+      ...serverArgs,
     ],
     // As `npm run server` starts it (package.json): see SERVER_ENV.
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } },

@@ -6,7 +6,7 @@
  *   node --import tsx bench/server-bench.ts [--clients 10000] [--small 1000] [--workers 2]
  *     [--rounds 4] [--repeats 3] [--bursts 5] [--burst-pushes 10] [--concurrency 64]
  *     [--warmup 1000] [--no-raw-10k] [--markdown] [--json <file>] [--cpu-prof <dir>]
- *     [--server-root <checkout>] [--storage memory|file]
+ *     [--server-root <checkout>] [--storage memory|file] [--server-arg <flag>]...
  *
  * The server runs as its own child process (`server/main.ts --in-memory` on free 127.0.0.1
  * ports; with `--storage file` a SQLite file in a temporary directory, removed afterwards), the
@@ -85,6 +85,7 @@ const server = await startKiiServer(
   options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [],
   options.serverRoot,
   dataDir,
+  options.serverArgs,
 );
 const raw = await startRawAedes();
 const workers = Array.from({ length: options.workers }, () => startSubscriberWorker());
