@@ -8,7 +8,7 @@ import { refreshDelayMs } from './reconnect-policy';
 /** A refresh that failed is tried again after this long (while the old endpoint still works). */
 export const REFRESH_RETRY_MS = 5000;
 /** Past a same-credentials answer, ask again this long after the old TTL ran out. */
-export const PAST_EXPIRY_MS = 500;
+const PAST_EXPIRY_MS = 500;
 /** Credentials this close to their expiry count as expired (a close then is the TTL's doing). */
 const EXPIRY_MARGIN_MS = 1000;
 
