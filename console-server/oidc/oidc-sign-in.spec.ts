@@ -246,6 +246,31 @@ describe('team OIDC sign-in', () => {
     expect((await meOf(victim)).person.login).toBe('ada');
   });
 
+  /** Signs in with one parameter of the authorization request changed on its way (front channel). */
+  async function signInTampered(param: string, value: string): Promise<Landing> {
+    const browser = new SsoBrowser();
+    browser.holdBefore = setup.provider.issuer;
+    const held = await browser.navigate(startUrl());
+    browser.holdBefore = undefined;
+    const tampered = new URL(held.url);
+    tampered.searchParams.set(param, value);
+    const form = await browser.navigate(tampered);
+    const consent = await browser.submit(form, { login: 'u-ada', password: 'ada-pass' }, '/login');
+    const landing = await browser.submit(consent, {}, '/confirm');
+    expect(browser.cookie(setup.server.origin, 'kpc-session')).toBeUndefined();
+    return landing;
+  }
+
+  it('refuses an ID token whose nonce is not the one this sign-in sent', async () => {
+    expectRefusedTo(await signInTampered('nonce', 'n'.repeat(43)), 'OIDC_RESPONSE_INVALID');
+    const failed = audit().find((row) => row.action === 'sign-in.failed')!;
+    expect(failed.details['reason']).toContain('nonce');
+  });
+
+  it('refuses a sign-in whose PKCE challenge was swapped on the way to the provider', async () => {
+    expectRefusedTo(await signInTampered('code_challenge', 'c'.repeat(43)), 'OIDC_TOKEN_REFUSED');
+  });
+
   it('refuses at the provider a code exchanged with no PKCE verifier or a wrong one', async () => {
     const browser = new SsoBrowser();
     browser.holdBefore = callbackPrefix();
