@@ -44,5 +44,17 @@ export const routes: Routes = [
     canActivate: [requireSession],
     loadComponent: () => import('./live/live-page'),
   },
+  {
+    path: 'diagnose',
+    title: $localize`:Browser tab title of the Diagnose page@@kpc.title.diagnose:Diagnose · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./diagnose/diagnose-page'),
+  },
+  {
+    path: 'pushes/:pushMessageID',
+    title: $localize`:Browser tab title of a push's report@@kpc.title.pushReport:Push report · Kii Push Console`,
+    canActivate: [requireSession],
+    loadComponent: () => import('./diagnose/push-report-page'),
+  },
   { path: '**', redirectTo: 'connect' },
 ];

@@ -29,6 +29,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: $localize`:Side navigation entry for the Compose page@@kpc.nav.compose:Compose push`,
   },
   {
+    path: '/diagnose',
+    icon: 'troubleshoot',
+    label: $localize`:Side navigation entry for the Diagnose page@@kpc.nav.diagnose:Diagnose`,
+  },
+  {
     path: '/topics',
     icon: 'topic',
     label: $localize`:Side navigation entry for the Topics page@@kpc.nav.topics:Topics`,

@@ -63,6 +63,8 @@ export default class DiagnosePage {
     effect(() => {
       const installation = this.installation()?.trim();
       const push = this.push()?.trim();
+      // Which checks run depends on the local server's answer: a deep link waits for it.
+      if (this.store.traced() === null) return;
       untracked(() => {
         if (!installation) return;
         this.whoBy.set('installation');

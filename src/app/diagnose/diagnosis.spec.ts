@@ -266,6 +266,9 @@ describe('diagnoseKii', () => {
   it('ENVIRONMENT_FILTERED from the send record and the installation', () => {
     const d = kii({ installation: installation(true) });
     expect(d.verdict).toBe('DEVELOPMENT_FILTERED');
+    // What Kii cannot tell is still said after the failure; what it could is not run.
+    expect(statusOf(d, 'connected')).toBe('unavailable');
+    expect(statusOf(d, 'credentials')).toBe('skipped');
     expect(d.fix).toContain('resend with Development ticked');
   });
 

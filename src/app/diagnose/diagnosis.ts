@@ -223,6 +223,10 @@ export function diagnoseKii(facts: KiiFacts, time: TimeText): Diagnosis {
   const run = (id: CheckId, step: () => Step) => {
     steps[id] = first() ? skipped() : step();
   };
+  // What Kii Cloud cannot tell is said whatever failed before it.
+  const cannot = (id: CheckId, evidence: string) => {
+    steps[id] = unavailable(evidence);
+  };
   run('sent', () => {
     if (!send) return { status: 'unknown', evidence: say.notSentHere() };
     if (send.bytes > MAX_PAYLOAD_BYTES) return fail('PAYLOAD_TOO_LARGE', say.tooLarge(send.bytes));
@@ -254,8 +258,8 @@ export function diagnoseKii(facts: KiiFacts, time: TimeText): Diagnosis {
     }
     return pass(say.environmentMatched(send.development, send.production));
   });
-  run('connected', () => unavailable(say.noConnectionRecord()));
-  run('subscribed', () => unavailable(say.noConnectionRecord()));
+  cannot('connected', say.noConnectionRecord());
+  cannot('subscribed', say.noConnectionRecord());
   run('credentials', () => {
     switch (facts.endpoint) {
       case 'valid':
@@ -268,9 +272,9 @@ export function diagnoseKii(facts: KiiFacts, time: TimeText): Diagnosis {
         return { status: 'unknown', evidence: say.endpointUnknown() };
     }
   });
-  run('takeover', () => unavailable(say.noConnectionRecord()));
-  run('slow-consumer', () => unavailable(say.noDeliveryRecord()));
-  run('delivered', () => unavailable(say.noDeliveryRecord()));
+  cannot('takeover', say.noConnectionRecord());
+  cannot('slow-consumer', say.noDeliveryRecord());
+  cannot('delivered', say.noDeliveryRecord());
   return conclude(steps, 'NO_PROBLEM_FOUND');
 }
 

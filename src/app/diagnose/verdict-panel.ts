@@ -32,10 +32,13 @@ const STATUS_ICONS: Record<CheckStatus, string> = {
         {{ d.fix }}
       </p>
     </section>
-    <h3 i18n="Heading of the list of diagnosis checks@@kpc.diagnose.checksHeading">
+    <h3
+      id="kpc-checks-heading"
+      i18n="Heading of the list of diagnosis checks@@kpc.diagnose.checksHeading"
+    >
       Checks, in order
     </h3>
-    <ol class="kpc-checks">
+    <ol class="kpc-checks" aria-labelledby="kpc-checks-heading">
       @for (check of d.checks; track check.id) {
         <li [class]="'kpc-' + check.status">
           <mat-icon aria-hidden="true">{{ icon(check.status) }}</mat-icon>

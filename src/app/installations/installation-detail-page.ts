@@ -20,7 +20,9 @@ import { filter, switchMap } from 'rxjs';
 
 import { CopyButton } from '../shared/copy-button';
 import { principalIcon } from '../shared/principal-icon';
+import { ConnectionHistoryStore } from './connection-history-store';
 import { ConnectionSnippets } from './connection-snippets';
+import { ConnectionTimeline } from './connection-timeline';
 import { EndpointPanel } from './endpoint-panel';
 import { environmentLabel, ownerLabel } from '../core/kii/installation';
 import { InstallationDetailStore } from './installation-detail-store';
@@ -45,16 +47,18 @@ const LIVE_PATH = 'live';
     MatIconModule,
     MatProgressBarModule,
     ConnectionSnippets,
+    ConnectionTimeline,
     CopyButton,
     EndpointPanel,
   ],
-  providers: [InstallationDetailStore],
+  providers: [InstallationDetailStore, ConnectionHistoryStore],
   templateUrl: './installation-detail-page.html',
   styleUrl: './installation-detail-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export default class InstallationDetailPage {
   protected readonly store = inject(InstallationDetailStore);
+  protected readonly connections = inject(ConnectionHistoryStore);
   private readonly dialogs = inject(InstallationDialogs);
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
@@ -84,6 +88,11 @@ export default class InstallationDetailPage {
         this.revealed.set(false);
         this.store.open(id);
       });
+    });
+    // Its own effect: the trace's availability is known only after the local server answers.
+    effect(() => {
+      const id = this.installationId();
+      if (this.connections.available()) untracked(() => this.connections.open(id));
     });
   }
 

@@ -60,6 +60,25 @@ describe('InstallationListing', () => {
     expect(pages[1].page[0].owner).toEqual({ kind: 'thing', id: 'th.3', name: 'name-3' });
   });
 
+  it('carries "last seen" when the server has the trace extension', async () => {
+    const all = firstValueFrom(listing.all$());
+    await settle();
+    http
+      .expectOne((r) => r.url === LIST_URL)
+      .flush({
+        installations: [
+          { ...row(1), connected: false, lastSeenAt: null },
+          { ...row(2), connected: true, lastSeenAt: 5000 },
+        ],
+        total: 2,
+      });
+    const { page } = await all;
+    expect(page.map((i) => i.lastSeen)).toEqual([
+      { connected: false, at: null },
+      { connected: true, at: 5000 },
+    ]);
+  });
+
   it('fails as a KiiError when the listing is refused', async () => {
     const all = firstValueFrom(listing.all$());
     await settle();

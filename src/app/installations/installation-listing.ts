@@ -14,6 +14,9 @@ interface ListedInstallation {
   readonly thingID?: string;
   readonly createdAt?: number;
   readonly ownerName?: string | null;
+  /** With the trace extension (docs/kii-api.md §13.3). */
+  readonly connected?: boolean;
+  readonly lastSeenAt?: number | null;
 }
 
 interface ListingBody {
@@ -78,5 +81,8 @@ function installationOf(row: ListedInstallation): Installation {
     development: row.development === true,
     owner: id ? { kind: row.userID ? 'user' : 'thing', id, name: row.ownerName || id } : null,
     createdAt: typeof row.createdAt === 'number' ? row.createdAt : null,
+    ...(typeof row.connected === 'boolean'
+      ? { lastSeen: { connected: row.connected, at: row.lastSeenAt ?? null } }
+      : {}),
   };
 }

@@ -88,7 +88,8 @@ export class InstallationTable {
 
   readonly uninstall = output<Installation>();
 
-  protected readonly columns = [
+  // "Last seen" only when the rows carry it: the local server's trace extension.
+  protected readonly columns = computed(() => [
     'select',
     'installationID',
     'registrationID',
@@ -96,8 +97,9 @@ export class InstallationTable {
     'environment',
     'owner',
     'createdAt',
+    ...(this.rows().some((row) => row.lastSeen) ? ['lastSeen'] : []),
     'actions',
-  ];
+  ]);
   protected readonly dataSource = new MatTableDataSource<Installation>([]);
   protected readonly filter = signal('');
   /** Bumped whenever the filtered rows change, for the "select all" state. */
@@ -140,6 +142,8 @@ export class InstallationTable {
           return row.development ? 1 : 0;
         case 'createdAt':
           return row.createdAt ?? 0;
+        case 'lastSeen':
+          return row.lastSeen?.connected ? Number.MAX_SAFE_INTEGER : (row.lastSeen?.at ?? 0);
         default:
           return String(row[column as keyof Installation] ?? '').toLowerCase();
       }
