@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../server/db/database';
 import { createMetrics } from '../server/metrics';
+import { createGroupCommit } from '../server/db/group-commit';
 import { createDelivery } from '../server/push/delivery';
 import {
   createDeliveryLedger,
@@ -90,7 +91,10 @@ const off = {
   }),
 } as unknown as DeliveryLedger;
 
-const installations = createInstallationRepository(db);
+const installations = createInstallationRepository(db, createGroupCommit(db), {
+  endpointDelayMs: 0,
+  mqttTtlSeconds: 3600,
+});
 const deliveries = createDeliveryRepository(db);
 const sender = { type: 'admin' as const, id: 'admin', token: '' };
 const message = { data: { hello: 'x'.repeat(200) } };

@@ -1,36 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
-import { startCheckpointer } from './db/checkpointer';
-import { openDatabase, type Db } from './db/database';
-import { createGroupCommit, type GroupCommit } from './db/group-commit';
+import type { Db } from './db/database';
 import { KiiHttpError, kiiErrorHandler, sendKiiError } from './errors';
-import { createConnectionTracker, type ConnectionTracker } from './broker/connection-tracker';
-import { createPushBroker, type PushBroker } from './broker/push-broker';
+import type { ConnectionTracker } from './broker/connection-tracker';
+import type { PushBroker } from './broker/push-broker';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics';
-import { createDelivery, type Delivery } from './push/delivery';
-import { createDeliveryLedger, type DeliveryLedger } from './push/delivery-ledger';
-import { createConnectionHistoryRepository } from './repositories/connection-history';
-import { createPushLedgerRepository } from './repositories/push-ledger';
-import {
-  createInstallationRepository,
-  type InstallationRepository,
-} from './repositories/installations';
-import {
-  createThingRepository,
-  createUserRepository,
-  type ThingRepository,
-  type UserRepository,
-} from './repositories/principals';
-import { createTapRepository, type TapRepository } from './repositories/taps';
-import { createTokenRepository, type TokenRepository } from './repositories/tokens';
-import {
-  createDeliveryRepository,
-  createTopicRepository,
-  type DeliveryRepository,
-  type TopicRepository,
-} from './repositories/topics';
+import type { Delivery } from './push/delivery';
+import type { DeliveryLedger } from './push/delivery-ledger';
 import {
   clientError,
   corsHeaders,
@@ -38,23 +15,22 @@ import {
   frameworkError,
   hostAllowed,
 } from './http-edge';
+import { brokerPlugin } from './plugins/broker';
+import { databasePlugin } from './plugins/database';
+import { deliveryPlugin } from './plugins/delivery';
+import { demoPlugin } from './plugins/demo';
+import { repositoriesPlugin, type Repositories } from './plugins/repositories';
 import { kiiApi } from './routes/api';
 import { jsonTextTooDeep, tooDeepError } from './routes/client-json';
 import { consoleStatic } from './routes/console-static';
 
-/** Everything the routes share, decorated on the fastify instance as `kii`. */
-export interface KiiServices {
+/**
+ * Everything the routes share, decorated on the fastify instance as `kii`: the config and what
+ * the infrastructure plugins (database, repositories, broker, delivery) provide.
+ */
+export interface KiiServices extends Repositories {
   config: ServerConfig;
   db: Db;
-  /** Writes on hot paths (installs) share one transaction per event-loop turn. */
-  groupCommit: GroupCommit;
-  users: UserRepository;
-  things: ThingRepository;
-  tokens: TokenRepository;
-  installations: InstallationRepository;
-  topics: TopicRepository;
-  deliveries: DeliveryRepository;
-  taps: TapRepository;
   broker: PushBroker;
   delivery: Delivery;
   /** Per-push outcomes per installation (docs/kii-api.md §13.1). */
@@ -63,7 +39,7 @@ export interface KiiServices {
   connections: ConnectionTracker;
   metrics: Metrics;
   /** Ports as clients see them; filled once the listeners are up. */
-  ports: { http: number; tcp: number; ssl: number; ws: number; wss: number };
+  ports: PushBroker['ports'];
 }
 
 declare module 'fastify' {
@@ -71,79 +47,6 @@ declare module 'fastify' {
     kii: KiiServices;
   }
 }
-
-/** Infrastructure: database with migrations, repositories, broker and delivery; closed on shutdown. */
-const infrastructure = fp<{ config: ServerConfig }>(async (app, { config }) => {
-  const db = openDatabase(config);
-  const checkpointer = startCheckpointer(db);
-  const installations = createInstallationRepository(db);
-  const things = createThingRepository(db);
-  things.markAllOffline();
-  const taps = createTapRepository(db);
-  const metrics = createMetrics();
-  const onWriteError = (err: unknown) => app.log.error({ err }, 'delivery trace not written');
-  const connections = createConnectionTracker({
-    db,
-    repository: createConnectionHistoryRepository(db),
-    metrics,
-    onWriteError,
-  });
-  const broker = await createPushBroker({
-    config,
-    installations,
-    things,
-    taps,
-    tracker: connections,
-    log: app.log,
-  });
-  broker.acceptWebSockets(app.server);
-  metrics.countConnectionsWith(() => broker.connectedClients);
-  const deliveries = createDeliveryRepository(db);
-  const ledger = createDeliveryLedger({
-    db,
-    repository: createPushLedgerRepository(db),
-    metrics,
-    onWriteError,
-    enabled: config.deliveryLedger,
-  });
-  const delivery = createDelivery({
-    appId: config.appId,
-    broker,
-    installations,
-    deliveries,
-    ledger,
-  });
-  app.decorate('kii', {
-    config,
-    db,
-    groupCommit: createGroupCommit(db),
-    users: createUserRepository(db),
-    things,
-    tokens: createTokenRepository(db, config),
-    installations,
-    topics: createTopicRepository(db),
-    deliveries,
-    taps,
-    broker,
-    delivery,
-    ledger,
-    connections,
-    metrics,
-    ports: { http: 0, tcp: 0, ssl: 0, ws: 0, wss: 0 },
-  });
-  // The broker goes in preClose: its WebSocket connections live on the HTTP server, which
-  // would otherwise wait for them forever before the onClose hooks run.
-  app.addHook('preClose', async () => {
-    await broker.close();
-  });
-  app.addHook('onClose', async () => {
-    // What the closing connections and settled pushes queued is written before the database goes.
-    connections.flush();
-    ledger.flush();
-    await checkpointer.close();
-    db.close();
-  });
-});
 
 /** Far deeper than any Kii body, far shallower than what overflows the stack (thousands). */
 const PARSER_MAX_DEPTH = 1000;
@@ -216,7 +119,11 @@ const cors = fp(async (app, { config }: { config: ServerConfig }) => {
   });
 });
 
-/** The whole local Kii server as one plugin (not encapsulated, so `app.kii` reaches the caller). */
+/**
+ * The whole local Kii server as one plugin (not encapsulated, so `app.kii` reaches the caller):
+ * the infrastructure plugins, each opening and closing what it owns, then the HTTP edge and the
+ * routes.
+ */
 export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }) => {
   if (!config.clientSecret) throw new Error('the app admin client secret must not be empty');
   // First, so that every route below (the pre-flight route included) answers errors with it.
@@ -231,11 +138,28 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
       ),
     ),
   );
-  await app.register(infrastructure, { config });
+  const metrics = createMetrics();
+  await app.register(databasePlugin, { config });
+  await app.register(repositoriesPlugin, { config });
+  await app.register(brokerPlugin, { config, metrics });
+  await app.register(deliveryPlugin, { config, metrics });
+  const { database: db, repositories, pushBroker: broker, delivery } = app;
+  app.decorate('kii', {
+    config,
+    db,
+    ...repositories,
+    broker,
+    delivery,
+    ledger: delivery.ledger,
+    connections: broker.connections,
+    metrics,
+    ports: broker.ports,
+  });
+  if (config.seedDemo) await app.register(demoPlugin);
   await app.register(bodyParsers);
   await app.register(cors, { config });
   // After cors, so its Host check covers /metrics; before the API, so every route is counted.
-  await app.register(metricsPlugin, { metrics: app.kii.metrics });
+  await app.register(metricsPlugin, { metrics });
   await app.register(kiiApi, { prefix: '/api' });
   if (config.consoleDir) await app.register(consoleStatic, { root: config.consoleDir });
 });
@@ -288,16 +212,9 @@ export function createApp(config: ServerConfig): FastifyInstance {
   return app;
 }
 
-/** Builds the app and starts the HTTP and MQTT listeners; ports of 0 become free ports. */
+/** Builds the app and starts it: HTTP and MQTT listeners on their ports (0: a free port). */
 export async function startServer(config: ServerConfig): Promise<FastifyInstance> {
   const app = createApp(config);
   await app.listen({ port: config.port, host: config.host });
-  const { broker, ports } = app.kii;
-  await broker.listen();
-  ports.http = (app.server.address() as AddressInfo).port;
-  ports.ws = ports.http;
-  ports.tcp = broker.ports.tcp;
-  ports.ssl = broker.ports.ssl;
-  ports.wss = broker.ports.wss;
   return app;
 }

@@ -2,12 +2,11 @@ import { parseArgs, usage, UsageError, type ServerConfig } from './config';
 import { join } from 'node:path';
 import { withAdminSecret } from './admin-secret';
 import { startServer } from './app';
-import { seedDemo } from './demo/seed';
-import { startDemoTraffic } from './demo/traffic';
 
 /**
- * Process entry: flags, listeners, one JSON "ready" line on stdout, graceful SIGTERM/SIGINT.
- * Everything else is in the app plugin so tests build the same server in-process.
+ * Process entry: flags, one JSON "ready" line on stdout, graceful SIGTERM/SIGINT. Everything
+ * else, listeners and demo traffic included, is in the app plugin, so tests build the same server
+ * in-process.
  */
 async function main() {
   let config: ServerConfig;
@@ -23,11 +22,7 @@ async function main() {
   const explicitSecret = Boolean(config.clientSecret);
   config = withAdminSecret(config);
   const app = await startServer(config);
-  const demo = config.seedDemo ? await seedDemo(app.kii) : undefined;
-  const traffic =
-    demo && config.demoTraffic > 0
-      ? startDemoTraffic(app.kii, demo, config.demoTraffic)
-      : undefined;
+  const { demo } = app;
   const { ports } = app.kii;
   const ready = {
     ready: true,
@@ -69,7 +64,6 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    traffic?.stop();
     // Stop waiting after 10 s: a shutdown must not hang on a stuck socket.
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

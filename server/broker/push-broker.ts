@@ -282,7 +282,8 @@ export async function createPushBroker(deps: BrokerDeps) {
   }
 
   const listeners: (NetServer | HttpsServer)[] = [];
-  const ports = { tcp: 0, ssl: 0, wss: 0 };
+  /** Ports as clients see them; `http` is the HTTP server that MQTT over WebSocket shares. */
+  const ports = { http: 0, tcp: 0, ssl: 0, ws: 0, wss: 0 };
 
   async function listen(server: NetServer | HttpsServer, port: number): Promise<number> {
     server.listen(port, config.host);
@@ -294,6 +295,8 @@ export async function createPushBroker(deps: BrokerDeps) {
   return {
     aedes,
     ports,
+    /** Connection history and refusal counts (docs/kii-api.md §13.2). */
+    connections: tracker,
     acceptWebSockets,
     /** Starts the TCP listener, and the TLS ones when a certificate and key are configured. */
     async listen() {

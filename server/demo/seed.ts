@@ -25,7 +25,6 @@ const appTopics = ['announcements', 'maintenance', 'promotions'];
  */
 export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
   const app: Scope = { type: 'APP', id: '' };
-  const endpoint = { delayMs: 0, ttlSeconds: kii.config.mqttTtlSeconds };
   // Hashing is asynchronous (scrypt on the thread pool) and a transaction is not: hash first,
   // and only for the principals a restart on the same data does not find already.
   const [userHashes, thingHashes] = await Promise.all([
@@ -40,7 +39,7 @@ export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
       ),
     ),
   ]);
-  return kii.db.transaction(() => {
+  const demo = kii.db.transaction(() => {
     for (const topic of appTopics) kii.topics.create(app, topic);
     const users = demoUsers.map((spec, index) => {
       const row =
@@ -52,16 +51,8 @@ export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
       kii.topics.create({ type: 'APP_AND_USER', id: row.id }, 'inbox');
       for (const topic of appTopics.slice(0, index + 1))
         kii.topics.subscribe(app, topic, { type: 'user', id: row.id });
-      kii.installations.install({ userID: row.id }, 'MQTT', undefined, spec.development, endpoint);
       return { id: row.id, loginName: spec.loginName, password: spec.password };
     });
-    kii.installations.install(
-      { userID: users[2].id },
-      'ANDROID',
-      'demo-fcm-registration-token-carol',
-      false,
-      endpoint,
-    );
     const things = demoThings.map((spec, index) => {
       const row =
         kii.things.findByVendorId(spec.vendorThingID) ??
@@ -70,9 +61,34 @@ export async function seedDemo(kii: KiiServices): Promise<DemoApp> {
           _vendor: 'Demo Devices',
         });
       kii.topics.subscribe(app, 'maintenance', { type: 'thing', id: row.id });
-      kii.installations.install({ thingID: row.id }, 'MQTT', undefined, spec.development, endpoint);
       return { id: row.id, vendorThingID: spec.vendorThingID, password: spec.password };
     });
     return { users, things, appTopics };
   })();
+  // Installs share one group transaction; a restart finds them and keeps them. The demo's
+  // endpoints are ready at once whatever --endpoint-delay says.
+  const mqtt = { deviceType: 'MQTT', endpointDelayMs: 0 };
+  await Promise.all([
+    ...demo.users.map((user, index) =>
+      kii.installations.install({
+        ...mqtt,
+        owner: { userID: user.id },
+        development: demoUsers[index].development,
+      }),
+    ),
+    kii.installations.install({
+      owner: { userID: demo.users[2].id },
+      deviceType: 'ANDROID',
+      registrationId: 'demo-fcm-registration-token-carol',
+      development: false,
+    }),
+    ...demo.things.map((thing, index) =>
+      kii.installations.install({
+        ...mqtt,
+        owner: { thingID: thing.id },
+        development: demoThings[index].development,
+      }),
+    ),
+  ]);
+  return demo;
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Principal } from '../auth';
 import { kiiErrors } from '../errors';
 import { newId } from '../ids';
@@ -29,16 +28,6 @@ export interface PushMessage {
 /** What a message is sent to: a topic in some scope, or one user directly. */
 export type PushTarget =
   { kind: 'topic'; scope: Scope; topicId: string } | { kind: 'direct'; userId: string };
-
-/** One delivered push, as the tap extension and the delivery log see it. */
-export interface DeliveryEvent {
-  pushMessageID: string;
-  target: string;
-  sender: string;
-  recipients: string[];
-  payload: Buffer;
-  sentAt: number;
-}
 
 const scopeKeys: Record<Scope['type'], string | null> = {
   APP: null,
@@ -120,6 +109,29 @@ export function buildPayload(
 }
 
 /**
+ * What a delivery tap receives for each push (a local-server extension): the message as the
+ * installations got it, wrapped with where it went.
+ */
+function tapMessage(
+  pushMessageID: string,
+  meta: { target: string; sender: string },
+  recipients: number,
+  payload: Buffer,
+  sentAt: number,
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      pushMessageID,
+      target: meta.target,
+      sender: meta.sender,
+      recipients,
+      sentAt,
+      payload: JSON.parse(payload.toString('utf8')),
+    }),
+  );
+}
+
+/**
  * Delivers push messages: to every MQTT installation of every recipient whose environment
  * the message allows; records the delivery log and each installation's outcome in the ledger
  * (docs/kii-api.md §13.1), and feeds the taps.
@@ -131,11 +143,9 @@ export function createDelivery(deps: {
   deliveries: DeliveryRepository;
   ledger: DeliveryLedger;
 }) {
-  const events = new EventEmitter();
-  events.setMaxListeners(0);
-
   return {
-    events,
+    /** Per-push outcomes per installation (docs/kii-api.md §13.1). */
+    ledger: deps.ledger,
     send(message: PushMessage, target: PushTarget, recipients: Subscriber[], sender: Principal) {
       const now = Date.now();
       const payload = buildPayload(deps.appId, message, target, sender, now);
@@ -153,7 +163,7 @@ export function createDelivery(deps: {
         sentAt: now,
         recipients: recipients.length,
       });
-      const delivered: string[] = [];
+      let delivered = 0;
       const userIds = recipients.filter((r) => r.type === 'user').map((r) => r.id);
       const thingIds = recipients.filter((r) => r.type === 'thing').map((r) => r.id);
       const rows = deps.installations.deliveryTopics(userIds, thingIds);
@@ -165,7 +175,7 @@ export function createDelivery(deps: {
           const result = deps.broker.write(row.mqtt_topic, payload, trace, row);
           if (result === 'WRITING') {
             trace.writing();
-            delivered.push(row.mqtt_topic);
+            delivered += 1;
           }
           // Expired credentials cannot connect: that, not the absent connection, is the cause.
           else if (result === 'NOT_CONNECTED' && row.expires_at <= now)
@@ -182,24 +192,18 @@ export function createDelivery(deps: {
         }
       }
       trace.seal();
-      const event: DeliveryEvent = {
-        pushMessageID,
+      deps.deliveries.record({
+        message_id: pushMessageID,
         target: trace.meta.target,
         sender: trace.meta.sender,
         recipients: delivered,
-        payload,
-        sentAt: now,
-      };
-      deps.deliveries.record({
-        message_id: pushMessageID,
-        target: event.target,
-        sender: event.sender,
-        recipients: delivered.length,
         payload_bytes: payload.length,
         sent_at: now,
       });
-      events.emit('delivery', event);
-      return { pushMessageID, recipients: delivered.length };
+      if (deps.broker.tapCount > 0) {
+        deps.broker.deliverToTaps(tapMessage(pushMessageID, trace.meta, delivered, payload, now));
+      }
+      return { pushMessageID, recipients: delivered };
     },
   };
 }

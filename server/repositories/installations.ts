@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import type { GroupCommit } from '../db/group-commit';
 import { newId } from '../ids';
 
 export interface InstallationRow {
@@ -46,8 +47,40 @@ export interface InstallationFilter {
   limit: number;
 }
 
-/** Push installations and the MQTT endpoint credentials each MQTT installation owns. */
-export function createInstallationRepository(db: Db) {
+/** What an install asks for; the owner is an ID (aliases are resolved before). */
+export interface InstallRequest {
+  owner: Owner;
+  deviceType: string;
+  /** Given for push-token installations; generated for MQTT. */
+  registrationId?: string;
+  development: boolean;
+  /** When the MQTT endpoint gets ready, if not after the configured delay (the demo: at once). */
+  endpointDelayMs?: number;
+}
+
+/**
+ * How an install ended. `existing`: the owner's MQTT installation, or a push token's installation
+ * now assigned to this owner. `owner-not-found`: the owner was gone when the row would be written.
+ */
+export type InstallResult =
+  { outcome: 'created' | 'existing'; row: InstallationRow } | { outcome: 'owner-not-found' };
+
+/** How long a new MQTT endpoint takes to get ready and how long its credentials live. */
+export interface EndpointSettings {
+  endpointDelayMs: number;
+  mqttTtlSeconds: number;
+}
+
+/**
+ * Push installations and the MQTT endpoint credentials each MQTT installation owns. Installs go
+ * through the group commit (one transaction per event-loop turn, server/db/group-commit.ts), and
+ * the rows they create are cached once that transaction has committed.
+ */
+export function createInstallationRepository(
+  db: Db,
+  groupCommit: GroupCommit,
+  settings: EndpointSettings,
+) {
   const insert = db.prepare(`INSERT INTO installations
       (id, registration_id, device_type, development, user_id, thing_id, created_at)
     VALUES (@id, @registration_id, @device_type, @development, @user_id, @thing_id, @created_at)`);
@@ -81,6 +114,11 @@ export function createInstallationRepository(db: Db) {
     ON CONFLICT (installation_id) DO UPDATE SET username = excluded.username,
       password = excluded.password, mqtt_topic = excluded.mqtt_topic,
       expires_at = excluded.expires_at`);
+  // Only the key is read: an existence check, not a lookup.
+  const ownerExists = {
+    user: db.prepare<[string], number>('SELECT 1 FROM users WHERE id = ?').pluck(),
+    thing: db.prepare<[string], number>('SELECT 1 FROM things WHERE id = ?').pluck(),
+  };
   /** MQTT topics of the given owners' MQTT installations, for delivery and its ledger. */
   const topicsOfUsers = db.prepare<[string], DeliveryTopic>(`
     SELECT e.mqtt_topic, e.expires_at, i.development, i.id, i.user_id AS owner_id,
@@ -102,52 +140,51 @@ export function createInstallationRepository(db: Db) {
     };
   }
 
-  const installTx = db.transaction(
-    (
-      owner: Owner,
-      deviceType: string,
-      registrationId: string | undefined,
-      development: boolean,
-      endpoint: { delayMs: number; ttlSeconds: number },
-    ) => {
-      if (deviceType === 'MQTT') {
-        const existing = owner.userID
-          ? mqttOfUser.get(owner.userID)
-          : mqttOfThing.get(owner.thingID!);
-        if (existing) return { row: existing, created: false };
-      } else {
-        const existing = byRegistration.get(deviceType, registrationId!);
-        if (existing) {
-          // Kii re-assigns a push token that moves to another owner (docs/kii-api.md §5.1).
-          reassign.run(
-            owner.userID ?? null,
-            owner.thingID ?? null,
-            development ? 1 : 0,
-            existing.id,
-          );
-          return { row: byId.get(existing.id)!, created: false };
-        }
+  type Written =
+    | { outcome: 'created'; row: InstallationRow; endpoint?: EndpointRow }
+    | { outcome: 'existing'; row: InstallationRow }
+    | { outcome: 'owner-not-found' };
+
+  /** One install, run in its savepoint of the group transaction. */
+  function write(request: InstallRequest): Written {
+    const { owner, deviceType, registrationId, development } = request;
+    // Checked inside the transaction, so the owner still exists when its row is written.
+    const found = owner.userID
+      ? ownerExists.user.get(owner.userID)
+      : ownerExists.thing.get(owner.thingID!);
+    if (found === undefined) return { outcome: 'owner-not-found' };
+    if (deviceType === 'MQTT') {
+      const existing = owner.userID
+        ? mqttOfUser.get(owner.userID)
+        : mqttOfThing.get(owner.thingID!);
+      if (existing) return { outcome: 'existing', row: existing };
+    } else {
+      const existing = byRegistration.get(deviceType, registrationId!);
+      if (existing) {
+        // Kii re-assigns a push token that moves to another owner (docs/kii-api.md §5.1).
+        reassign.run(owner.userID ?? null, owner.thingID ?? null, development ? 1 : 0, existing.id);
+        forget(existing.id);
+        return { outcome: 'existing', row: byId.get(existing.id)! };
       }
-      const now = Date.now();
-      const id = newId.installation();
-      const values = {
-        id,
-        registration_id: registrationId ?? newId.registration(),
-        device_type: deviceType,
-        development: development ? 1 : 0,
-        user_id: owner.userID ?? null,
-        thing_id: owner.thingID ?? null,
-        created_at: now,
-      };
-      const row: InstallationRow = { seq: Number(insert.run(values).lastInsertRowid), ...values };
-      const credentials =
-        deviceType === 'MQTT'
-          ? newEndpoint(id, now + endpoint.delayMs, endpoint.ttlSeconds)
-          : undefined;
-      if (credentials) upsertEndpoint.run(credentials);
-      return { row, created: true, endpoint: credentials };
-    },
-  );
+    }
+    const now = Date.now();
+    const id = newId.installation();
+    const values = {
+      id,
+      registration_id: registrationId ?? newId.registration(),
+      device_type: deviceType,
+      development: development ? 1 : 0,
+      user_id: owner.userID ?? null,
+      thing_id: owner.thingID ?? null,
+      created_at: now,
+    };
+    const row: InstallationRow = { seq: Number(insert.run(values).lastInsertRowid), ...values };
+    if (deviceType !== 'MQTT') return { outcome: 'created', row };
+    const delayMs = request.endpointDelayMs ?? settings.endpointDelayMs;
+    const endpoint = newEndpoint(id, now + delayMs, settings.mqttTtlSeconds);
+    upsertEndpoint.run(endpoint);
+    return { outcome: 'created', row, endpoint };
+  }
 
   // Every endpoint fetch and MQTT CONNECT looks up an installation and its endpoint: keeping
   // the rows read here in memory saves two SQLite reads per call on the hottest REST path.
@@ -164,39 +201,22 @@ export function createInstallationRepository(db: Db) {
     }
     return value;
   }
-  /** Caches the rows of an install whose transaction has committed. */
-  function committed(result: {
-    row: InstallationRow;
-    created: boolean;
-    endpoint?: EndpointRow;
-  }): void {
-    if (!result.created) return;
-    remember(rowCache, result.row.id, result.row);
-    remember(endpointCache, result.row.id, result.endpoint);
-  }
   function forget(installationId: string): void {
     rowCache.delete(installationId);
     endpointCache.delete(installationId);
   }
 
   return {
-    install(
-      owner: Owner,
-      deviceType: string,
-      registrationId: string | undefined,
-      development: boolean,
-      endpoint: { delayMs: number; ttlSeconds: number },
-    ) {
-      const result = installTx(owner, deviceType, registrationId, development, endpoint);
-      // A re-assigned push token changes the row's owner.
-      if (!result.created) forget(result.row.id);
-      // A client fetches the endpoint right after installing: fill the cache now, unless an
-      // outer transaction could still roll the new rows back (then the caller hands the result
-      // to committed() once the transaction is through).
-      else if (!db.inTransaction) committed(result);
+    /** Installs (docs/kii-api.md §5.1); resolves once the group transaction has committed. */
+    async install(request: InstallRequest): Promise<InstallResult> {
+      const result = await groupCommit.run(() => write(request));
+      // A client fetches the endpoint right after installing: cache the committed rows now.
+      if (result.outcome === 'created') {
+        remember(rowCache, result.row.id, result.row);
+        remember(endpointCache, result.row.id, result.endpoint);
+      }
       return result;
     },
-    committed,
     find(id: string): InstallationRow | undefined {
       return rowCache.get(id) ?? remember(rowCache, id, byId.get(id));
     },
@@ -221,8 +241,8 @@ export function createInstallationRepository(db: Db) {
       return endpointByUsername.get(username);
     },
     /** Issues fresh credentials and topic once the old ones have expired. */
-    renewEndpoint(current: EndpointRow, ttlSeconds: number): EndpointRow {
-      const next = newEndpoint(current.installation_id, current.ready_at, ttlSeconds);
+    renewEndpoint(current: EndpointRow): EndpointRow {
+      const next = newEndpoint(current.installation_id, current.ready_at, settings.mqttTtlSeconds);
       endpointCache.delete(current.installation_id);
       upsertEndpoint.run(next);
       return next;

@@ -42,9 +42,7 @@ function cursor(raw: string | undefined, field: string): number | undefined {
  * (`/api/x-local/v1`) so nothing clashes with Kii's names. Admin token only, except `info`.
  */
 export const extensionRoutes: FastifyPluginAsync = async (app) => {
-  const { config, installations, users, things, deliveries, taps, delivery, broker, ports } =
-    app.kii;
-  const { connections } = app.kii;
+  const { config, installations, users, things, deliveries, taps, connections, ports } = app.kii;
   await app.register(traceRoutes);
 
   // The demo credentials let the console served by this server prefill its sign-in form. Only a
@@ -171,20 +169,5 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
       portWSS: ports.wss,
       'X-MQTT-TTL': TAP_TTL_SECONDS,
     };
-  });
-
-  delivery.events.on('delivery', (event) => {
-    if (broker.tapCount === 0) return;
-    const wrapped = Buffer.from(
-      JSON.stringify({
-        pushMessageID: event.pushMessageID,
-        target: event.target,
-        sender: event.sender,
-        recipients: event.recipients.length,
-        sentAt: event.sentAt,
-        payload: JSON.parse(event.payload.toString('utf8')),
-      }),
-    );
-    broker.deliverToTaps(wrapped);
   });
 };
