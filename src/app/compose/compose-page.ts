@@ -9,6 +9,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 
 import { SessionStore } from '../core/session';
+import { TeamAccess } from '../core/team/team-access';
 import { PushTopics } from '../core/kii/push-topics';
 import { APP_SCOPE } from '../core/kii/topic-scope';
 import { DEFAULT_DRAFT } from './compose-draft';
@@ -52,6 +53,8 @@ export default class ComposePage {
   protected readonly store = inject(ComposeStore);
   protected readonly recent = inject(RecentSends);
   private readonly sessions = inject(SessionStore);
+  /** What the person's role allows (everything in browser-only mode). */
+  protected readonly access = inject(TeamAccess);
   private readonly fb = inject(NonNullableFormBuilder);
 
   /** Composing needs the app admin (direct pushes and app topics are the admin's). */

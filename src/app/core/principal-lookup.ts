@@ -1,8 +1,9 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, map, throwError } from 'rxjs';
+import { Observable, map, of, throwError } from 'rxjs';
 
 import { makeKiiError } from './kii-error';
 import { KiiRest } from './kii-rest';
+import { ConsoleMode } from './team/console-mode';
 
 /** How the operator names a user or thing: by Kii's ID, or by login name / vendor thing ID. */
 export type PrincipalRefBy = 'id' | 'name';
@@ -32,11 +33,25 @@ export interface ResolvedPrincipal {
 @Injectable({ providedIn: 'root' })
 export class PrincipalLookup {
   private readonly rest = inject(KiiRest);
+  private readonly mode = inject(ConsoleMode);
 
-  /** Confirms that the user or thing exists and learns its ID and name. */
+  /**
+   * Confirms that the user or thing exists and learns its ID and name. In team mode the
+   * console server offers no user or thing lookup: an ID is taken as typed (the server's call
+   * with it fails with USER_NOT_FOUND or THING_NOT_FOUND when it does not exist), and a name
+   * is refused with what to type instead.
+   */
   resolve$(ref: PrincipalRef): Observable<ResolvedPrincipal> {
     const value = ref.value.trim();
     if (!value) return invalid(ref);
+    if (this.mode.team()) {
+      if (ref.by === 'id') return of({ kind: ref.kind, id: value, name: value });
+      return throwError(() =>
+        makeKiiError('invalid', {
+          detail: `In team mode, name the ${ref.kind} by its ${ref.kind === 'user' ? 'userID' : 'thingID'}.`,
+        }),
+      );
+    }
     const key = encodeURIComponent(value);
     if (ref.kind === 'user') {
       const path = ref.by === 'id' ? `/users/${key}` : `/users/LOGIN_NAME:${key}`;

@@ -18,8 +18,15 @@ export const requireSession: CanActivateFn = () => {
 };
 
 /** Connect's credentials form is for browser-only mode: team mode signs people in instead. */
-export const browserOnly: CanActivateFn = () =>
-  inject(ConsoleMode).team() ? inject(Router).createUrlTree(['/sign-in']) : true;
+export const browserOnly: CanActivateFn = () => {
+  if (!inject(ConsoleMode).team()) return true;
+  const signedIn = inject(TeamSession).signedIn();
+  return inject(Router).createUrlTree([signedIn ? '/installations' : '/sign-in']);
+};
+
+/** The app choice needs a signed-in person (not yet an app). */
+export const requireTeamPerson: CanActivateFn = () =>
+  inject(TeamSession).signedIn() ? true : inject(Router).createUrlTree(['/sign-in']);
 
 /** The team pages exist only when the console server served the console. */
 export const teamOnly: CanActivateFn = () =>

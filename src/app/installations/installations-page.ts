@@ -20,6 +20,8 @@ import { filter, switchMap } from 'rxjs';
 
 import { siteLabel } from '../core/kii-site';
 import { SessionStore } from '../core/session';
+import { ConsoleMode } from '../core/team/console-mode';
+import { TeamAccess } from '../core/team/team-access';
 import { BulkPurpose } from './bulk-dialog';
 import { Installation } from '../core/kii/installation';
 import { InstallationDialogs } from './installation-dialogs';
@@ -56,6 +58,9 @@ export default class InstallationsPage {
   private readonly destroyRef = inject(DestroyRef);
   private readonly table = viewChild(InstallationTable);
   private readonly session = inject(SessionStore).session;
+  /** What the person's role allows (everything in browser-only mode). */
+  protected readonly access = inject(TeamAccess);
+  protected readonly team = inject(ConsoleMode).team;
 
   protected readonly selection = signal<ReadonlySet<string>>(new Set());
   protected readonly appId = computed(() => this.session()?.appId ?? '');

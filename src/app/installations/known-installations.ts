@@ -6,6 +6,7 @@ import { normalizeBaseUrl } from '../core/kii-site';
 import { LocalServer } from '../core/local-server';
 import { PrincipalLookup } from '../core/principal-lookup';
 import { SessionStore } from '../core/session';
+import { ConsoleMode } from '../core/team/console-mode';
 import { Installation } from '../core/kii/installation';
 import {
   INSTALLATION_CATALOG,
@@ -31,11 +32,14 @@ export class KnownInstallations {
   private readonly localServer = inject(LocalServer);
   private readonly catalog = inject(INSTALLATION_CATALOG);
   private readonly lookup = inject(PrincipalLookup);
+  private readonly consoleMode = inject(ConsoleMode);
 
   /** Null while the local server's discovery is under way or nobody is signed in. */
   readonly mode = computed<ListingMode | null>(() => {
-    const info = this.localServer.info();
     const session = this.sessions.session();
+    // Team mode: the console server lists (its local listing or the shared registry).
+    if (this.consoleMode.team()) return session ? 'server' : null;
+    const info = this.localServer.info();
     if (info === undefined || !session) return null;
     const listable =
       !!info?.extensions.includes('installations') &&

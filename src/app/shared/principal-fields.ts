@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import {
   FormControl,
@@ -13,6 +13,7 @@ import { MatInputModule } from '@angular/material/input';
 import { startWith, switchMap } from 'rxjs';
 
 import { PrincipalRef, PrincipalRefBy } from '../core/principal-lookup';
+import { ConsoleMode } from '../core/team/console-mode';
 
 /** The controls of `PrincipalFields`: how the principal is named, and the name. */
 export type PrincipalRefForm = FormGroup<{
@@ -46,14 +47,17 @@ export function principalRefOf(kind: 'user' | 'thing', form: PrincipalRefForm): 
   imports: [ReactiveFormsModule, MatButtonToggleModule, MatFormFieldModule, MatInputModule],
   template: `
     <div class="kpc-principal-fields" [formGroup]="group()">
-      <mat-button-toggle-group
-        formControlName="by"
-        hideSingleSelectionIndicator
-        [attr.aria-label]="byLabel()"
-      >
-        <mat-button-toggle value="name">{{ nameLabel() }}</mat-button-toggle>
-        <mat-button-toggle value="id">{{ idLabel() }}</mat-button-toggle>
-      </mat-button-toggle-group>
+      <!-- Team mode: the console server finds users and things by ID only. -->
+      @if (!team) {
+        <mat-button-toggle-group
+          formControlName="by"
+          hideSingleSelectionIndicator
+          [attr.aria-label]="byLabel()"
+        >
+          <mat-button-toggle value="name">{{ nameLabel() }}</mat-button-toggle>
+          <mat-button-toggle value="id">{{ idLabel() }}</mat-button-toggle>
+        </mat-button-toggle-group>
+      }
       <mat-form-field>
         <mat-label>{{ by() === 'id' ? idLabel() : nameLabel() }}</mat-label>
         <input matInput formControlName="value" autocomplete="off" spellcheck="false" />
@@ -79,6 +83,16 @@ export function principalRefOf(kind: 'user' | 'thing', form: PrincipalRefForm): 
 export class PrincipalFields {
   readonly kind = input.required<'user' | 'thing'>();
   readonly group = input.required<PrincipalRefForm>();
+  protected readonly team = inject(ConsoleMode).team();
+
+  constructor() {
+    if (this.team) {
+      effect(() => {
+        const by = this.group().controls.by;
+        if (by.value !== 'id') by.setValue('id');
+      });
+    }
+  }
 
   protected readonly by = toSignal(
     toObservable(this.group).pipe(

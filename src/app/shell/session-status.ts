@@ -5,14 +5,21 @@ import { RouterLink } from '@angular/router';
 
 import { principalKindLabel } from '../core/principal';
 import { SessionStore } from '../core/session';
+import { ConsoleMode } from '../core/team/console-mode';
 import { principalIcon } from '../shared/principal-icon';
+import { TeamStatus } from './team-status';
 
-/** Toolbar slot: who is signed in to which app, linking to the Connect page. */
+/**
+ * Toolbar slot: who is signed in to which app. Browser-only mode links to the Connect page;
+ * team mode shows the person and their role, with sign out (here or everywhere).
+ */
 @Component({
   selector: 'kpc-session-status',
-  imports: [MatButtonModule, MatIconModule, RouterLink],
+  imports: [MatButtonModule, MatIconModule, RouterLink, TeamStatus],
   template: `
-    @if (session(); as session) {
+    @if (team()) {
+      <kpc-team-status />
+    } @else if (session(); as session) {
       <a matButton routerLink="/connect" class="kpc-status">
         <mat-icon aria-hidden="true">{{ icon() }}</mat-icon>
         <span
@@ -36,25 +43,12 @@ import { principalIcon } from '../shared/principal-icon';
     }
   `,
   styles: `
-    .kpc-status-text {
-      max-width: 28ch;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    /* On phones only the icon shows; the text stays for screen readers. */
-    @media (max-width: 599.98px) {
-      .kpc-status-text {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        clip-path: inset(50%);
-      }
-    }
+    @use 'status-text';
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class SessionStatus {
+  protected readonly team = inject(ConsoleMode).team;
   protected readonly session = inject(SessionStore).session;
   protected readonly kindLabel = computed(() => {
     const session = this.session();

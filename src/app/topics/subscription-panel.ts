@@ -70,16 +70,18 @@ export interface SubscriptionRequest {
           >Check</ng-container
         >
       </button>
-      <button matButton="filled" type="button" [disabled]="busy()" (click)="act('subscribe')">
-        <ng-container i18n="Button that subscribes to the topic@@kpc.topics.subscribe"
-          >Subscribe</ng-container
-        >
-      </button>
-      <button matButton="outlined" type="button" [disabled]="busy()" (click)="act('unsubscribe')">
-        <ng-container i18n="Button that unsubscribes from the topic@@kpc.topics.unsubscribe"
-          >Unsubscribe</ng-container
-        >
-      </button>
+      @if (canChange()) {
+        <button matButton="filled" type="button" [disabled]="busy()" (click)="act('subscribe')">
+          <ng-container i18n="Button that subscribes to the topic@@kpc.topics.subscribe"
+            >Subscribe</ng-container
+          >
+        </button>
+        <button matButton="outlined" type="button" [disabled]="busy()" (click)="act('unsubscribe')">
+          <ng-container i18n="Button that unsubscribes from the topic@@kpc.topics.unsubscribe"
+            >Unsubscribe</ng-container
+          >
+        </button>
+      }
     </div>
     @if (busy()) {
       <mat-progress-bar
@@ -139,6 +141,8 @@ export class SubscriptionPanel {
   /** The last answer about this topic, if any. */
   readonly status = input<SubscriptionStatus | null>(null);
   readonly busy = input(false);
+  /** False leaves only Check (a team role that may only look). */
+  readonly canChange = input(true);
   readonly request = output<SubscriptionRequest>();
 
   protected readonly kind = signal<'user' | 'thing'>('user');

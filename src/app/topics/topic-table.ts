@@ -39,16 +39,18 @@ import { MatTooltipModule } from '@angular/material/tooltip';
           >
             Subscriptions
           </button>
-          <button
-            matIconButton
-            type="button"
-            [disabled]="pending().has('delete:' + name)"
-            [attr.aria-label]="deleteLabel(name)"
-            [matTooltip]="deleteLabel(name)"
-            (click)="remove.emit(name)"
-          >
-            <mat-icon>delete</mat-icon>
-          </button>
+          @if (canChange()) {
+            <button
+              matIconButton
+              type="button"
+              [disabled]="pending().has('delete:' + name)"
+              [attr.aria-label]="deleteLabel(name)"
+              [matTooltip]="deleteLabel(name)"
+              (click)="remove.emit(name)"
+            >
+              <mat-icon>delete</mat-icon>
+            </button>
+          }
         </td>
       </ng-container>
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
@@ -122,6 +124,8 @@ export class TopicTable {
   readonly hasMore = input(false);
   /** Running actions of the store (`delete:<topic>` disables that row's Delete). */
   readonly pending = input<ReadonlySet<string>>(new Set());
+  /** False hides Delete (a team role that may only look). */
+  readonly canChange = input(true);
 
   readonly topicSelect = output<string>();
   readonly remove = output<string>();

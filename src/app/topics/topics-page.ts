@@ -13,6 +13,7 @@ import { RouterLink } from '@angular/router';
 import { filter } from 'rxjs';
 
 import { SessionStore } from '../core/session';
+import { TeamAccess } from '../core/team/team-access';
 import { CreateTopicForm } from './create-topic-form';
 import { TopicDialogs } from './delete-topic-dialog';
 import { SubscriptionPanel, SubscriptionRequest } from './subscription-panel';
@@ -48,6 +49,8 @@ export default class TopicsPage {
   private readonly dialogs = inject(TopicDialogs);
   private readonly destroyRef = inject(DestroyRef);
   private readonly sessions = inject(SessionStore);
+  /** What the person's role allows (everything in browser-only mode). */
+  protected readonly access = inject(TeamAccess);
 
   /** Topics are the app admin's: other sessions get an explanation instead. */
   protected readonly isAdmin = computed(() => this.sessions.session()?.principal.kind === 'admin');

@@ -26,6 +26,11 @@ export interface Installation {
    * server's trace extension knows it (docs/kii-api.md §13.2); absent elsewhere.
    */
   readonly lastSeen?: { readonly connected: boolean; readonly at: number | null };
+  /**
+   * Team mode: the login of who first recorded it in the team's shared registry (null when
+   * nobody did, e.g. a row only the local server's listing knows); absent in browser-only mode.
+   */
+  readonly addedBy?: string | null;
 }
 
 /** An installation named by Kii's ID or by `deviceType:registrationID` (docs/kii-api.md §5.2-5.5). */

@@ -1,121 +1,44 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, catchError, defer, from, map, switchMap, throwError } from 'rxjs';
+import { Observable } from 'rxjs';
 
-import { SdkAdminContext, SdkTopic, SdkTopicScope } from '../kii-sdk';
-import { makeKiiError, toKiiError } from '../kii-error';
 import { ResolvedPrincipal } from '../principal-lookup';
-import { SessionStore } from '../session';
-import { TOPIC_NAME_PATTERN, TopicRef, TopicScope } from './topic-scope';
+import { ConsoleMode } from '../team/console-mode';
+import { KiiPushTopics } from './kii-push-topics';
+import { TeamPushTopics } from './team-push-topics';
+import { TopicRef, TopicScope } from './topic-scope';
 
 /** One page of a scope's topics. */
 export interface TopicPage {
   readonly names: readonly string[];
-  /** Kii's `paginationKey` for the next page; null on the last page. */
+  /** The key of the next page; null on the last page. */
   readonly nextKey: string | null;
 }
 
 /**
- * Topics and subscriptions as the app admin, through the official SDK's admin context
- * (`topicWithName`, `listTopics`, `userWithID(..)` / `thingWithID(..)`, `pushSubscription()`,
- * docs/kii-api.md §6-§7). Every failure arrives as a `KiiError`; a session that is not the app
- * admin's fails with kind `forbidden` before any request.
+ * Topics and subscriptions, whatever the mode: as the app admin through the SDK in
+ * browser-only mode (`KiiPushTopics`), through the console server in team mode
+ * (`TeamPushTopics`). Every failure is a `KiiError`.
  */
-@Injectable({ providedIn: 'root' })
-export class PushTopics {
-  private readonly sessions = inject(SessionStore);
-
+@Injectable({
+  providedIn: 'root',
+  useFactory: () => (inject(ConsoleMode).team() ? inject(TeamPushTopics) : inject(KiiPushTopics)),
+})
+export abstract class PushTopics {
   /** One page of the scope's topics, from `paginationKey` on (the first page without one). */
-  list$(scope: TopicScope, paginationKey?: string): Observable<TopicPage> {
-    return this.call$((admin) =>
-      from(scopeOf(admin, scope).listTopics(null, paginationKey || undefined)).pipe(
-        map((result) => ({
-          names: Array.from(result[0] ?? [], (topic) => topic.getName()),
-          nextKey: result[1] || null,
-        })),
-      ),
-    );
-  }
+  abstract list$(scope: TopicScope, paginationKey?: string): Observable<TopicPage>;
 
   /** Creates the topic (409 TOPIC_ALREADY_EXISTS when it exists). */
-  create$(topic: TopicRef): Observable<void> {
-    return this.call$((admin) => from(topicOf(admin, topic).save()).pipe(map(() => undefined)));
-  }
+  abstract create$(topic: TopicRef): Observable<void>;
 
   /** Deletes the topic and with it its subscriptions. */
-  delete$(topic: TopicRef): Observable<void> {
-    return this.call$((admin) =>
-      from(topicOf(admin, topic).deleteTopic()).pipe(map(() => undefined)),
-    );
-  }
+  abstract delete$(topic: TopicRef): Observable<void>;
 
-  /** Subscribes a user or thing (409 PUSH_SUBSCRIPTION_ALREADY_EXISTS when it already does). */
-  subscribe$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<void> {
-    return this.call$((admin) =>
-      from(subjectOf(admin, subscriber).pushSubscription().subscribe(topicOf(admin, topic))).pipe(
-        map(() => undefined),
-      ),
-    );
-  }
+  /** Subscribes a user or thing. */
+  abstract subscribe$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<void>;
 
   /** Unsubscribes a user or thing (404 PUSH_SUBSCRIPTION_NOT_FOUND when it did not subscribe). */
-  unsubscribe$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<void> {
-    return this.call$((admin) =>
-      from(subjectOf(admin, subscriber).pushSubscription().unsubscribe(topicOf(admin, topic))).pipe(
-        map(() => undefined),
-      ),
-    );
-  }
+  abstract unsubscribe$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<void>;
 
   /** Whether the user or thing subscribes; a missing topic fails with TOPIC_NOT_FOUND. */
-  isSubscribed$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<boolean> {
-    return this.call$((admin) => {
-      const subscription = subjectOf(admin, subscriber).pushSubscription();
-      return from(subscription.isSubscribed(topicOf(admin, topic))).pipe(
-        map((result) => result[2] === true),
-      );
-    });
-  }
-
-  private call$<T>(work: (admin: SdkAdminContext) => Observable<T>): Observable<T> {
-    return this.sessions.context$().pipe(
-      switchMap((context) => {
-        if (context.kind !== 'admin') {
-          return throwError(() =>
-            makeKiiError('forbidden', { detail: 'Topics are managed as the app admin.' }),
-          );
-        }
-        // defer: the SDK (and topicOf) throw synchronously for arguments they reject.
-        return defer(() => work(context.admin));
-      }),
-      catchError((error: unknown) => throwError(() => toKiiError(error))),
-    );
-  }
-}
-
-function scopeOf(admin: SdkAdminContext, scope: TopicScope): SdkTopicScope {
-  switch (scope.kind) {
-    case 'app':
-      return admin;
-    case 'user':
-      return admin.userWithID(scope.owner.id);
-    case 'thing':
-      return admin.thingWithID(scope.owner.id);
-  }
-}
-
-function topicOf(admin: SdkAdminContext, topic: TopicRef): SdkTopic {
-  // Checked here: the SDK would throw a bare `InvalidArgumentException` object, and the
-  // server's refusal says less about the rule.
-  if (!TOPIC_NAME_PATTERN.test(topic.name)) {
-    throw makeKiiError('invalid', {
-      detail: `Topic name "${topic.name}": use 1-64 letters, digits, _ or -.`,
-    });
-  }
-  return scopeOf(admin, topic.scope).topicWithName(topic.name);
-}
-
-function subjectOf(admin: SdkAdminContext, subscriber: ResolvedPrincipal) {
-  return subscriber.kind === 'user'
-    ? admin.userWithID(subscriber.id)
-    : admin.thingWithID(subscriber.id);
+  abstract isSubscribed$(topic: TopicRef, subscriber: ResolvedPrincipal): Observable<boolean>;
 }
