@@ -14,7 +14,10 @@ export async function signInAsAdmin(page: Page, server: LocalServer, locale: 'en
  * Kii REST calls for arranging a test's own data (users, things, topics) straight on the
  * server, so that specs never depend on what other specs changed.
  */
-export function kiiAdmin(request: APIRequestContext, server: LocalServer) {
+export function kiiAdmin(
+  request: APIRequestContext,
+  server: Pick<LocalServer, 'baseUrl' | 'appId' | 'appKey' | 'clientId' | 'clientSecret'>,
+) {
   const headers = {
     'x-kii-appid': server.appId,
     'x-kii-appkey': server.appKey,

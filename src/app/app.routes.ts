@@ -1,7 +1,7 @@
 import { Routes } from '@angular/router';
 
 import { provideComposeMonitorPanel } from './compose/monitor-panel';
-import { requireSession } from './core/session-guard';
+import { requireSession, teamOnly } from './core/session-guard';
 import { ComposeMonitorSlot } from './live/compose-panel/compose-monitor-slot';
 
 /** Feature areas, each lazily loaded. */
@@ -55,6 +55,18 @@ export const routes: Routes = [
     title: $localize`:Browser tab title of a push's report@@kpc.title.pushReport:Push report · Kii Push Console`,
     canActivate: [requireSession],
     loadComponent: () => import('./diagnose/push-report-page'),
+  },
+  {
+    path: 'audit',
+    title: $localize`:Browser tab title of the Audit page@@kpc.title.audit:Audit · Kii Push Console`,
+    canActivate: [teamOnly, requireSession],
+    loadComponent: () => import('./audit/audit-page'),
+  },
+  {
+    path: 'people',
+    title: $localize`:Browser tab title of the People page@@kpc.title.people:People & roles · Kii Push Console`,
+    canActivate: [teamOnly, requireSession],
+    loadComponent: () => import('./people/people-page'),
   },
   { path: '**', redirectTo: 'connect' },
 ];

@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, inject, linkedSignal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -9,6 +9,9 @@ import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 
+import { ConsoleMode } from './core/team/console-mode';
+import { TeamSession } from './core/team/team-session';
+import { ALL_APPS } from './core/team/team-types';
 import { ThemeStore } from './core/theme';
 import { NAV_ITEMS } from './nav';
 import { LanguageMenu } from './shell/language-menu';
@@ -39,7 +42,14 @@ const NARROW = '(max-width: 799.98px)';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class App {
-  protected readonly navItems = NAV_ITEMS;
+  private readonly team = inject(ConsoleMode).team;
+  private readonly roles = inject(TeamSession).roles;
+  /** The areas this person has: team pages only in team mode, People only for team admins. */
+  protected readonly navItems = computed(() => {
+    const team = this.team();
+    const teamAdmin = this.roles().some((g) => g.appId === ALL_APPS && g.role === 'admin');
+    return NAV_ITEMS.filter((item) => !item.only || (team && (item.only === 'team' || teamAdmin)));
+  });
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe(NARROW)

@@ -4,6 +4,8 @@ export interface NavItem {
   /** Material Symbols ligature name. */
   readonly icon: string;
   readonly label: string;
+  /** Shown only in team mode (`team`), or there only to an admin of every app (`team-admin`). */
+  readonly only?: 'team' | 'team-admin';
 }
 
 /** The console's areas, in navigation order. Only areas that exist are listed. */
@@ -37,5 +39,17 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: '/topics',
     icon: 'topic',
     label: $localize`:Side navigation entry for the Topics page@@kpc.nav.topics:Topics`,
+  },
+  {
+    path: '/audit',
+    icon: 'history',
+    label: $localize`:Side navigation entry for the Audit page@@kpc.nav.audit:Audit`,
+    only: 'team',
+  },
+  {
+    path: '/people',
+    icon: 'group',
+    label: $localize`:Side navigation entry for the People page@@kpc.nav.people:People & roles`,
+    only: 'team-admin',
   },
 ];

@@ -16,6 +16,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
+import { MatDialog } from '@angular/material/dialog';
 import { filter, switchMap } from 'rxjs';
 
 import { siteLabel } from '../core/kii-site';
@@ -28,6 +29,7 @@ import { InstallationDialogs } from './installation-dialogs';
 import { InstallationTable } from './installation-table';
 import { InstallationsStore } from './installations-store';
 import { LookupForm } from './lookup-form';
+import { openRegistryImport$ } from './registry-import-dialog';
 import { LoadError } from '../shared/load-error';
 
 /**
@@ -61,6 +63,14 @@ export default class InstallationsPage {
   /** What the person's role allows (everything in browser-only mode). */
   protected readonly access = inject(TeamAccess);
   protected readonly team = inject(ConsoleMode).team;
+
+  private readonly dialog = inject(MatDialog);
+  private readonly registryMode = inject(ConsoleMode).team;
+  private readonly registryAccess = inject(TeamAccess);
+  /** Team mode: an operator imports a CSV into the team's shared registry. */
+  protected readonly canImportToRegistry = computed(
+    () => this.registryMode() && this.registryAccess.can('installations.import'),
+  );
 
   protected readonly selection = signal<ReadonlySet<string>>(new Set());
   protected readonly appId = computed(() => this.session()?.appId ?? '');
@@ -142,6 +152,12 @@ export default class InstallationsPage {
         if (result.kind === 'uninstalled') this.store.forget(result.installationIDs);
         if (result.kind === 'imported') this.store.adopt(result.installations);
       });
+  }
+
+  protected importToRegistry(): void {
+    openRegistryImport$(this.dialog, { appId: this.appId() })
+      .pipe(filter(Boolean), takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => this.store.reload());
   }
 
   private open(installation: Installation): void {
