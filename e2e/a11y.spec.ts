@@ -37,6 +37,8 @@ interface Labels {
   deleteTopic: (name: string) => string;
   deleteTopicDialog: (name: string) => string;
   compose: string;
+  diagnose: string;
+  diagnoseHeading: string;
   live: string;
   newMonitor: string;
   monitorDialog: RegExp;
@@ -67,6 +69,8 @@ const labels: Record<'en' | 'ja', Labels> = {
     deleteTopic: (name) => `Delete topic ${name}`,
     deleteTopicDialog: (name) => `Delete topic ${name}?`,
     compose: 'Compose push',
+    diagnose: 'Diagnose',
+    diagnoseHeading: 'Diagnose a push',
     live: 'Live traffic',
     newMonitor: 'New monitor',
     monitorDialog: /monitor/i,
@@ -95,6 +99,8 @@ const labels: Record<'en' | 'ja', Labels> = {
     deleteTopic: (name) => `トピック ${name} を削除`,
     deleteTopicDialog: (name) => `トピック ${name} を削除しますか?`,
     compose: 'プッシュ通知の作成',
+    diagnose: '診断',
+    diagnoseHeading: 'プッシュ通知の診断',
     live: 'ライブトラフィック',
     newMonitor: '新しいモニター',
     monitorDialog: /モニター/,
@@ -209,6 +215,10 @@ async function walk(
   await page.getByRole('link', { name: l.compose }).click();
   await expect(page.getByRole('heading', { level: 1, name: l.compose })).toBeVisible();
   await check('Compose push');
+
+  await page.getByRole('link', { name: l.diagnose, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: l.diagnoseHeading })).toBeVisible();
+  await check('Diagnose');
 
   await page.getByRole('link', { name: l.live }).click();
   await expect(page.getByRole('heading', { level: 1, name: l.live })).toBeVisible();

@@ -74,7 +74,7 @@ test.describe('compose push', () => {
       const topicRow = recent.getByRole('row', { name: new RegExp(`app topic ${topic}`) });
       await expect(topicRow).toBeVisible();
       const topicMessageId = (await topicRow.getByRole('cell').nth(2).innerText())
-        .replace('content_copy', '')
+        .replace(/content_copy|summarize/g, '')
         .trim();
       expect(topicMessageId).toMatch(/^\S{6,}$/);
       await expect.poll(() => receiver.received.length).toBe(1);

@@ -125,7 +125,7 @@ export class ComposePageHarness extends ComponentHarness {
     return Promise.all(
       rows.map(async (row) => {
         const cells = await row.getCellTextByColumnName();
-        return `${cells['target']} | ${squash(cells['pushMessageID'].replace('content_copy', ''))}`;
+        return `${cells['target']} | ${squash(cells['pushMessageID'].replace(/content_copy|summarize/g, ''))}`;
       }),
     );
   }

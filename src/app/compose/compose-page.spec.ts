@@ -86,6 +86,8 @@ describe('ComposePage', () => {
 
     expect(await page.isSending()).toBeFalse();
     expect(await page.recentSends()).toEqual(['app topic news | pm-1']);
+    const report = fixture.nativeElement.querySelector('a[aria-label="Report of push pm-1"]');
+    expect(report.getAttribute('href')).toBe('/pushes/pm-1');
     expect(await (await overlays.getHarness(MatSnackBarHarness)).getMessage()).toBe(
       'Sent to app topic news (message ID pm-1).',
     );

@@ -5,6 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
 
 import { RecentSend, sentToLabel } from './recent-sends';
 
@@ -19,6 +20,7 @@ import { RecentSend, sentToLabel } from './recent-sends';
     MatIconModule,
     MatTableModule,
     MatTooltipModule,
+    RouterLink,
   ],
   template: `
     <table
@@ -67,6 +69,14 @@ import { RecentSend, sentToLabel } from './recent-sends';
             >
               <mat-icon>content_copy</mat-icon>
             </button>
+            <a
+              matIconButton
+              [routerLink]="['/pushes', send.pushMessageID]"
+              [attr.aria-label]="reportLabel(send.pushMessageID)"
+              [matTooltip]="reportLabel(send.pushMessageID)"
+            >
+              <mat-icon>summarize</mat-icon>
+            </a>
           }
         </td>
       </ng-container>
@@ -132,6 +142,11 @@ export class RecentSendsTable {
 
   protected targetText(send: RecentSend): string {
     return sentToLabel(send.target);
+  }
+
+  /** The push's report: counts and outcomes with the trace, this tab's record on Kii Cloud. */
+  protected reportLabel(id: string): string {
+    return $localize`:Accessible name of the link to a push's report@@kpc.compose.reportLink:Report of push ${id}:ID:`;
   }
 
   protected copyLabel(id: string): string {

@@ -1,5 +1,6 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 
 import { MessageDetailHarness } from '../../../testing/live-harnesses';
 import { liveMessage, topicPayload } from '../../../testing/live-messages';
@@ -14,7 +15,7 @@ describe('MessageDetail', () => {
   async function show(message: LiveMessage): Promise<void> {
     TestBed.configureTestingModule({
       imports: [MessageDetail],
-      providers: provideTestBrowser(createTestBrowser()),
+      providers: [...provideTestBrowser(createTestBrowser()), provideRouter([])],
     });
     fixture = TestBed.createComponent(MessageDetail);
     fixture.componentRef.setInput('message', message);
@@ -51,6 +52,9 @@ describe('MessageDetail', () => {
     });
     await show(liveMessage(wrapped, { wrapped: true }));
     expect((await detail.meta())['Push message ID']).toBe('pm-42');
+    const report = (fixture.nativeElement as HTMLElement).querySelector('a.kpc-report')!;
+    expect(report.getAttribute('href')).toBe('/pushes/pm-42');
+    expect(report.textContent).toContain('Push report and delivery outcomes');
     expect(await detail.treeLines()).toEqual([
       '{ 3 entries',
       'pushMessageID: "pm-42"',

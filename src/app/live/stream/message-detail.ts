@@ -4,6 +4,7 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTabsModule } from '@angular/material/tabs';
+import { RouterLink } from '@angular/router';
 
 import { JsonTree } from '../../shared/json-tree';
 import { HEX_DUMP_LIMIT, hexDump, payloadBytes } from './hex-dump';
@@ -24,6 +25,7 @@ import { scopeLabel } from './message-text';
     MatButtonModule,
     MatIconModule,
     MatTabsModule,
+    RouterLink,
   ],
   templateUrl: './message-detail.html',
   styleUrl: './message-detail.scss',
