@@ -65,11 +65,9 @@ export default class InstallationsPage {
   protected readonly team = inject(ConsoleMode).team;
 
   private readonly dialog = inject(MatDialog);
-  private readonly registryMode = inject(ConsoleMode).team;
-  private readonly registryAccess = inject(TeamAccess);
   /** Team mode: an operator imports a CSV into the team's shared registry. */
   protected readonly canImportToRegistry = computed(
-    () => this.registryMode() && this.registryAccess.can('installations.import'),
+    () => this.team() && this.access.can('installations.import'),
   );
 
   protected readonly selection = signal<ReadonlySet<string>>(new Set());
