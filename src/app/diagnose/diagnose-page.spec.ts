@@ -17,7 +17,8 @@ import {
   provideMemoryCatalog,
 } from '../../testing/memory-installation-catalog';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
-import { PUSH_BODY } from '../../testing/trace-fixtures';
+import { PUSH_BODY, connectionRecord } from '../../testing/trace-fixtures';
+import { Installation } from '../core/kii/installation';
 import { LOCAL_INFO_PATH } from '../core/local-server';
 import { RecentSends } from '../compose/recent-sends';
 import DiagnosePage from './diagnose-page';
@@ -62,6 +63,23 @@ describe('DiagnosePage', () => {
     await fixture.whenStable();
   }
 
+  /** Answers the three reads of a traced diagnosis of inst-1: installation, outcome, history. */
+  async function answerDiagnosis(
+    installation: Installation,
+    outcome: object,
+    connections: object,
+  ): Promise<void> {
+    await settle(5);
+    http.expectOne(`${TEST_APP_URL}/installations/inst-1`).flush(installationBody(installation));
+    http
+      .expectOne((r) => r.url === `${X_LOCAL}/installations/inst-1/deliveries`)
+      .flush({ installationID: 'inst-1', ...outcome });
+    http
+      .expectOne(`${X_LOCAL}/installations/inst-1/connections`)
+      .flush({ installationID: 'inst-1', ...connections });
+    await fixture.whenStable();
+  }
+
   async function findInstallation(id: string): Promise<void> {
     await (await inputLabelled(loader, 'Installation, user or thing')).setValue(id);
     await clickButton(loader, 'Find');
@@ -96,14 +114,9 @@ describe('DiagnosePage', () => {
     expect(cells['outcome']).toBe('DELIVERED');
 
     await clickButton(loader, 'Diagnose push p-1');
-    await settle(5);
-    http
-      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
-      .flush(installationBody(installationRow(1, { createdAt: null })));
-    http
-      .expectOne((r) => r.url === `${X_LOCAL}/installations/inst-1/deliveries`)
-      .flush({
-        installationID: 'inst-1',
+    await answerDiagnosis(
+      installationRow(1, { createdAt: null }),
+      {
         push: { ...PUSH_BODY, sentAt: SENT_AT },
         deliveries: [
           {
@@ -116,28 +129,13 @@ describe('DiagnosePage', () => {
             writtenAt: SENT_AT + 2,
           },
         ],
-      });
-    http.expectOne(`${X_LOCAL}/installations/inst-1/connections`).flush({
-      installationID: 'inst-1',
-      connected: true,
-      lastSeenAt: SENT_AT + 9,
-      connectionID: 'c-1',
-      connections: [
-        {
-          connectionID: 'c-1',
-          transport: 'ws',
-          clientAddress: '127.0.0.1',
-          connectedAt: SENT_AT - 1000,
-          subscribedAt: SENT_AT - 900,
-          closedAt: null,
-          closeReason: null,
-          detail: null,
-          tookOver: null,
-          takenOverBy: null,
-        },
-      ],
-    });
-    await fixture.whenStable();
+      },
+      {
+        connected: true,
+        lastSeenAt: SENT_AT + 9,
+        connections: [connectionRecord(SENT_AT - 1000)],
+      },
+    );
 
     const page = text();
     expect(page).toContain("Written to the device's connection");
@@ -177,22 +175,16 @@ describe('DiagnosePage', () => {
 
     await (await inputLabelled(loader, 'Push message ID')).setValue('p-1');
     await clickButton(loader, 'Diagnose');
-    await settle(5);
-    http
-      .expectOne(`${TEST_APP_URL}/installations/inst-1`)
-      .flush(installationBody(installationRow(1, { development: true })));
-    http
-      .expectOne((r) => r.url === `${X_LOCAL}/installations/inst-1/deliveries`)
-      .flush({
+    await answerDiagnosis(
+      installationRow(1, { development: true }),
+      {
         push: { ...PUSH_BODY, sendToDevelopment: false, sendToProduction: true },
         deliveries: [
           { pushMessageID: 'p-1', installationID: 'inst-1', outcome: 'ENVIRONMENT_FILTERED' },
         ],
-      });
-    http
-      .expectOne(`${X_LOCAL}/installations/inst-1/connections`)
-      .flush({ connected: false, lastSeenAt: null, connections: [] });
-    await fixture.whenStable();
+      },
+      { connected: false, lastSeenAt: null, connections: [] },
+    );
     expect(text()).toContain('ENVIRONMENT_FILTERED');
     expect(text()).toContain(
       'What to do: This installation is development; resend with Development ticked.',

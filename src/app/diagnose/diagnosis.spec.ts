@@ -1,5 +1,6 @@
 import { Installation } from '../core/kii/installation';
 import { ConnectionRecord, OutcomeRow, PushSummary } from '../core/kii/push-trace';
+import { connectionRecord } from '../../testing/trace-fixtures';
 import {
   CHECK_ORDER,
   Diagnosis,
@@ -53,19 +54,8 @@ const row = (outcome: OutcomeRow['outcome'], extra: Partial<OutcomeRow> = {}): O
   ...extra,
 });
 
-const connection = (extra: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  connectionID: 'c-1',
-  transport: 'ws',
-  clientAddress: '127.0.0.1',
-  connectedAt: SENT_AT - 5000,
-  subscribedAt: SENT_AT - 4000,
-  closedAt: null,
-  closeReason: null,
-  detail: null,
-  tookOver: null,
-  takenOverBy: null,
-  ...extra,
-});
+const connection = (extra: Partial<ConnectionRecord> = {}): ConnectionRecord =>
+  connectionRecord(SENT_AT - 5000, extra);
 
 function trace(extra: Partial<TraceFacts>): Diagnosis {
   return diagnoseTrace(

@@ -5,25 +5,14 @@ import { provideRouter } from '@angular/router';
 
 import { installationRow } from '../../testing/installations-setup';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { connectionRecord } from '../../testing/trace-fixtures';
 import { ConnectionRecord } from '../core/kii/push-trace';
 import { ConnectionTimeline } from './connection-timeline';
 import { InstallationTable } from './installation-table';
 
 const AT = Date.UTC(2026, 0, 2, 3, 4, 5);
 
-const record = (extra: Partial<ConnectionRecord>): ConnectionRecord => ({
-  connectionID: 'c-1',
-  transport: 'ws',
-  clientAddress: '127.0.0.1',
-  connectedAt: AT,
-  subscribedAt: AT + 1000,
-  closedAt: null,
-  closeReason: null,
-  detail: null,
-  tookOver: null,
-  takenOverBy: null,
-  ...extra,
-});
+const record = (extra: Partial<ConnectionRecord>) => connectionRecord(AT, extra);
 
 describe('ConnectionTimeline', () => {
   beforeEach(() =>
