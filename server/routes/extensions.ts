@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import { requireAdmin } from '../auth';
 import { kiiErrors } from '../errors';
 import { sameOrigin } from '../http-edge';
-import { installationJson } from './installations';
+import { installationJson, installationResponse } from './installations';
 import { errorResponses } from './schemas';
 import { traceRoutes } from './trace';
 
@@ -12,15 +12,6 @@ const MAX_PAGE = 1000;
 
 /** Extensions advertised to the console through `GET /api/x-local/v1/info`. */
 export const EXTENSIONS = ['installations', 'deliveries', 'tap', 'trace'] as const;
-
-interface ListQuery {
-  userID?: string;
-  thingID?: string;
-  deviceType?: string;
-  environment?: 'development' | 'production';
-  paginationKey?: string;
-  limit?: string;
-}
 
 function pageSize(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -37,11 +28,36 @@ function cursor(raw: string | undefined, field: string): number | undefined {
   return Number(raw);
 }
 
+/** The console's installation listing: Kii's installation fields and what the console adds. */
+const installationListing = {
+  type: 'object',
+  required: ['installations', 'total'],
+  properties: {
+    installations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ...installationResponse.properties,
+          createdAt: { type: 'integer' },
+          ownerName: { type: ['string', 'null'] },
+          connected: { type: 'boolean' },
+          lastSeenAt: { type: ['integer', 'null'] },
+        },
+        // Serialized as they are: a field added to the rows is not dropped by the schema.
+        additionalProperties: true,
+      },
+    },
+    total: { type: 'integer' },
+    nextPaginationKey: { type: 'string' },
+  },
+} as const;
+
 /**
  * What Kii Cloud does not have and the console needs, under a separate namespace
  * (`/api/x-local/v1`) so nothing clashes with Kii's names. Admin token only, except `info`.
  */
-export const extensionRoutes: FastifyPluginAsync = async (app) => {
+export const extensionRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
   const { config, installations, users, things, deliveries, taps, connections, ports } = app.kii;
   await app.register(traceRoutes);
 
@@ -64,7 +80,7 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
       : {}),
   }));
 
-  app.get<{ Params: { appID: string }; Querystring: ListQuery }>(
+  app.get(
     '/apps/:appID/installations',
     {
       schema: {
@@ -83,7 +99,7 @@ export const extensionRoutes: FastifyPluginAsync = async (app) => {
           },
           additionalProperties: false,
         },
-        response: errorResponses,
+        response: { 200: installationListing, ...errorResponses },
       },
     },
     async (request) => {

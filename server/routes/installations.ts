@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
 import type { InstallationRow, Owner } from '../repositories/installations';
@@ -6,20 +8,11 @@ import { appParams, errorResponses, noContent, paramsWith } from './schemas';
 
 const deviceTypes = ['MQTT', 'ANDROID', 'IOS', 'JPUSH'] as const;
 
-interface InstallBody {
-  deviceType?: (typeof deviceTypes)[number];
-  /** Kii's embedded C SDK sends this name instead of deviceType (docs/kii-api.md §5.1). */
-  installationType?: (typeof deviceTypes)[number];
-  installationRegistrationID?: string;
-  development?: boolean;
-  userID?: string;
-  thingID?: string;
-}
-
 const installBody = {
   type: 'object',
   properties: {
     deviceType: { type: 'string', enum: deviceTypes },
+    /** Kii's embedded C SDK sends this name instead of deviceType (docs/kii-api.md §5.1). */
     installationType: { type: 'string', enum: deviceTypes },
     installationRegistrationID: { type: 'string', minLength: 1, maxLength: 4096 },
     development: { type: 'boolean' },
@@ -28,6 +21,7 @@ const installBody = {
   },
   additionalProperties: false,
 } as const;
+type InstallBody = FromSchema<typeof installBody>;
 
 const installationIds = {
   type: 'object',
@@ -38,7 +32,7 @@ const installationIds = {
   },
 } as const;
 
-const installationResponse = {
+export const installationResponse = {
   type: 'object',
   properties: {
     installationID: { type: 'string' },
@@ -78,7 +72,7 @@ export function installationJson(row: InstallationRow) {
 }
 
 /** Push installations (docs/kii-api.md §5): install, look up, uninstall, and the MQTT endpoint. */
-export const installationRoutes: FastifyPluginAsync = async (app) => {
+export const installationRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
   const { config, installations, users, things, broker, ports } = app.kii;
 
   /** With a user/thing token the owner is the caller; the admin must name one. */
@@ -131,7 +125,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     return row;
   }
 
-  app.post<{ Body: InstallBody | undefined; Params: { appID: string } }>(
+  app.post(
     '/installations',
     {
       schema: {
@@ -178,7 +172,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { appID: string; ref: string } }>(
+  app.get(
     '/installations/:ref',
     {
       schema: {
@@ -193,7 +187,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete<{ Params: { appID: string; ref: string } }>(
+  app.delete(
     '/installations/:ref',
     { schema: { params: paramsWith('ref'), response: { 204: noContent, ...errorResponses } } },
     async (request, reply) => {
@@ -206,7 +200,7 @@ export const installationRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { appID: string; ref: string } }>(
+  app.get(
     '/installations/:ref/mqtt-endpoint',
     {
       schema: {

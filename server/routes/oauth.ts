@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import { appNotFound } from '../auth';
 import { KiiHttpError } from '../errors';
 import { sameSecret, verifyNoPassword } from '../ids';
@@ -6,15 +8,6 @@ import { vendorThingIdOf } from '../repositories/principals';
 import type { TokenHolder } from '../repositories/tokens';
 import { NEVER_EXPIRES_SECONDS } from '../config';
 import { createSignInLimiter } from './sign-in-limit';
-
-interface TokenRequest {
-  username?: string;
-  password?: string;
-  client_id?: string;
-  client_secret?: string;
-  grant_type?: string;
-  expiresAt?: number | string;
-}
 
 const tokenBody = {
   type: 'object',
@@ -28,6 +21,7 @@ const tokenBody = {
     expiresAt: { type: ['integer', 'string'] },
   },
 } as const;
+type TokenRequest = FromSchema<typeof tokenBody>;
 
 const tokenResponse = {
   type: 'object',
@@ -53,11 +47,10 @@ function invalidGrant(description: string): KiiHttpError {
  * Token issue for users, things, the app admin and anonymous callers (app ID + app key): `POST /oauth2/token` (what the SDK uses; the
  * app comes from x-kii-appid) and the app-scoped `POST /apps/{appID}/oauth2/token`.
  */
-export const oauthRoutes: FastifyPluginAsync = async (app) => {
+export const oauthRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
   const { config, users, things, tokens } = app.kii;
 
-  async function issue(request: FastifyRequest<{ Body: TokenRequest | undefined }>) {
-    const body = request.body ?? {};
+  async function issue(body: TokenRequest) {
     if (body.grant_type && !['password', 'client_credentials'].includes(body.grant_type)) {
       throw invalidGrant(`grant_type ${body.grant_type} is not supported by this server`);
     }
@@ -121,11 +114,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
 
   /** Wrong credentials count against the caller's address and the account they named. */
   const limiter = createSignInLimiter();
-  async function issueLimited(
-    request: FastifyRequest<{ Body: TokenRequest | undefined }>,
-    reply: FastifyReply,
-  ) {
-    const body = request.body ?? {};
+  async function issueLimited(request: FastifyRequest, reply: FastifyReply, body: TokenRequest) {
     const key = `${request.ip}\0${body.username ?? body.client_id ?? ''}`;
     try {
       limiter.check(key);
@@ -134,7 +123,7 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
       throw error;
     }
     try {
-      const issued = await issue(request);
+      const issued = await issue(body);
       limiter.succeeded(key);
       return issued;
     } catch (error) {
@@ -143,23 +132,18 @@ export const oauthRoutes: FastifyPluginAsync = async (app) => {
     }
   }
 
+  // An empty body reaches the handlers as undefined (the body parser in app.ts).
   const schema = { body: tokenBody, response: { 200: tokenResponse } };
-  app.post<{ Body: TokenRequest | undefined }>(
-    '/oauth2/token',
-    { schema },
-    async (request, reply) => {
-      // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
-      // checked against this server's app before the route runs.
-      const named =
-        typeof request.headers['x-kii-appid'] === 'string' ||
-        /^basic /i.test(request.headers.authorization ?? '');
-      if (!named) throw appNotFound('(no x-kii-appid header)');
-      return issueLimited(request, reply);
-    },
-  );
-  app.post<{ Body: TokenRequest | undefined }>(
-    '/apps/:appID/oauth2/token',
-    { schema },
-    async (request, reply) => issueLimited(request, reply),
+  app.post('/oauth2/token', { schema }, async (request, reply) => {
+    // The app is named by x-kii-appid (SDK) or Basic appID:appKey (curl examples); both are
+    // checked against this server's app before the route runs.
+    const named =
+      typeof request.headers['x-kii-appid'] === 'string' ||
+      /^basic /i.test(request.headers.authorization ?? '');
+    if (!named) throw appNotFound('(no x-kii-appid header)');
+    return issueLimited(request, reply, request.body ?? {});
+  });
+  app.post('/apps/:appID/oauth2/token', { schema }, async (request, reply) =>
+    issueLimited(request, reply, request.body ?? {}),
   );
 };

@@ -1,3 +1,5 @@
+import type { JSONSchema } from 'json-schema-to-ts';
+
 /** JSON schema pieces shared by the route plugins. */
 export const appParams = {
   type: 'object',
@@ -16,8 +18,11 @@ export function paramsWith<const K extends string>(...names: K[]) {
   } as const;
 }
 
-/** 204 and other bodiless answers. */
-export const noContent = { type: 'null' } as const;
+/**
+ * 204 and other bodiless answers. Typed as any schema, not as `null`: the answer has no body to
+ * type, and `reply.code(204).send()` then needs no payload.
+ */
+export const noContent: JSONSchema = { type: 'null' };
 
 /** The Kii error envelope as a response schema. */
 export const kiiError = {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { escapePercent, KiiHttpError, kiiErrors } from '../errors';
 import { hashPassword } from '../ids';
@@ -13,12 +13,6 @@ import {
 } from './client-json';
 import { thingNotFound } from './principal-refs';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
-
-interface ThingBody {
-  _vendorThingID: string;
-  _password: string;
-  [field: string]: unknown;
-}
 
 /**
  * The `_` fields a client may store on a thing, by type (docs/kii-api.md §4.5). Every other
@@ -79,11 +73,11 @@ function thingJson(row: ThingRow) {
   });
 }
 
-export const thingRoutes: FastifyPluginAsync = async (app) => {
+export const thingRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
   const { config, things, tokens } = app.kii;
 
   /** Registers a thing; the *AndAuthorization* media type also returns its token (docs/kii-api.md §4.5). */
-  app.post<{ Body: ThingBody; Params: { appID: string } }>(
+  app.post(
     '/things',
     {
       schema: {
@@ -115,7 +109,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { appID: string; thingRef: string } }>(
+  app.get(
     '/things/:thingRef',
     {
       schema: {
@@ -133,7 +127,7 @@ export const thingRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete<{ Params: { appID: string; thingRef: string } }>(
+  app.delete(
     '/things/:thingRef',
     { schema: { params: paramsWith('thingRef'), response: { 204: noContent, ...errorResponses } } },
     async (request, reply) => {

@@ -1,7 +1,7 @@
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { requireToken, type Principal } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
-import type { PushMessage } from '../push/delivery';
 import type { Scope, ScopeType, Subscriber } from '../repositories/topics';
 import { resolveThingId, resolveUserId } from './principal-refs';
 import { errorResponses, noContent } from './schemas';
@@ -66,18 +66,25 @@ const topicList = {
   },
 } as const;
 
-function anyString(...names: string[]) {
+/**
+ * The path's parameters: the app's, the user's or thing's of the scope (absent for app topics),
+ * and the given ones, which every path of the route has.
+ */
+function scopedParams<const K extends string>(...names: K[]) {
   return {
     type: 'object',
-    properties: Object.fromEntries(['appID', ...names].map((name) => [name, { type: 'string' }])),
+    required: ['appID', ...names],
+    properties: {
+      appID: { type: 'string' },
+      scopeRef: { type: 'string' },
+      ...Object.fromEntries(names.map((name) => [name, { type: 'string' }])),
+    } as Record<'appID' | 'scopeRef' | K, { type: 'string' }>,
   } as const;
 }
 
 interface ScopeOptions {
   type: ScopeType;
 }
-
-type ScopedParams = { appID: string; scopeRef?: string; topicID: string; subscriberID: string };
 
 /** The caller may create, delete and send to topics of this scope (Kii's default ACLs). */
 function ownsScope(principal: Principal, scope: Scope): boolean {
@@ -93,7 +100,10 @@ function ownsScope(principal: Principal, scope: Scope): boolean {
  * `/users/{id}/topics` and `/things/{id}/topics`. Group topics are not offered: this server
  * keeps no groups.
  */
-const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type }) => {
+const topicScopeRoutes: FastifyPluginAsyncJsonSchemaToTs<{ Options: ScopeOptions }> = async (
+  app,
+  { type },
+) => {
   const { config, topics, delivery } = app.kii;
 
   /** The scope of the path, its user or thing named by ID or alias and resolved to the ID. */
@@ -119,11 +129,11 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
   }
 
   /** Resolves the scope and checks that the topic exists. */
-  function existingTopic(request: FastifyRequest<{ Params: ScopedParams }>): Scope {
+  function existingTopic(request: FastifyRequest, topicID: string): Scope {
     requireToken(request, config.appId);
     const scope = scopeOf(request);
-    if (!topics.exists(scope, request.params.topicID)) {
-      throw topicError(404, 'TOPIC_NOT_FOUND', 'was not found', scope, request.params.topicID);
+    if (!topics.exists(scope, topicID)) {
+      throw topicError(404, 'TOPIC_NOT_FOUND', 'was not found', scope, topicID);
     }
     return scope;
   }
@@ -144,10 +154,10 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     if (!ownsScope(principal, scope)) throw kiiErrors.unauthorized(config.appId, principal.id);
   }
 
-  const topicParams = anyString('scopeRef', 'topicID');
+  const topicParams = scopedParams('topicID');
   const single = { params: topicParams, response: { 204: noContent, ...errorResponses } };
 
-  app.put<{ Params: ScopedParams }>(
+  app.put(
     '/topics/:topicID',
     {
       schema: {
@@ -174,31 +184,23 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
   );
 
   // GET answers like HEAD (fastify derives HEAD from GET): 204 when the topic exists.
-  app.get<{ Params: ScopedParams }>(
-    '/topics/:topicID',
-    { schema: single },
-    async (request, reply) => {
-      existingTopic(request);
-      return reply.code(204).send();
-    },
-  );
+  app.get('/topics/:topicID', { schema: single }, async (request, reply) => {
+    existingTopic(request, request.params.topicID);
+    return reply.code(204).send();
+  });
 
-  app.delete<{ Params: ScopedParams }>(
-    '/topics/:topicID',
-    { schema: single },
-    async (request, reply) => {
-      const scope = existingTopic(request);
-      requireOwner(request, scope);
-      topics.remove(scope, request.params.topicID);
-      return reply.code(204).send();
-    },
-  );
+  app.delete('/topics/:topicID', { schema: single }, async (request, reply) => {
+    const scope = existingTopic(request, request.params.topicID);
+    requireOwner(request, scope);
+    topics.remove(scope, request.params.topicID);
+    return reply.code(204).send();
+  });
 
-  app.get<{ Params: ScopedParams; Querystring: { paginationKey?: string } }>(
+  app.get(
     '/topics',
     {
       schema: {
-        params: anyString('scopeRef'),
+        params: scopedParams(),
         querystring: { type: 'object', properties: { paginationKey: { type: 'string' } } },
         response: { 200: topicList, ...errorResponses },
       },
@@ -226,11 +228,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
      * Self, or the app admin acting for the subscriber, named by ID or alias and resolved to
      * the ID before anything is stored or compared. Owner-only scopes admit only their owner.
      */
-    const subscriberOf = (
-      request: FastifyRequest<{ Params: ScopedParams }>,
-      scope: Scope,
-      ref?: string,
-    ): Subscriber => {
+    const subscriberOf = (request: FastifyRequest, scope: Scope, ref?: string): Subscriber => {
       const principal = requireToken(request, config.appId);
       const callerId = principal.type === 'admin' ? undefined : principal.id;
       if (ref === undefined && principal.type !== subscriberType)
@@ -253,16 +251,16 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       return who;
     };
 
-    const subscribe = (request: FastifyRequest<{ Params: ScopedParams }>, id?: string) => {
-      const scope = existingTopic(request);
+    const subscribe = (request: FastifyRequest, topicID: string, id?: string) => {
+      const scope = existingTopic(request, topicID);
       const who = subscriberOf(request, scope, id);
-      if (!topics.subscribe(scope, request.params.topicID, who)) {
+      if (!topics.subscribe(scope, topicID, who)) {
         throw new KiiHttpError(
           409,
           'PUSH_SUBSCRIPTION_ALREADY_EXISTS',
-          `${who.type} ${who.id} already subscribes to ${request.params.topicID}`,
+          `${who.type} ${who.id} already subscribes to ${topicID}`,
           {
-            topicID: request.params.topicID,
+            topicID,
             subject: who.id,
           },
         );
@@ -277,43 +275,41 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       );
 
     const subscriptionPath = `/topics/:topicID/push/subscriptions/${kind}`;
-    const subscriptionSchema = {
-      params: anyString('scopeRef', 'topicID', 'subscriberID'),
-      response: { 204: noContent, ...errorResponses },
-    };
+    const response = { 204: noContent, ...errorResponses };
+    const subscriptionSchema = { params: scopedParams('topicID', 'subscriberID'), response };
 
-    app.put<{ Params: ScopedParams }>(
+    app.put(
       `${subscriptionPath}/:subscriberID`,
       { schema: subscriptionSchema },
       async (request, reply) => {
-        subscribe(request, request.params.subscriberID);
+        subscribe(request, request.params.topicID, request.params.subscriberID);
         return reply.code(204).send();
       },
     );
-    app.post<{ Params: ScopedParams }>(
+    app.post(
       subscriptionPath,
-      { schema: subscriptionSchema },
+      { schema: { params: topicParams, response } },
       async (request, reply) => {
-        subscribe(request);
+        subscribe(request, request.params.topicID);
         return reply.code(204).send();
       },
     );
-    app.get<{ Params: ScopedParams }>(
+    app.get(
       `${subscriptionPath}/:subscriberID`,
       { schema: subscriptionSchema },
       async (request, reply) => {
-        const scope = existingTopic(request);
+        const scope = existingTopic(request, request.params.topicID);
         const who = subscriberOf(request, scope, request.params.subscriberID);
         if (!topics.isSubscribed(scope, request.params.topicID, who))
           throw notSubscribed(who, request.params.topicID);
         return reply.code(204).send();
       },
     );
-    app.delete<{ Params: ScopedParams }>(
+    app.delete(
       `${subscriptionPath}/:subscriberID`,
       { schema: subscriptionSchema },
       async (request, reply) => {
-        const scope = existingTopic(request);
+        const scope = existingTopic(request, request.params.topicID);
         const who = subscriberOf(request, scope, request.params.subscriberID);
         if (!topics.unsubscribe(scope, request.params.topicID, who))
           throw notSubscribed(who, request.params.topicID);
@@ -322,7 +318,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
     );
   }
 
-  app.post<{ Params: ScopedParams; Body: PushMessage }>(
+  app.post(
     '/topics/:topicID/push/messages',
     {
       schema: {
@@ -332,7 +328,7 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
       },
     },
     async (request, reply) => {
-      const scope = existingTopic(request);
+      const scope = existingTopic(request, request.params.topicID);
       requireOwner(request, scope);
       const target = { kind: 'topic' as const, scope, topicId: request.params.topicID };
       const result = delivery.send(
@@ -348,11 +344,11 @@ const topicScopeRoutes: FastifyPluginAsync<ScopeOptions> = async (app, { type })
 
   if (type === 'APP_AND_USER') {
     /** Direct push to one user's installations, no subscription needed (docs/kii-api.md §7.3). */
-    app.post<{ Params: ScopedParams; Body: PushMessage }>(
+    app.post(
       '/push/messages',
       {
         schema: {
-          params: anyString('scopeRef'),
+          params: scopedParams(),
           body: pushMessageBody,
           response: { 201: pushMessageResponse, ...errorResponses },
         },

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts';
 import { requireSelfOrAdmin, requireToken } from '../auth';
 import { KiiHttpError, kiiErrors } from '../errors';
 import { hashPassword } from '../ids';
@@ -7,17 +7,6 @@ import { forgetPrincipal } from '../push/forget-principal';
 import { checkCustomFields, checkReservedFields, readStoredFields } from './client-json';
 import { userNotFound } from './principal-refs';
 import { appParams, errorResponses, noContent, paramsWith } from './schemas';
-
-interface RegistrationBody {
-  loginName?: string;
-  emailAddress?: string;
-  phoneNumber?: string;
-  displayName?: string;
-  country?: string;
-  locale?: string;
-  password: string;
-  [custom: string]: unknown;
-}
 
 const registrationBody = {
   type: 'object',
@@ -104,10 +93,10 @@ function userJson(row: UserRow, full: boolean) {
   };
 }
 
-export const userRoutes: FastifyPluginAsync = async (app) => {
+export const userRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
   const { config, users } = app.kii;
 
-  app.post<{ Body: RegistrationBody; Params: { appID: string } }>(
+  app.post(
     '/users',
     {
       schema: {
@@ -158,7 +147,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     }
   }
 
-  app.get<{ Params: { appID: string } }>(
+  app.get(
     '/users/me',
     { schema: { params: appParams, response: { 200: userResponse, ...errorResponses } } },
     async (request, reply) => {
@@ -172,7 +161,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { appID: string; userRef: string } }>(
+  app.get(
     '/users/:userRef',
     {
       schema: { params: paramsWith('userRef'), response: { 200: userResponse, ...errorResponses } },
@@ -187,7 +176,7 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete<{ Params: { appID: string; userRef: string } }>(
+  app.delete(
     '/users/:userRef',
     { schema: { params: paramsWith('userRef'), response: { 204: noContent, ...errorResponses } } },
     async (request, reply) => {
