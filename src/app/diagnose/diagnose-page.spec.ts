@@ -191,6 +191,24 @@ describe('DiagnosePage', () => {
     );
   });
 
+  it('shows an owner that cannot be found inline, and finds it on Retry', async () => {
+    await render(true);
+    const by = await loader.getHarness(MatSelectHarness);
+    await by.open();
+    await by.clickOptions({ text: 'Thing, by vendor thing ID' });
+    await findInstallation('door-1');
+    const lookup = `${TEST_APP_URL}/things/VENDOR_THING_ID:door-1`;
+    await answer(lookup, { errorCode: 'THING_NOT_FOUND' }, 404);
+    expect(text()).toContain('The installations could not be found:');
+    expect(text()).toContain('THING_NOT_FOUND');
+
+    await clickButton(loader, 'Retry');
+    await answer(lookup, { _thingID: 'th.1', _vendorThingID: 'door-1' });
+    await answer(`${X_LOCAL}/installations`, { installations: [], total: 0 });
+    expect(text()).not.toContain('could not be found');
+    expect(text()).toContain('No installation found for this owner yet.');
+  });
+
   it('shows a failed diagnosis inline with Retry', async () => {
     await render(true);
     await findInstallation('inst-1');
