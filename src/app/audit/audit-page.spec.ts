@@ -79,7 +79,7 @@ describe('AuditPage', () => {
           person: null,
           action: 'sign-in.failed',
         }),
-        entry(1),
+        entry(1, { details: { counts: { uninstalled: 1 }, note: '<b>bold</b>' } }),
       ],
       nextBefore: null,
     });
@@ -96,7 +96,10 @@ describe('AuditPage', () => {
     expect(ok['outcome']).toContain('Succeeded (204)');
     expect(ok['address']).toBe('127.0.0.1');
     expect(ok['time']).toMatch(/2026/);
-    expect((fixture.nativeElement as HTMLElement).querySelector('img')).toBeNull();
+    expect(failed['details']).toBe('');
+    expect(ok['details']).toContain('2 entries');
+    expect(ok['details']).toContain('note: "<b>bold</b>"');
+    expect((fixture.nativeElement as HTMLElement).querySelector('img, td b')).toBeNull();
     expect(
       await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Load older entries' })),
     ).toEqual([]);

@@ -3,16 +3,18 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { MatIconModule } from '@angular/material/icon';
 import { MatTableModule } from '@angular/material/table';
 
+import { JsonTree } from '../shared/json-tree';
 import { AuditEntry, actionLabel, outcomeOf } from './audit-entry';
 
 /**
  * Audit entries as a table: when, who, app, what, target, outcome (the HTTP status and Kii's
- * or the server's errorCode) and the client address. Every cell is bound as text: targets
+ * or the server's errorCode), the client address and the details (a bulk run's items, a
+ * change's before and after). Every cell is bound as text: targets
  * and logins come from people and devices.
  */
 @Component({
   selector: 'kpc-audit-table',
-  imports: [DatePipe, MatIconModule, MatTableModule],
+  imports: [DatePipe, JsonTree, MatIconModule, MatTableModule],
   template: `
     <div class="kpc-scroll">
       <table mat-table [dataSource]="entries()" [trackBy]="bySeq">
@@ -97,6 +99,17 @@ import { AuditEntry, actionLabel, outcomeOf } from './audit-entry';
           </th>
           <td mat-cell *matCellDef="let entry">{{ entry.clientAddress ?? '' }}</td>
         </ng-container>
+        <ng-container matColumnDef="details">
+          <th mat-header-cell *matHeaderCellDef i18n="Audit column header@@kpc.audit.colDetails">
+            Details
+          </th>
+          <td mat-cell *matCellDef="let entry">
+            @if (hasDetails(entry)) {
+              <!-- Depth 2: closed until opened; bulk runs list every item here. -->
+              <kpc-json-tree [value]="entry.details" [depth]="2" />
+            }
+          </td>
+        </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
         <tr class="mat-mdc-row" *matNoDataRow>
@@ -172,8 +185,10 @@ export class AuditTable {
     'target',
     'outcome',
     'address',
+    'details',
   ] as const;
   protected readonly label = actionLabel;
   protected readonly ok = (entry: AuditEntry) => outcomeOf(entry) === 'ok';
+  protected readonly hasDetails = (entry: AuditEntry) => Object.keys(entry.details).length > 0;
   protected readonly bySeq = (_index: number, entry: AuditEntry) => entry.seq;
 }
