@@ -4,7 +4,7 @@
  *
  * Writes LEDGER_MAX_PUSHES pushes of which LEDGER_MAX_ROWS outcome rows in pushes of 1,000 rows
  * (the most of one kind a push keeps) and HISTORY_MAX_ROWS closed connections, with IDs as long
- * as the server's, 10 % more of each so that pruning runs; prints the file size after VACUUM and
+ * as the server's (more rows and closes than the limits, so that pruning runs); prints the file size after VACUUM and
  * how much each part adds. SQLite reuses freed pages, so the file stays near this size.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -89,13 +89,15 @@ function size(): number {
 const MiB = 1024 * 1024;
 const empty = size();
 let n = 0;
-// The worst case is both limits at once: row-less pushes past the push limit, then 1,000-row
-// pushes past the row limit (10 % over each, so that both prunes have run).
-db.transaction(() => {
-  for (let i = 0; i < LEDGER_MAX_PUSHES * 1.1; i++) ledger.insertAll([push(n++, 0)], now);
-})();
+// The worst case is both limits at once. The cuts go by age of push, so the rows must sit in the
+// newer pushes: 1,000-row pushes 10 % past the row limit (its cut runs), then row-less pushes up
+// to the push limit.
 for (let i = 0; i < (LEDGER_MAX_ROWS / 1000) * 1.1; i++)
   db.transaction(() => ledger.insertAll([push(n++, 1000)], now))();
+db.transaction(() => {
+  for (let i = ledger.size().pushes; i < LEDGER_MAX_PUSHES; i++)
+    ledger.insertAll([push(n++, 0)], now);
+})();
 const ledgerFull = size();
 const kept = ledger.size();
 for (let i = 0; i < HISTORY_MAX_ROWS * 1.1; i += 10_000) {
