@@ -4,8 +4,8 @@
  *
  * Writes LEDGER_MAX_PUSHES pushes of which LEDGER_MAX_ROWS outcome rows in pushes of 1,000 rows
  * (the most of one kind a push keeps) and HISTORY_MAX_ROWS closed connections, with IDs as long
- * as the server's (more rows and closes than the limits, so that pruning runs); prints the file size after VACUUM and
- * how much each part adds. SQLite reuses freed pages, so the file stays near this size.
+ * as the server's (more rows and closes than the limits, so that pruning runs); prints the file
+ * size after VACUUM and how much each part adds. SQLite reuses freed pages, so the file stays near this size.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
