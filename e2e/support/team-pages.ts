@@ -40,6 +40,21 @@ export async function signInByApi(
   expect(response.status(), await response.text()).toBe(200);
 }
 
+/**
+ * Installs MQTT push for a user on the Installations page (open) with the install dialog, opens
+ * the installation's page and returns its ID.
+ */
+export async function installOnPage(page: Page, userID: string): Promise<string> {
+  await page.getByRole('button', { name: 'Install…' }).click();
+  const install = page.getByRole('dialog', { name: 'Install push' });
+  await install.getByRole('textbox', { name: 'User ID' }).fill(userID);
+  await install.getByRole('button', { name: 'Install', exact: true }).click();
+  await expect(install.getByRole('status')).toContainText('Installed MQTT push');
+  await install.getByRole('button', { name: 'Open details' }).click();
+  await expect(page).toHaveURL(/\/en\/installations\/[^/]+$/);
+  return decodeURIComponent(page.url().split('/').pop()!);
+}
+
 /** The demo app on the local Kii server, as its app admin (from the test process only). */
 export function demoKii(request: APIRequestContext, stack: TeamStack) {
   return kiiAdmin(request, { ...stack, baseUrl: stack.kiiBaseUrl });
