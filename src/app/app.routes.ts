@@ -1,7 +1,7 @@
 import { Routes } from '@angular/router';
 
 import { provideComposeMonitorPanel } from './compose/monitor-panel';
-import { requireSession, teamOnly } from './core/session-guard';
+import { browserOnly, requireSession, requireTeamPerson, teamOnly } from './core/session-guard';
 import { ComposeMonitorSlot } from './live/compose-panel/compose-monitor-slot';
 
 /** Feature areas, each lazily loaded. */
@@ -10,7 +10,21 @@ export const routes: Routes = [
   {
     path: 'connect',
     title: $localize`:Browser tab title of the Connect page@@kpc.title.connect:Connect · Kii Push Console`,
+    // Team mode signs people in instead: no app secret is typed there.
+    canActivate: [browserOnly],
     loadComponent: () => import('./connect/connect-page'),
+  },
+  {
+    path: 'sign-in',
+    title: $localize`:Browser tab title of the team sign-in page@@kpc.title.signIn:Sign in · Kii Push Console`,
+    canActivate: [teamOnly],
+    loadComponent: () => import('./sign-in/sign-in-page'),
+  },
+  {
+    path: 'choose-app',
+    title: $localize`:Browser tab title of the app choice page@@kpc.title.chooseApp:Choose an app · Kii Push Console`,
+    canActivate: [teamOnly, requireTeamPerson],
+    loadComponent: () => import('./sign-in/choose-app-page'),
   },
   {
     path: 'installations',
@@ -47,13 +61,15 @@ export const routes: Routes = [
   {
     path: 'diagnose',
     title: $localize`:Browser tab title of the Diagnose page@@kpc.title.diagnose:Diagnose · Kii Push Console`,
-    canActivate: [requireSession],
+    // The trace extension is reached with the browser's own admin token.
+    canActivate: [browserOnly, requireSession],
     loadComponent: () => import('./diagnose/diagnose-page'),
   },
   {
     path: 'pushes/:pushMessageID',
     title: $localize`:Browser tab title of a push's report@@kpc.title.pushReport:Push report · Kii Push Console`,
-    canActivate: [requireSession],
+    // The trace extension is reached with the browser's own admin token.
+    canActivate: [browserOnly, requireSession],
     loadComponent: () => import('./diagnose/push-report-page'),
   },
   {

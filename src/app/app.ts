@@ -42,13 +42,14 @@ const NARROW = '(max-width: 799.98px)';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class App {
-  private readonly team = inject(ConsoleMode).team;
+  private readonly mode = inject(ConsoleMode).kind;
   private readonly roles = inject(TeamSession).roles;
-  /** The areas this person has: team pages only in team mode, People only for team admins. */
+  /** The areas of this mode; People & roles only for an admin of every app. */
   protected readonly navItems = computed(() => {
-    const team = this.team();
     const teamAdmin = this.roles().some((g) => g.appId === ALL_APPS && g.role === 'admin');
-    return NAV_ITEMS.filter((item) => !item.only || (team && (item.only === 'team' || teamAdmin)));
+    return NAV_ITEMS.filter(
+      (item) => (!item.mode || item.mode === this.mode()) && (!item.teamAdminOnly || teamAdmin),
+    );
   });
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)

@@ -4,8 +4,13 @@ export interface NavItem {
   /** Material Symbols ligature name. */
   readonly icon: string;
   readonly label: string;
-  /** Shown only in team mode (`team`), or there only to an admin of every app (`team-admin`). */
-  readonly only?: 'team' | 'team-admin';
+  /**
+   * Shown only in this mode: `browser` for what needs the browser's own Kii credentials (or
+   * the local server's extensions reached with them), `team` for the console server's pages.
+   */
+  readonly mode?: 'team' | 'browser';
+  /** In team mode, shown only to an admin of every app (People & roles). */
+  readonly teamAdminOnly?: true;
 }
 
 /** The console's areas, in navigation order. Only areas that exist are listed. */
@@ -13,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   {
     path: '/connect',
     icon: 'power',
+    mode: 'browser',
     label: $localize`:Side navigation entry for the Connect page@@kpc.nav.connect:Connect`,
   },
   {
@@ -33,6 +39,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   {
     path: '/diagnose',
     icon: 'troubleshoot',
+    mode: 'browser',
     label: $localize`:Side navigation entry for the Diagnose page@@kpc.nav.diagnose:Diagnose`,
   },
   {
@@ -43,13 +50,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   {
     path: '/audit',
     icon: 'history',
+    mode: 'team',
     label: $localize`:Side navigation entry for the Audit page@@kpc.nav.audit:Audit`,
-    only: 'team',
   },
   {
     path: '/people',
     icon: 'group',
+    mode: 'team',
+    teamAdminOnly: true,
     label: $localize`:Side navigation entry for the People page@@kpc.nav.people:People & roles`,
-    only: 'team-admin',
   },
 ];

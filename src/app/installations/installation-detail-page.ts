@@ -25,6 +25,8 @@ import { ConnectionSnippets } from './connection-snippets';
 import { ConnectionTimeline } from './connection-timeline';
 import { EndpointPanel } from './endpoint-panel';
 import { environmentLabel, ownerLabel } from '../core/kii/installation';
+import { ConsoleMode } from '../core/team/console-mode';
+import { TeamAccess } from '../core/team/team-access';
 import { InstallationDetailStore } from './installation-detail-store';
 import { InstallationDialogs } from './installation-dialogs';
 import { LoadError } from '../shared/load-error';
@@ -60,6 +62,9 @@ export default class InstallationDetailPage {
   protected readonly store = inject(InstallationDetailStore);
   protected readonly connections = inject(ConnectionHistoryStore);
   private readonly dialogs = inject(InstallationDialogs);
+  /** What the person's role allows (everything in browser-only mode). */
+  protected readonly access = inject(TeamAccess);
+  protected readonly team = inject(ConsoleMode).team;
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
 

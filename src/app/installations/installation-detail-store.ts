@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Observable, Subject, catchError, map, of, switchMap, tap } from 'rxjs';
 
 import { ActionRunner } from '../core/action-runner';
+import { TeamAccess } from '../core/team/team-access';
 import { KiiError, toKiiError } from '../core/kii-error';
 import { Notifier } from '../core/notifier';
 import { MqttEndpoint } from '../core/kii/mqtt-endpoint';
@@ -22,6 +23,7 @@ export class InstallationDetailStore {
   private readonly push = inject(PushInstallations);
   private readonly known = inject(KnownInstallations);
   private readonly uninstaller = inject(UninstallAction);
+  private readonly access = inject(TeamAccess);
   private readonly notifier = inject(Notifier);
   private readonly destroyRef = inject(DestroyRef);
   private readonly actions = new ActionRunner();
@@ -75,7 +77,10 @@ export class InstallationDetailStore {
   /** Fetches the endpoint again (Retry, or fresh credentials after the TTL). */
   refreshEndpoint(): void {
     const installation = this.installation();
-    if (installation?.deviceType === 'MQTT') this.endpointLoads.next(installation.installationID);
+    // A team role below operator may not reveal credentials: no call the server would refuse.
+    if (installation?.deviceType === 'MQTT' && this.access.can('credentials.reveal')) {
+      this.endpointLoads.next(installation.installationID);
+    }
   }
 
   /** Uninstalls by either ID; true once done (the page then leaves the detail view). */

@@ -42,6 +42,7 @@ function haystack(row: Installation): string {
       row.owner?.name ?? '',
       row.owner?.id ?? '',
       ownerLabel(row.owner),
+      row.addedBy ?? '',
     ]
       .join('\n')
       .toLowerCase();
@@ -85,21 +86,29 @@ export class InstallationTable {
   readonly busyIds = input<ReadonlySet<string>>(new Set());
   /** Selected installation IDs (two-way). */
   readonly selection = model<ReadonlySet<string>>(new Set());
+  /** False drops the row selection and Uninstall (a team role that may only look). */
+  readonly canUninstall = input(true);
 
   readonly uninstall = output<Installation>();
 
-  // "Last seen" only when the rows carry it: the local server's trace extension.
-  protected readonly columns = computed(() => [
-    'select',
-    'installationID',
-    'registrationID',
-    'deviceType',
-    'environment',
-    'owner',
-    'createdAt',
-    ...(this.rows().some((row) => row.lastSeen) ? ['lastSeen'] : []),
-    'actions',
-  ]);
+  // "Added by" and "Last seen" only when the rows carry them: the team's shared registry, the
+  // local server's trace extension.
+  protected readonly columns = computed(() => {
+    const rows = this.rows();
+    const changes = this.canUninstall();
+    return [
+      ...(changes ? ['select'] : []),
+      'installationID',
+      'registrationID',
+      'deviceType',
+      'environment',
+      'owner',
+      'createdAt',
+      ...(rows.some((row) => row.addedBy !== undefined) ? ['addedBy'] : []),
+      ...(rows.some((row) => row.lastSeen) ? ['lastSeen'] : []),
+      ...(changes ? ['actions'] : []),
+    ];
+  });
   protected readonly dataSource = new MatTableDataSource<Installation>([]);
   protected readonly filter = signal('');
   /** Bumped whenever the filtered rows change, for the "select all" state. */
