@@ -22,6 +22,8 @@ import { MqttEndpoint, parseMqttEndpoint } from '../../core/kii/mqtt-endpoint';
 import { PushInstallations } from '../../core/kii/push-installations';
 import { PushTopics } from '../../core/kii/push-topics';
 import { APP_SCOPE, TopicRef, topicPath } from '../../core/kii/topic-scope';
+import { ConsoleMode } from '../../core/team/console-mode';
+import { TeamApi } from '../../core/team/team-api';
 import { LIVE_CLOCK } from '../live-clock';
 
 /** localStorage key of the monitor things' credentials, one per base URL and app. */
@@ -61,6 +63,8 @@ export class MonitorSources {
   private readonly lookup = inject(PrincipalLookup);
   private readonly storage = inject(LOCAL_STORAGE);
   private readonly clock = inject(LIVE_CLOCK);
+  private readonly mode = inject(ConsoleMode);
+  private readonly team = inject(TeamApi);
 
   /** The installation with its owner's name; refuses non-MQTT installations. */
   installation$(installationID: string): Observable<Installation> {
@@ -85,9 +89,16 @@ export class MonitorSources {
     );
   }
 
-  /** The installation's MQTT endpoint (a 503 is waited out by `PushInstallations`). */
+  /**
+   * The installation's MQTT endpoint (a 503 is waited out by `PushInstallations`). In team
+   * mode the console server's monitor route hands it out (operator; audited as monitor as
+   * installation, since connecting takes the device's connection over).
+   */
   installationEndpoint$(installationID: string): Observable<MqttEndpoint> {
-    return this.installations.endpoint$(installationID).pipe(
+    const endpoint$ = this.mode.team()
+      ? this.teamMonitorEndpoint$(installationID)
+      : this.installations.endpoint$(installationID);
+    return endpoint$.pipe(
       // Monitors time the credentials' expiry on the live clock.
       map((endpoint) => ({ ...endpoint, receivedAt: this.clock.now() })),
     );
@@ -202,6 +213,19 @@ export class MonitorSources {
     if (!thing) return;
     const others = thing.subscribed.filter((p) => p !== path);
     this.writeThing(session, { ...thing, subscribed: subscribed ? [...others, path] : others });
+  }
+
+  private teamMonitorEndpoint$(installationID: string): Observable<MqttEndpoint> {
+    const appId = this.sessions.session()?.appId ?? '';
+    const ref = encodeURIComponent(installationID);
+    return this.team
+      .post$<Record<string, unknown>>(this.team.appPath(appId, `/monitors/installation/${ref}`))
+      .pipe(
+        // docs/team-api.md, "Monitors": Kii's X-MQTT-TTL is named `ttl` there.
+        map(({ ttl, ...body }) =>
+          parseMqttEndpoint({ ...body, installationID, 'X-MQTT-TTL': ttl }, Date.now()),
+        ),
+      );
   }
 
   private requireSession(): Session {
