@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { TEAM_APP_ID, signInToTeam } from '../../../testing/team-session';
 import { createTestBrowser, provideTestBrowser } from '../../../testing/test-providers';
 import { KiiError } from '../../core/kii-error';
+import { APP_SCOPE } from '../../core/kii/topic-scope';
 import { CSRF_HEADER } from '../../core/team/team-api';
 import { MonitorSources } from './monitor-sources';
 
@@ -55,5 +56,36 @@ describe('MonitorSources in team mode', () => {
     await expectAsync(endpoint).toBeRejectedWith(
       jasmine.objectContaining<KiiError>({ kind: 'forbidden', errorCode: 'FORBIDDEN' }),
     );
+  });
+
+  it("asks the monitor route to subscribe its monitor thing and answers that thing's endpoint", async () => {
+    const endpoint = firstValueFrom(sources.teamTopicEndpoint$({ scope: APP_SCOPE, name: 'news' }));
+    const request = http.expectOne(`/team/api/apps/${TEAM_APP_ID}/monitors/topic`);
+    expect(request.request.method).toBe('POST');
+    expect(request.request.headers.get(CSRF_HEADER)).toBe('csrf-operator');
+    expect(JSON.parse(request.request.body as string)).toEqual({ scope: 'app', topicID: 'news' });
+    request.flush({
+      host: '127.0.0.1',
+      portWS: 8081,
+      portWSS: 0,
+      username: 'monitor-user',
+      password: 'p',
+      mqttTopic: 'topic-monitor',
+      ttl: 300,
+      expiresAt: Date.now() + 300_000,
+      thingID: 'th.monitor',
+    });
+    const answer = await endpoint;
+    expect(answer.mqttTopic).toBe('topic-monitor');
+    expect(answer.username).toBe('monitor-user');
+    expect(answer.ttlSeconds).toBe(300);
+  });
+
+  it('stops a topic monitor through the same route, the topic ID encoded', async () => {
+    const stopped = firstValueFrom(sources.teamTopicStop$({ scope: APP_SCOPE, name: 'a b' }));
+    const request = http.expectOne(`/team/api/apps/${TEAM_APP_ID}/monitors/topic/app/a%20b`);
+    expect(request.request.method).toBe('DELETE');
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await expectAsync(stopped).toBeResolved();
   });
 });

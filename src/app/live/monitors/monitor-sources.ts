@@ -21,6 +21,7 @@ import { Installation } from '../../core/kii/installation';
 import { MqttEndpoint, parseMqttEndpoint } from '../../core/kii/mqtt-endpoint';
 import { PushInstallations } from '../../core/kii/push-installations';
 import { PushTopics } from '../../core/kii/push-topics';
+import { teamScopeText } from '../../core/kii/team-push-topics';
 import { APP_SCOPE, TopicRef, topicPath } from '../../core/kii/topic-scope';
 import { ConsoleMode } from '../../core/team/console-mode';
 import { TeamApi } from '../../core/team/team-api';
@@ -213,6 +214,31 @@ export class MonitorSources {
     if (!thing) return;
     const others = thing.subscribed.filter((p) => p !== path);
     this.writeThing(session, { ...thing, subscribed: subscribed ? [...others, path] : others });
+  }
+
+  /**
+   * Team mode's Topics monitor: the console server subscribes the person's own monitor thing to
+   * the topic and answers that thing's endpoint (docs/team-api.md, "Monitors"); the browser never
+   * registers a thing or holds an admin token. Asking again renews the credentials.
+   */
+  teamTopicEndpoint$(topic: TopicRef): Observable<MqttEndpoint> {
+    const appId = this.requireSession().appId;
+    const body = { scope: teamScopeText(topic.scope), topicID: topic.name };
+    return this.team
+      .post$<Record<string, unknown>>(this.team.appPath(appId, '/monitors/topic'), body)
+      .pipe(
+        // The monitor thing's installation is the console server's business: none is named.
+        map(({ ttl, ...answer }) =>
+          parseMqttEndpoint({ ...answer, 'X-MQTT-TTL': ttl }, this.clock.now()),
+        ),
+      );
+  }
+
+  /** Undoes `teamTopicEndpoint$`'s subscription; one already gone counts as done (204). */
+  teamTopicStop$(topic: TopicRef): Observable<void> {
+    const appId = this.requireSession().appId;
+    const path = `/monitors/topic/${encodeURIComponent(teamScopeText(topic.scope))}/${encodeURIComponent(topic.name)}`;
+    return this.team.delete$<unknown>(this.team.appPath(appId, path)).pipe(map(() => undefined));
   }
 
   private teamMonitorEndpoint$(installationID: string): Observable<MqttEndpoint> {

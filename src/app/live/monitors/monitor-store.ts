@@ -28,6 +28,7 @@ import { KiiError, makeKiiError, toKiiError } from '../../core/kii-error';
 import { LocalServer } from '../../core/local-server';
 import { MQTT_CONNECTION_FACTORY } from '../../core/mqtt';
 import { SessionStore } from '../../core/session';
+import { ConsoleMode } from '../../core/team/console-mode';
 import { MqttEndpoint } from '../../core/kii/mqtt-endpoint';
 import { LIVE_CLOCK } from '../live-clock';
 import { LiveFrames } from '../live-frames';
@@ -61,6 +62,7 @@ export class MonitorStore {
   private readonly clock = inject(LIVE_CLOCK);
   private readonly sources = inject(MonitorSources);
   private readonly sessions = inject(SessionStore);
+  private readonly mode = inject(ConsoleMode);
   private readonly localServer = inject(LocalServer);
   private readonly secure = inject(BROWSER_LOCATION).origin.startsWith('https:');
   private readonly text = linkText(inject(LOCALE_ID));
@@ -178,13 +180,14 @@ export class MonitorStore {
       if (this.list().some((m) => m.kind === 'topics' && m.running())) {
         return throwError(() => topicsMonitorRunning());
       }
+      if (this.mode.team()) return this.startTeamTopicMonitor$(topics, settings);
       return this.sources.monitorThing$().pipe(
         switchMap((thing) =>
           this.cleanLeftovers$(topics).pipe(
             switchMap(() => this.subscribeAll$(thing.thingID, topics)),
             switchMap(({ subscribed, refusals }) => {
               if (subscribed.length === 0) return throwError(() => refusals[0].error);
-              const label = $localize`:Monitor name for a Topics monitor; TOPICS lists the topics@@kpc.live.labelTopics:Topics: ${subscribed.map(topicLabel).join(', ')}:TOPICS:`;
+              const label = topicsMonitorLabel(subscribed);
               const hooks: MonitorHooks = {
                 beforeStart$: () =>
                   this.subscribeAll$(thing.thingID, subscribed).pipe(map(() => undefined)),
@@ -202,6 +205,38 @@ export class MonitorStore {
         ),
       );
     });
+  }
+
+  /**
+   * Team mode: the console server subscribes the person's monitor thing (one per app and person,
+   * docs/team-api.md, "Monitors") and hands out its endpoint; asking for the first topic again
+   * renews the credentials. Stopping unsubscribes through the same route.
+   */
+  private startTeamTopicMonitor$(
+    topics: readonly TopicRef[],
+    settings: MonitorSettings,
+  ): Observable<Monitor> {
+    const start = (topic: TopicRef) => this.sources.teamTopicEndpoint$(topic);
+    return this.subscribeEach$(topics, start).pipe(
+      switchMap(({ subscribed, refusals }) => {
+        if (subscribed.length === 0) return throwError(() => refusals[0].error);
+        const label = topicsMonitorLabel(subscribed);
+        const hooks: MonitorHooks = {
+          beforeStart$: () => this.subscribeEach$(subscribed, start).pipe(map(() => undefined)),
+          afterStop$: () =>
+            forkJoin(subscribed.map((topic) => this.sources.teamTopicStop$(topic))).pipe(
+              map(() => undefined),
+            ),
+        };
+        const endpoint$ = () => start(subscribed[0]);
+        const monitor = this.create('topics', label, settings, endpoint$, {
+          topics: subscribed,
+          hooks,
+        });
+        for (const refusal of refusals) monitor.note(refusal.note);
+        return this.run$(monitor);
+      }),
+    );
   }
 
   /** Watches every push the local server delivers (its tap extension). */
@@ -300,8 +335,16 @@ export class MonitorStore {
     thingID: string,
     topics: readonly TopicRef[],
   ): Observable<{ subscribed: TopicRef[]; refusals: { error: KiiError; note: string }[] }> {
+    return this.subscribeEach$(topics, (topic) => this.sources.subscribeThing$(thingID, topic));
+  }
+
+  /** Subscribes each topic on its own; the refused ones come back as notes, not a failure. */
+  private subscribeEach$(
+    topics: readonly TopicRef[],
+    subscribe: (topic: TopicRef) => Observable<unknown>,
+  ): Observable<{ subscribed: TopicRef[]; refusals: { error: KiiError; note: string }[] }> {
     const each = topics.map((topic) =>
-      this.sources.subscribeThing$(thingID, topic).pipe(
+      subscribe(topic).pipe(
         map(() => ({ topic, error: null as KiiError | null })),
         catchError((raw: unknown) => of({ topic, error: toKiiError(raw) })),
       ),
@@ -353,4 +396,8 @@ export class MonitorStore {
     this.cancelRateTick?.();
     this.cancelRateTick = null;
   }
+}
+
+function topicsMonitorLabel(topics: readonly TopicRef[]): string {
+  return $localize`:Monitor name for a Topics monitor; TOPICS lists the topics@@kpc.live.labelTopics:Topics: ${topics.map(topicLabel).join(', ')}:TOPICS:`;
 }
