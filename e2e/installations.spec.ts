@@ -2,16 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 
 import { expect, test } from './support/fixtures';
-import { kiiAdmin, signInAsAdmin, unique } from './support/console';
+import { kiiAdmin, signInAsAdmin, snackBarSaying, unique } from './support/console';
 
 /** The Installations page, from the side navigation. */
 async function openInstallations(page: Page) {
   await page.getByRole('link', { name: 'Installations' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Installations' })).toBeVisible();
 }
-
-/** The snackbar that reports actions. */
-const snackBar = (page: Page) => page.locator('mat-snack-bar-container');
 
 test.describe('installations', () => {
   test('sends the operator to Connect when nobody is signed in', async ({ page }) => {
@@ -131,9 +128,12 @@ test.describe('installations', () => {
     const confirm = page.getByRole('dialog', { name: 'Uninstall this installation?' });
     await expect(confirm).toContainText(`User ${first} will stop receiving pushes`);
     await confirm.getByRole('button', { name: 'Uninstall', exact: true }).click();
-    await expect(snackBar(page)).toContainText(
-      `Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`,
-    );
+    await expect(
+      snackBarSaying(
+        page,
+        `Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`,
+      ),
+    ).toBeVisible();
     expect((await admin.get(`/installations/${one.installationID}`)).status()).toBe(404);
     await expect(page.getByRole('button', { name: `Uninstall ${one.installationID}` })).toHaveCount(
       0,
@@ -151,9 +151,9 @@ test.describe('installations', () => {
     await byRegistration.getByRole('radio', { name: /Registration ID/ }).check();
     await byRegistration.getByRole('button', { name: 'Uninstall', exact: true }).click();
     await expect(page).toHaveURL(/\/en\/installations$/);
-    await expect(snackBar(page)).toContainText(
-      `Uninstalled MQTT:${two.installationRegistrationID}.`,
-    );
+    await expect(
+      snackBarSaying(page, `Uninstalled MQTT:${two.installationRegistrationID}.`),
+    ).toBeVisible();
     expect((await admin.get(`/installations/${two.installationID}`)).status()).toBe(404);
   });
 

@@ -79,3 +79,12 @@ export function kiiAdmin(
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/**
+ * The snackbar that says `text`. Filtered by its text because a snackbar that is
+ * still leaving (its exit animation runs for a moment) sits in the DOM beside the
+ * new one, and an unfiltered locator would then match two.
+ */
+export function snackBarSaying(page: Page, text: string) {
+  return page.locator('mat-snack-bar-container').filter({ hasText: text });
+}
