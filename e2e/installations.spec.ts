@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 
 import { expect, test } from './support/fixtures';
-import { kiiAdmin, signInAsAdmin, snackBarSaying, unique } from './support/console';
+import { expectSnackBar, kiiAdmin, signInAsAdmin, unique } from './support/console';
 
 /** The Installations page, from the side navigation. */
 async function openInstallations(page: Page) {
@@ -128,12 +128,10 @@ test.describe('installations', () => {
     const confirm = page.getByRole('dialog', { name: 'Uninstall this installation?' });
     await expect(confirm).toContainText(`User ${first} will stop receiving pushes`);
     await confirm.getByRole('button', { name: 'Uninstall', exact: true }).click();
-    await expect(
-      snackBarSaying(
-        page,
-        `Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`,
-      ),
-    ).toBeVisible();
+    await expectSnackBar(
+      page,
+      `Uninstalled ${one.installationID}. User ${first} no longer receives pushes on it.`,
+    );
     expect((await admin.get(`/installations/${one.installationID}`)).status()).toBe(404);
     await expect(page.getByRole('button', { name: `Uninstall ${one.installationID}` })).toHaveCount(
       0,
@@ -151,9 +149,7 @@ test.describe('installations', () => {
     await byRegistration.getByRole('radio', { name: /Registration ID/ }).check();
     await byRegistration.getByRole('button', { name: 'Uninstall', exact: true }).click();
     await expect(page).toHaveURL(/\/en\/installations$/);
-    await expect(
-      snackBarSaying(page, `Uninstalled MQTT:${two.installationRegistrationID}.`),
-    ).toBeVisible();
+    await expectSnackBar(page, `Uninstalled MQTT:${two.installationRegistrationID}.`);
     expect((await admin.get(`/installations/${two.installationID}`)).status()).toBe(404);
   });
 

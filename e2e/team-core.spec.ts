@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 
-import { snackBarSaying, unique } from './support/console';
+import { expectSnackBar, unique } from './support/console';
 import { demoKii, signInByApi, signInOnPage } from './support/team-pages';
 import { DEMO_PEOPLE, expect, teamTest as test, type TeamStack } from './support/team-stack';
 
@@ -202,7 +202,7 @@ test.describe('team mode', () => {
     const confirm = page.getByRole('dialog', { name: 'Uninstall this installation?' });
     await confirm.getByRole('button', { name: 'Uninstall', exact: true }).click();
     await expect(page).toHaveURL(/\/en\/installations$/);
-    await expect(snackBarSaying(page, `Uninstalled ${installationID}`)).toBeVisible();
+    await expectSnackBar(page, `Uninstalled ${installationID}`);
     expect((await kii.get(`/installations/${installationID}`)).status()).toBe(404);
 
     // A team admin lowers the role while the page is open: the server refuses, the UI says why.

@@ -81,10 +81,11 @@ export function unique(prefix: string): string {
 }
 
 /**
- * The snackbar that says `text`. Filtered by its text because a snackbar that is
- * still leaving (its exit animation runs for a moment) sits in the DOM beside the
- * new one, and an unfiltered locator would then match two.
+ * Expects a snackbar saying `text` (case-sensitive, as toContainText is). The locator is
+ * narrowed by the text first because a snackbar still in its exit animation sits in the
+ * DOM beside the new one, and an unfiltered locator would then match two.
  */
-export function snackBarSaying(page: Page, text: string) {
-  return page.locator('mat-snack-bar-container').filter({ hasText: text });
+export async function expectSnackBar(page: Page, text: string) {
+  const saying = page.locator('mat-snack-bar-container').filter({ hasText: text });
+  await expect(saying).toContainText(text);
 }
