@@ -11,27 +11,46 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+/** Installs a Debian package when we are root with apt-get; true when it installed. */
+function aptInstall(pkg, what) {
+  const canApt =
+    process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (!canApt) return false;
+  console.log(`${what} is missing: installing Debian's ${pkg} package...`);
+  const quiet = {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  };
+  let result = spawnSync('apt-get', ['install', '-y', '-q', pkg], quiet);
+  if (result.status !== 0) {
+    spawnSync('apt-get', ['update', '-q'], quiet);
+    result = spawnSync('apt-get', ['install', '-y', '-q', pkg], quiet);
+  }
+  return result.status === 0;
+}
+
 /** Finds Chromium, installing Debian's package when we can; never lets npm download a browser. */
 function ensureChromium() {
   const wanted = process.env.CHROME_BIN || '/usr/bin/chromium';
   if (existsSync(wanted)) return wanted;
-  const canApt =
-    process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
-  if (canApt) {
-    console.log("Chromium is missing: installing Debian's chromium package (about 30 s)...");
-    const quiet = {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    };
-    let result = spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], quiet);
-    if (result.status !== 0) {
-      spawnSync('apt-get', ['update', '-q'], quiet);
-      result = spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], quiet);
-    }
-    if (result.status === 0 && existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  }
+  if (aptInstall('chromium', 'Chromium') && existsSync('/usr/bin/chromium'))
+    return '/usr/bin/chromium';
   console.error(
     `Chromium not found at ${wanted}: install it (sudo apt-get install -y chromium) or set CHROME_BIN to a Chromium or Chrome binary.`,
+  );
+  process.exit(1);
+}
+
+/**
+ * The cluster specs start a real redis-server (server/testing/redis-server.ts): Debian's, installed
+ * here when we can. Nothing is started here; each spec starts and stops its own.
+ */
+function ensureRedisServer() {
+  const wanted = process.env.REDIS_SERVER || '/usr/bin/redis-server';
+  if (existsSync(wanted)) return;
+  if (aptInstall('redis-server', 'redis-server') && existsSync('/usr/bin/redis-server')) return;
+  console.error(
+    `redis-server not found at ${wanted}: install it (sudo apt-get install -y redis-server) or set REDIS_SERVER to a redis-server binary.`,
   );
   process.exit(1);
 }
@@ -185,6 +204,7 @@ const names = wanted.length ? wanted : Object.keys(suites);
 const chrome = names.some((name) => name === 'console' || name === 'e2e')
   ? ensureChromium()
   : undefined;
+if (names.includes('server')) ensureRedisServer();
 
 const results = [];
 for (const name of names) {
