@@ -16,6 +16,7 @@ import {
   hostAllowed,
 } from './http-edge';
 import { brokerPlugin } from './plugins/broker';
+import { clusterLinkPlugin, clusterRolePlugin } from './plugins/cluster';
 import { databasePlugin } from './plugins/database';
 import { deliveryPlugin } from './plugins/delivery';
 import { demoPlugin } from './plugins/demo';
@@ -141,7 +142,9 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
   const metrics = createMetrics();
   await app.register(databasePlugin, { config });
   await app.register(repositoriesPlugin, { config });
+  await app.register(clusterLinkPlugin, { config });
   await app.register(brokerPlugin, { config, metrics });
+  await app.register(clusterRolePlugin, { config, metrics });
   await app.register(deliveryPlugin, { config, metrics });
   const { database: db, repositories, pushBroker: broker, delivery } = app;
   app.decorate('kii', {
@@ -162,6 +165,34 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
   await app.register(metricsPlugin, { metrics });
   await app.register(kiiApi, { prefix: '/api' });
   if (config.consoleDir) await app.register(consoleStatic, { root: config.consoleDir });
+});
+
+/**
+ * A cluster's broker node (docs/scale-out.md): the broker with the same policy hooks, clustered
+ * on Redis, checking CONNECTs against the API node's credential directory. No REST API and no
+ * data of its own: its SQLite is in memory and holds only its connection history.
+ */
+export const kiiBrokerNode = fp<{ config: ServerConfig }>(async (app, { config }) => {
+  app.setErrorHandler(kiiErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendKiiError(
+      reply,
+      new KiiHttpError(
+        404,
+        'NOT_FOUND',
+        `This is a cluster broker node: MQTT only (WebSocket at /mqtt). Send ${request.method} ${request.url.split('?')[0]} to the API node`,
+      ),
+    ),
+  );
+  const metrics = createMetrics();
+  const local = { ...config, inMemory: true };
+  await app.register(databasePlugin, { config: local });
+  await app.register(repositoriesPlugin, { config: local });
+  await app.register(clusterLinkPlugin, { config });
+  await app.register(brokerPlugin, { config, metrics });
+  await app.register(clusterRolePlugin, { config, metrics });
+  await app.register(cors, { config });
+  await app.register(metricsPlugin, { metrics });
 });
 
 function perRequestLogs(level: string): boolean {
@@ -208,7 +239,7 @@ export function createApp(config: ServerConfig): FastifyInstance {
   });
   // An `Expect` other than 100-continue: Node would answer 417 itself, without the envelope.
   app.server.on('checkExpectation', expectationFailed);
-  app.register(kiiPushServer, { config });
+  app.register(config.brokerOnly ? kiiBrokerNode : kiiPushServer, { config });
   return app;
 }
 

@@ -44,6 +44,13 @@ export interface ServerConfig {
    * counts and no rows, for comparing its cost (connection history and /metrics stay).
    */
   deliveryLedger: boolean;
+  /**
+   * Redis to cluster on (a redis:// URL or a Unix socket path; docs/scale-out.md). Without
+   * `brokerOnly` this node is the cluster's API node: REST, SQLite, and a broker too.
+   */
+  cluster?: string;
+  /** A cluster's broker node: MQTT only, credentials from the API node's directory in Redis. */
+  brokerOnly: boolean;
   /** Specs only (no flag): how long a subscriber's full socket may stay full (5000 ms). */
   mqttDrainTimeoutMs?: number;
 }
@@ -75,6 +82,7 @@ export const defaultConfig: ServerConfig = {
   mqttPendingPerAddress: 1_000,
   requestTimeoutMs: 30_000,
   deliveryLedger: true,
+  brokerOnly: false,
 };
 
 type FlagSpec = { key: keyof ServerConfig; kind: 'string' | 'int' | 'bool' | 'float' };
@@ -104,6 +112,8 @@ const flags: Record<string, FlagSpec> = {
   '--mqtt-pending-per-address': { key: 'mqttPendingPerAddress', kind: 'int' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
   '--delivery-ledger': { key: 'deliveryLedger', kind: 'bool' },
+  '--cluster': { key: 'cluster', kind: 'string' },
+  '--broker-only': { key: 'brokerOnly', kind: 'bool' },
 };
 
 export const usage = `Usage: npm run --silent server -- [flags]
@@ -126,7 +136,10 @@ export const usage = `Usage: npm run --silent server -- [flags]
   --mqtt-pending-per-address <n>       of those, connections that have not completed CONNECT (default 1000; 0 = unlimited)
   --log-level <level>      fatal, error, warn, info, debug (default warn)
   --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
-  --delivery-ledger=false  keep no per-push delivery ledger (default on; for measuring its cost)`;
+  --delivery-ledger=false  keep no per-push delivery ledger (default on; for measuring its cost)
+  --cluster <redis>        join a cluster on Redis (redis://host:port or a Unix socket path): this node
+                           is its API node (REST, SQLite and a broker); see docs/scale-out.md
+  --cluster <redis> --broker-only   a broker node: MQTT (TCP, WebSocket at /mqtt) only, any number of them`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}
@@ -154,6 +167,9 @@ export function parseArgs(argv: string[], base: ServerConfig = defaultConfig): S
     if (!valid || value < 0)
       throw new UsageError(`${name} needs a non-negative number, got "${raw}"`);
     record[spec.key] = value;
+  }
+  if (config.brokerOnly && !config.cluster) {
+    throw new UsageError('--broker-only needs --cluster <redis>');
   }
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
     throw new UsageError('--tls-cert and --tls-key go together');

@@ -1,6 +1,7 @@
 import { parseArgs, usage, UsageError, type ServerConfig } from './config';
 import { join } from 'node:path';
 import { withAdminSecret } from './admin-secret';
+import type { FastifyInstance } from 'fastify';
 import { startServer } from './app';
 
 /**
@@ -19,6 +20,7 @@ async function main() {
     }
     throw error;
   }
+  if (config.brokerOnly) return brokerNode(config);
   const explicitSecret = Boolean(config.clientSecret);
   config = withAdminSecret(config);
   const app = await startServer(config);
@@ -38,6 +40,7 @@ async function main() {
     console: config.consoleDir ? `http://${config.publicHost}:${ports.http}/` : null,
     dataDir: config.inMemory ? null : config.dataDir,
     pid: process.pid,
+    ...(app.clusterLink ? { role: 'api', node: app.clusterLink.node } : {}),
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   if (config.consoleDir) {
@@ -59,6 +62,29 @@ async function main() {
     );
   }
 
+  stopOnSignals(app);
+}
+
+/** A cluster's broker node: no app secret, no data; its ready line says where MQTT is. */
+async function brokerNode(config: ServerConfig) {
+  const app = await startServer(config);
+  const { ports } = app.pushBroker;
+  const ready = {
+    ready: true,
+    role: 'broker',
+    node: app.clusterLink!.node,
+    http: ports.http,
+    mqtt: ports.tcp,
+    mqtts: ports.ssl,
+    wss: ports.wss,
+    appId: config.appId,
+    pid: process.pid,
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  stopOnSignals(app);
+}
+
+function stopOnSignals(app: FastifyInstance) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -50,6 +50,11 @@ export function createMetrics() {
       help: 'Connections closed because a newer one used the same client ID.',
       registers,
     }),
+    clusterLost: new Counter({
+      name: 'kii_cluster_not_routed_total',
+      help: 'Push recipients not routed to the other cluster nodes because Redis was unreachable (QoS 0: lost).',
+      registers,
+    }),
     httpRequests: httpRequests(registry),
   };
 }

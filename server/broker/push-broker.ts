@@ -11,10 +11,9 @@ import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config';
 import { sameSecret } from '../ids';
-import type { InstallationRepository } from '../repositories/installations';
 import type { ThingRepository } from '../repositories/principals';
-import type { TapRepository } from '../repositories/taps';
 import type { CloseReason, ConnectionRecord, Transport } from '../repositories/connection-history';
+import type { CredentialLookup, MqttCredential } from './credentials';
 import { createAddressLimiter, type Admission } from './address-limits';
 import type { ConnectionTracker } from './connection-tracker';
 import { withDrainingReads } from './draining-reads';
@@ -54,9 +53,15 @@ function refuse(message: string, returnCode: number): AuthenticateError {
 
 export interface BrokerDeps {
   config: ServerConfig;
-  installations: InstallationRepository;
+  /** Where CONNECT credentials are checked: this node's SQLite, or a cluster's directory. */
+  credentials: CredentialLookup;
   things: ThingRepository;
-  taps: TapRepository;
+  /** aedes' emitter: mqemitter-redis on a cluster node (docs/scale-out.md), its own otherwise. */
+  mq?: unknown;
+  /** A cluster's API node: closes the client ID on every other node too (docs/scale-out.md). */
+  disconnectElsewhere?: (clientId: string, reason: CloseReason) => void;
+  /** Told when a thing's installation connects or goes (a cluster node passes it on). */
+  onThingOnline?: (thingId: string, online: boolean) => void;
   /** Connection history and refusal counts (docs/kii-api.md §13.2). */
   tracker: ConnectionTracker;
   log: FastifyBaseLogger;
@@ -64,14 +69,29 @@ export interface BrokerDeps {
 
 /** How a traced write ended when it did not go out: the connection closed under it. */
 export interface WriteFailure {
-  outcome: 'DROPPED_SLOW_CONSUMER' | 'CONNECTION_CLOSED';
+  /** The last three only for writes routed to another cluster node (docs/scale-out.md). */
+  outcome:
+    | 'DROPPED_SLOW_CONSUMER'
+    | 'CONNECTION_CLOSED'
+    | 'NOT_CONNECTED'
+    | 'NOT_SUBSCRIBED'
+    | 'CREDENTIALS_EXPIRED';
   detail: string | null;
 }
 
 /** Hears how each traced write settled (the delivery ledger). */
 export interface WriteSink<T> {
-  written(recipient: T, connection: ConnectionRecord | undefined): void;
-  failed(recipient: T, connection: ConnectionRecord | undefined, failure: WriteFailure): void;
+  /** `at`: when the write went out, if not now (a report from another cluster node). */
+  written(
+    recipient: T,
+    connection: Pick<ConnectionRecord, 'connectionID' | 'transport'> | undefined,
+    at?: number,
+  ): void;
+  failed(
+    recipient: T,
+    connection: Pick<ConnectionRecord, 'connectionID' | 'transport'> | undefined,
+    failure: WriteFailure,
+  ): void;
 }
 
 /**
@@ -84,7 +104,9 @@ export interface WriteSink<T> {
  * (packet-guard.ts).
  */
 export async function createPushBroker(deps: BrokerDeps) {
-  const { config, installations, things, taps, tracker, log } = deps;
+  const { config, credentials, things, tracker, log } = deps;
+  const setOnline =
+    deps.onThingOnline ?? ((id: string, online: boolean) => things.setOnline(id, online));
   const sessions = new WeakMap<Client, Session>();
   /** Client IDs of connected delivery taps (a local-server extension). */
   const tapClients = new Set<string>();
@@ -94,51 +116,59 @@ export async function createPushBroker(deps: BrokerDeps) {
     concurrency: 1000,
     maxClientsIdLength: 64,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    ...(deps.mq ? { mq: deps.mq } : {}),
     authenticate(client, username, password, done) {
-      const now = Date.now();
       const secret = password?.toString('utf8') ?? '';
-      const endpoint = username ? installations.endpointByUsername(username) : undefined;
-      if (endpoint) {
-        const installationId = endpoint.installation_id;
-        if (!sameSecret(secret, endpoint.password)) {
-          tracker.refused(client, 'WRONG_PASSWORD', installationId);
-          return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
+      const check = (credential: MqttCredential | undefined) => {
+        const now = Date.now();
+        if (credential?.kind === 'installation') {
+          const installationId = credential.installationId!;
+          if (!sameSecret(secret, credential.password)) {
+            tracker.refused(client, 'WRONG_PASSWORD', installationId);
+            return done(refuse('wrong password', BAD_USERNAME_OR_PASSWORD), false);
+          }
+          if (client.id !== credential.clientId) {
+            tracker.refused(client, 'CLIENT_ID_MISMATCH', installationId);
+            return done(
+              refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED),
+              false,
+            );
+          }
+          if (credential.expiresAt <= now) {
+            tracker.refused(client, 'CREDENTIALS_EXPIRED', installationId);
+            return done(
+              refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD),
+              false,
+            );
+          }
+          if (credential.readyAt > now) {
+            tracker.refused(client, 'NOT_READY', installationId);
+            return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
+          }
+          sessions.set(client, { kind: 'installation', thingId: credential.thingId });
+          // A connection already using this client ID is about to be taken over (§9.6).
+          tracker.accepted(client, installationId, clients[client.id]);
+          scheduleExpiry(client, credential.expiresAt - now);
+          return done(null, true);
         }
-        if (client.id !== endpoint.mqtt_topic) {
-          tracker.refused(client, 'CLIENT_ID_MISMATCH', installationId);
-          return done(
-            refuse('the client ID must be the endpoint mqttTopic', IDENTIFIER_REJECTED),
-            false,
-          );
+        const tap = credential;
+        if (tap && sameSecret(secret, tap.password) && tap.expiresAt > now) {
+          if (client.id !== tap.clientId)
+            return done(refuse('the client ID must be the tap topic', IDENTIFIER_REJECTED), false);
+          sessions.set(client, { kind: 'tap', thingId: null });
+          scheduleExpiry(client, tap.expiresAt - now);
+          return done(null, true);
         }
-        if (endpoint.expires_at <= now) {
-          tracker.refused(client, 'CREDENTIALS_EXPIRED', installationId);
-          return done(
-            refuse('the endpoint has expired; fetch a new one', BAD_USERNAME_OR_PASSWORD),
-            false,
-          );
-        }
-        if (endpoint.ready_at > now) {
-          tracker.refused(client, 'NOT_READY', installationId);
-          return done(refuse('the endpoint is not ready yet', SERVER_UNAVAILABLE), false);
-        }
-        const installation = installations.find(installationId);
-        sessions.set(client, { kind: 'installation', thingId: installation?.thing_id ?? null });
-        // A connection already using this client ID is about to be taken over (§9.6).
-        tracker.accepted(client, installationId, clients[client.id]);
-        scheduleExpiry(client, endpoint.expires_at - now);
-        return done(null, true);
-      }
-      const tap = username ? taps.findByUsername(username) : undefined;
-      if (tap && sameSecret(secret, tap.password) && tap.expires_at > now) {
-        if (client.id !== tap.mqtt_topic)
-          return done(refuse('the client ID must be the tap topic', IDENTIFIER_REJECTED), false);
-        sessions.set(client, { kind: 'tap', thingId: null });
-        scheduleExpiry(client, tap.expires_at - now);
-        return done(null, true);
-      }
-      tracker.refused(client, tap ? 'WRONG_PASSWORD' : 'UNKNOWN_USERNAME');
-      return done(refuse('unknown username or wrong password', BAD_USERNAME_OR_PASSWORD), false);
+        tracker.refused(client, tap ? 'WRONG_PASSWORD' : 'UNKNOWN_USERNAME');
+        return done(refuse('unknown username or wrong password', BAD_USERNAME_OR_PASSWORD), false);
+      };
+      const found = username ? credentials(username) : undefined;
+      if (!(found instanceof Promise)) return check(found);
+      // A cluster's broker node asks the API node's directory in Redis (docs/scale-out.md).
+      found.then(check, (error: Error) => {
+        log.warn({ err: error.message }, 'credential directory unavailable');
+        done(refuse('the credential directory is unavailable', SERVER_UNAVAILABLE), false);
+      });
     },
     authorizeSubscribe(client, subscription, done) {
       // One MQTT topic per connection: every Kii subscription is multiplexed onto it. Anything
@@ -210,7 +240,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     tracker.ready(client);
     const session = sessions.get(client);
     if (session?.kind === 'tap') tapClients.add(client.id);
-    if (session?.thingId) things.setOnline(session.thingId, true);
+    if (session?.thingId) setOnline(session.thingId, true);
   });
   aedes.on('clientDisconnect', (client) => {
     // aedes marks a connection that ended with a DISCONNECT packet (not in its type declarations).
@@ -222,7 +252,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     // After a takeover the new connection keeps the thing online (and the tap open).
     if (current && current !== client) return;
     if (session.kind === 'tap') tapClients.delete(client.id);
-    if (session.thingId) things.setOnline(session.thingId, false);
+    if (session.thingId) setOnline(session.thingId, false);
   });
   aedes.on('clientError', (client, error) => {
     tracker.errored(client, error);
@@ -387,6 +417,12 @@ export async function createPushBroker(deps: BrokerDeps) {
     disconnect(mqttTopic: string, reason: CloseReason = 'UNINSTALLED'): void {
       const client = clients[mqttTopic];
       if (client) closeFor(client, reason);
+      deps.disconnectElsewhere?.(mqttTopic, reason);
+    },
+    /** Closes the connection using this client ID on this node only (a cluster's request). */
+    disconnectHere(mqttTopic: string, reason: CloseReason): void {
+      const client = clients[mqttTopic];
+      if (client) closeFor(client, reason);
     },
     get connectedClients(): number {
       return aedes.connectedClients;
@@ -407,3 +443,6 @@ export async function createPushBroker(deps: BrokerDeps) {
 }
 
 export type PushBroker = Awaited<ReturnType<typeof createPushBroker>>;
+
+/** What delivery writes pushes through: the broker, or a cluster's router in front of it. */
+export type PushWriter = Pick<PushBroker, 'write' | 'tapCount' | 'deliverToTaps'>;

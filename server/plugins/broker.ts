@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
 import type { AddressInfo } from 'node:net';
 import { createConnectionTracker } from '../broker/connection-tracker';
+import { localCredentials } from '../broker/credentials';
+import { directoryCredentials } from '../cluster/credential-directory';
+import { disconnectEverywhere, onlineReporter } from './cluster';
 import { createPushBroker, type PushBroker } from '../broker/push-broker';
 import type { ServerConfig } from '../config';
 import type { Metrics } from '../metrics';
@@ -22,6 +25,7 @@ declare module 'fastify' {
 export const brokerPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
   async (app, { config, metrics }) => {
     const { installations, things, taps, connectionHistory } = app.repositories;
+    const link = app.clusterLink;
     const connections = createConnectionTracker({
       db: app.database,
       repository: connectionHistory,
@@ -30,9 +34,14 @@ export const brokerPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
     });
     const broker = await createPushBroker({
       config,
-      installations,
+      credentials:
+        link && config.brokerOnly
+          ? directoryCredentials(link.redis, config.appId)
+          : localCredentials(installations, taps),
       things,
-      taps,
+      mq: link?.mq,
+      onThingOnline: link && config.brokerOnly ? onlineReporter(link) : undefined,
+      disconnectElsewhere: link && !config.brokerOnly ? disconnectEverywhere(link) : undefined,
       tracker: connections,
       log: app.log,
     });
@@ -54,5 +63,5 @@ export const brokerPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
       connections.flush();
     });
   },
-  { name: 'kii-broker', dependencies: ['kii-repositories'] },
+  { name: 'kii-broker', dependencies: ['kii-repositories', 'kii-cluster-link'] },
 );

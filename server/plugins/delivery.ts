@@ -26,7 +26,7 @@ export const deliveryPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
       'delivery',
       createDelivery({
         appId: config.appId,
-        broker: app.pushBroker,
+        broker: app.pushWriter,
         installations,
         deliveries,
         ledger,
@@ -36,5 +36,5 @@ export const deliveryPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
       ledger.flush();
     });
   },
-  { name: 'kii-delivery', dependencies: ['kii-repositories', 'kii-broker'] },
+  { name: 'kii-delivery', dependencies: ['kii-repositories', 'kii-cluster-role'] },
 );

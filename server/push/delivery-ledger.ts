@@ -12,6 +12,9 @@ import type {
   PushSummary,
 } from '../repositories/push-ledger';
 
+/** What a ledger row names of the connection written to. */
+type LedgerConnection = Pick<ConnectionRecord, 'connectionID' | 'transport'>;
+
 /** Failures kept per push as rows (in the order met); beyond this they are only counted. */
 export const LEDGER_FAILURE_ROWS = 1_000;
 /** Deliveries kept per push as rows: a uniform sample when there are more. */
@@ -67,15 +70,15 @@ export class PushTrace implements WriteSink<Recipient> {
     this.pending++;
   }
 
-  written(who: Recipient, connection: ConnectionRecord | undefined): void {
+  written(who: Recipient, connection: LedgerConnection | undefined, at = Date.now()): void {
     this.pending--;
-    this.delivery(who, connection, Date.now());
+    this.delivery(who, connection, at);
     this.settleIfDone();
   }
 
   failed(
     who: Recipient,
-    connection: ConnectionRecord | undefined,
+    connection: LedgerConnection | undefined,
     failure: { outcome: Outcome; detail: string | null },
   ): void {
     this.pending--;
@@ -93,14 +96,14 @@ export class PushTrace implements WriteSink<Recipient> {
     who: Recipient,
     outcome: Outcome,
     detail: string | null,
-    connection: ConnectionRecord | undefined | null,
+    connection: LedgerConnection | undefined | null,
   ): void {
     this.counts[outcome] = (this.counts[outcome] ?? 0) + 1;
     if (this.failures.length < LEDGER_FAILURE_ROWS)
       this.failures.push(row(who, outcome, detail, connection ?? null, null));
   }
 
-  private delivery(who: Recipient, connection: ConnectionRecord | undefined, at: number): void {
+  private delivery(who: Recipient, connection: LedgerConnection | undefined, at: number): void {
     this.counts.DELIVERED = (this.counts.DELIVERED ?? 0) + 1;
     this.writeMs.add(at - this.meta.sentAt);
     // Reservoir sampling: every delivery has the same chance to be among the kept rows.
@@ -152,7 +155,7 @@ function row(
   who: Recipient,
   outcome: Outcome,
   detail: string | null,
-  connection: ConnectionRecord | null,
+  connection: LedgerConnection | null,
   writtenAt: number | null,
 ): OutcomeRow {
   return {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth';
 import { kiiErrors } from '../errors';
 import { newId } from '../ids';
-import type { PushBroker } from '../broker/push-broker';
+import type { PushWriter } from '../broker/push-broker';
 import type { InstallationRepository } from '../repositories/installations';
 import type { DeliveryRepository, Scope, Subscriber } from '../repositories/topics';
 import type { DeliveryLedger } from './delivery-ledger';
@@ -138,7 +138,8 @@ function tapMessage(
  */
 export function createDelivery(deps: {
   appId: string;
-  broker: PushBroker;
+  /** The broker, or on a cluster's API node the router in front of it (docs/scale-out.md). */
+  broker: PushWriter;
   installations: InstallationRepository;
   deliveries: DeliveryRepository;
   ledger: DeliveryLedger;

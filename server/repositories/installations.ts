@@ -65,6 +65,15 @@ export interface InstallRequest {
 export type InstallResult =
   { outcome: 'created' | 'existing'; row: InstallationRow } | { outcome: 'owner-not-found' };
 
+/**
+ * Hears every endpoint credential written or deleted, after the fact: a cluster's API node keeps
+ * the directory its broker nodes check CONNECTs against (docs/scale-out.md).
+ */
+export interface EndpointWatcher {
+  saved(endpoint: EndpointRow, thingId: string | null): void;
+  removed(endpoint: EndpointRow): void;
+}
+
 /** How long a new MQTT endpoint takes to get ready and how long its credentials live. */
 export interface EndpointSettings {
   endpointDelayMs: number;
@@ -107,6 +116,10 @@ export function createInstallationRepository(
   );
   const endpointByUsername = db.prepare<[string], EndpointRow>(
     'SELECT * FROM endpoints WHERE username = ?',
+  );
+  const liveEndpoints = db.prepare<[number], EndpointRow & { thing_id: string | null }>(
+    `SELECT e.*, i.thing_id FROM endpoints e JOIN installations i ON i.id = e.installation_id
+    WHERE e.expires_at > ?`,
   );
   const upsertEndpoint = db.prepare(`INSERT INTO endpoints
       (installation_id, username, password, mqtt_topic, ready_at, expires_at)
@@ -205,6 +218,7 @@ export function createInstallationRepository(
     rowCache.delete(installationId);
     endpointCache.delete(installationId);
   }
+  let watcher: EndpointWatcher | null = null;
 
   return {
     /** Installs (docs/kii-api.md §5.1); resolves once the group transaction has committed. */
@@ -214,6 +228,7 @@ export function createInstallationRepository(
       if (result.outcome === 'created') {
         remember(rowCache, result.row.id, result.row);
         remember(endpointCache, result.row.id, result.endpoint);
+        if (result.endpoint) watcher?.saved(result.endpoint, result.row.thing_id);
       }
       return result;
     },
@@ -224,12 +239,20 @@ export function createInstallationRepository(
       return byRegistration.get(deviceType, registrationId);
     },
     remove(id: string): boolean {
+      const endpoint = watcher && this.endpoint(id);
       forget(id);
-      return remove.run(id).changes > 0;
+      const removed = remove.run(id).changes > 0;
+      if (endpoint) watcher!.removed(endpoint);
+      return removed;
     },
     removeOwnedBy(id: string): void {
-      for (const row of removeOwnedRows.all(id, id)) forget(row.id);
+      const gone = removeOwnedRows.all(id, id);
+      const endpoints = watcher ? gone.map((row) => this.endpoint(row.id)) : [];
+      for (const row of gone) forget(row.id);
       removeOwned.run(id, id);
+      // Inside the caller's transaction: a rollback would leave the directory missing these
+      // credentials until its next full resynchronisation, refusing rather than admitting.
+      for (const endpoint of endpoints) if (endpoint) watcher!.removed(endpoint);
     },
     endpoint(installationId: string): EndpointRow | undefined {
       return (
@@ -245,7 +268,19 @@ export function createInstallationRepository(
       const next = newEndpoint(current.installation_id, current.ready_at, settings.mqttTtlSeconds);
       endpointCache.delete(current.installation_id);
       upsertEndpoint.run(next);
+      if (watcher) {
+        watcher.removed(current);
+        watcher.saved(next, this.find(current.installation_id)?.thing_id ?? null);
+      }
       return next;
+    },
+    /** Tells `next` about every endpoint credential change from now on (one watcher). */
+    watchEndpoints(next: EndpointWatcher): void {
+      watcher = next;
+    },
+    /** Every endpoint whose credentials have not expired, with its owning thing. */
+    liveEndpoints(): (EndpointRow & { thing_id: string | null })[] {
+      return liveEndpoints.all(Date.now());
     },
     /** The MQTT installations of these users and things (at most one per owner). */
     deliveryTopics(userIds: string[], thingIds: string[]): DeliveryTopic[] {

@@ -15,6 +15,8 @@ export function createTapRepository(db: Db) {
   );
   const byUsername = db.prepare<[string], TapRow>('SELECT * FROM taps WHERE username = ?');
   const purge = db.prepare('DELETE FROM taps WHERE expires_at <= ?');
+  const live = db.prepare<[number], TapRow>('SELECT * FROM taps WHERE expires_at > ?');
+  let watcher: ((tap: TapRow) => void) | null = null;
   return {
     create(ttlSeconds: number): TapRow {
       purge.run(Date.now());
@@ -25,7 +27,15 @@ export function createTapRepository(db: Db) {
         expires_at: Date.now() + ttlSeconds * 1000,
       };
       insert.run(row.mqtt_topic, row.username, row.password, row.expires_at);
+      watcher?.(row);
       return row;
+    },
+    /** Tells `next` about every tap created from now on (a cluster's credential directory). */
+    watch(next: (tap: TapRow) => void): void {
+      watcher = next;
+    },
+    live(): TapRow[] {
+      return live.all(Date.now());
     },
     findByUsername(username: string): TapRow | undefined {
       return byUsername.get(username);

@@ -14,6 +14,10 @@ export interface LocalRedis {
   readonly pid: number;
   /** Kills the server (SIGKILL: nothing is saved anyway) and starts a fresh, empty one on the same socket. */
   restart(): Promise<void>;
+  /** Kills the server and leaves it down until `up()`. */
+  down(): Promise<void>;
+  /** Starts a fresh, empty server on the same socket. */
+  up(): Promise<void>;
   /** Stops it by its PID and removes its directory. */
   stop(): Promise<void>;
 }
@@ -31,13 +35,19 @@ export async function startRedis(): Promise<LocalRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'kpc-redis-'));
   const socketPath = join(dir, 'r.sock');
   let child = await launch(dir, socketPath);
-  return {
+  const redis: LocalRedis = {
     socketPath,
     get pid() {
       return child.pid!;
     },
     async restart() {
+      await redis.down();
+      await redis.up();
+    },
+    async down() {
       await kill(child);
+    },
+    async up() {
       child = await launch(dir, socketPath);
     },
     async stop() {
@@ -45,6 +55,7 @@ export async function startRedis(): Promise<LocalRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return redis;
 }
 
 async function launch(dir: string, socketPath: string): Promise<ChildProcess> {

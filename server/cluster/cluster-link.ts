@@ -1,0 +1,136 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import mqemitterRedis from 'mqemitter-redis';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+/** What aedes and this module use of an mqemitter (mqemitter-redis' prefixed one is untyped). */
+export interface MQEmitter {
+  on(
+    topic: string,
+    listener: (packet: { topic: string; payload?: unknown }, done: () => void) => void,
+    callback?: () => void,
+  ): unknown;
+  emit(packet: { topic: string; payload: Buffer }, callback?: (error?: Error) => void): void;
+  close(callback: () => void): void;
+  state: EventEmitter;
+}
+
+/** Channels named `kpc:<appId>:<topic>`: several apps (servers) can share one Redis. */
+const MQEmitterRedisPrefix = (
+  mqemitterRedis as unknown as {
+    MQEmitterRedisPrefix: new (prefix: string, options: object) => MQEmitter;
+  }
+).MQEmitterRedisPrefix;
+
+/**
+ * A node's link to the cluster's Redis (docs/scale-out.md): two ioredis connections (pub/sub
+ * needs one of its own) and the mqemitter-redis emitter that aedes clusters on. Control messages
+ * between nodes ride the same emitter under `$KPC/`, which no MQTT client can subscribe to (the
+ * broker grants each client its own topic only).
+ */
+export interface ClusterLink {
+  /** This node's ID, in control messages and the ready line. */
+  readonly node: string;
+  /** aedes' `mq`: every channel is prefixed with the app, so apps can share one Redis. */
+  readonly mq: MQEmitter;
+  /** Commands (the credential directory); never in subscriber mode. */
+  readonly redis: Redis;
+  /** True while both connections are up. */
+  readonly up: boolean;
+  /** Sends a control message to every node subscribed to `topic` (this one too, if it is). */
+  send(topic: string, body: object): void;
+  /** Calls `handler` with each control message on `topic`. */
+  listen<T>(topic: string, handler: (body: T) => void): Promise<void>;
+  /** `resumed` after a reconnect (Redis restarted or the link broke): resynchronise. */
+  readonly events: EventEmitter<{ resumed: []; down: [] }>;
+  close(): Promise<void>;
+}
+
+/** `--cluster` takes a Redis URL or an absolute path of its Unix socket. */
+export function redisOptions(address: string): RedisOptions {
+  if (address.startsWith('/')) return { path: address };
+  const url = new URL(address);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new Error(`--cluster needs redis://host:port or a Unix socket path, got ${address}`);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+export async function openClusterLink(address: string, appId: string): Promise<ClusterLink> {
+  const base: RedisOptions = {
+    ...redisOptions(address),
+    enableAutoPipelining: true,
+    // A command while Redis is away fails at once rather than waiting in a queue: a CONNECT is
+    // refused as "server unavailable" and a push says it was not routed, instead of both
+    // hanging and going out late (QoS 0 by Kii's rules: late is no better than lost).
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    // Reconnect quickly and forever: Redis restarting is a failure this mode rides out.
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+    lazyConnect: true,
+  };
+  const pub = new Redis(base);
+  const sub = new Redis({ ...base, enableOfflineQueue: true });
+  await Promise.all([pub.connect(), sub.connect()]);
+  const mq = new MQEmitterRedisPrefix(`kpc:${appId}:`, {
+    pubConn: pub,
+    subConn: sub,
+  });
+  const events = new EventEmitter<{ resumed: []; down: [] }>();
+  let wasDown = false;
+  const onStatus = () => {
+    const upNow = pub.status === 'ready' && sub.status === 'ready';
+    if (!upNow && !wasDown) {
+      wasDown = true;
+      events.emit('down');
+    } else if (upNow && wasDown) {
+      wasDown = false;
+      events.emit('resumed');
+    }
+  };
+  for (const connection of [pub, sub]) {
+    connection.on('ready', onStatus);
+    connection.on('close', onStatus);
+    connection.on('end', onStatus);
+    // ioredis logs unhandled errors itself; the reconnect loop is what handles them.
+    connection.on('error', () => {});
+  }
+  mq.state.on('error', () => {});
+  return {
+    node: randomBytes(6).toString('hex'),
+    mq,
+    redis: pub,
+    get up() {
+      return pub.status === 'ready' && sub.status === 'ready';
+    },
+    send(topic, body) {
+      if (pub.status !== 'ready') return;
+      mq.emit({ topic: `$KPC/${topic}`, payload: Buffer.from(JSON.stringify(body)) }, () => {});
+    },
+    async listen<T>(topic: string, handler: (body: T) => void) {
+      await new Promise<void>((resolve) =>
+        mq.on(
+          `$KPC/${topic}`,
+          (packet, done) => {
+            try {
+              handler(JSON.parse((packet.payload as Buffer).toString('utf8')) as T);
+            } finally {
+              done();
+            }
+          },
+          () => resolve(),
+        ),
+      );
+    },
+    events,
+    async close() {
+      await new Promise<void>((resolve) => mq.close(() => resolve()));
+    },
+  };
+}
