@@ -20,6 +20,13 @@ export interface Options {
   serverArgs: string[];
 }
 
+/** A flag's value that must be a positive integer; anything else stops the run. */
+export function positiveInteger(flag: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
+  return value;
+}
+
 export function parseOptions(argv: string[]): Options {
   const options: Options = {
     clients: 10_000,
@@ -55,10 +62,10 @@ export function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag in numbers) {
-      const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 1)
-        throw new Error(`${flag} needs a positive integer`);
-      (options as unknown as Record<string, number>)[numbers[flag]] = value;
+      (options as unknown as Record<string, number>)[numbers[flag]] = positiveInteger(
+        flag,
+        argv[++i],
+      );
     } else if (flag in strings) {
       const value = argv[++i];
       if (!value) throw new Error(`${flag} needs a value`);

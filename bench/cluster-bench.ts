@@ -1,0 +1,357 @@
+/**
+ * `npm run bench:cluster`: the local server's cluster mode (issue 14) on one machine: 100,000
+ * MQTT-over-WebSocket clients held across broker nodes, one push to all of them, memory per
+ * connection, a broker node killed mid-run, and the same fan-out on one single process beside it.
+ *
+ *   node --import tsx bench/cluster-bench.ts [--connections 100000] [--nodes 2]
+ *     [--single-connections <all>] [--workers 4] [--addresses 8] [--window 100] [--repeats 3]
+ *     [--sample 200] [--hop-messages 100000] [--concurrency 32] [--markdown] [--json <file>]
+ *
+ * Quick run: `--connections 2000 --nodes 2` (under two minutes). The order: set-up (users
+ * written into a SQLite file, installs and endpoints through REST on the single process); the
+ * single process (no --cluster) with `--single-connections` clients and its pushes; then on the
+ * same file the API node (--cluster) and the broker nodes (--broker-only) on a real Redis, the
+ * same fan-out, all clients, their pushes, a SIGKILL to broker node 1 with every client of it
+ * reconnecting to the next node, a push to all and a direct push per sampled client; last, the
+ * Redis hop alone (bench/redis-hop.ts). Everything runs as a child process, stopped by its PID.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClientRunReport, ClientSpec, ConnectReply, RecoveryReport } from './cluster-clients';
+import {
+  raiseOpenFileLimit,
+  runRedisHop,
+  startApiNode,
+  startBenchRedis,
+  startBrokerNode,
+  startClientWorker,
+} from './cluster-processes';
+import {
+  fitToOpenFiles,
+  parseClusterOptions,
+  printClusterReport,
+  type ClusterFanOut,
+  type ClusterResults,
+  type NodeMemory,
+} from './cluster-report';
+import { adminSession, ALL_TOPIC, seedUsers, type AdminSession } from './cluster-setup';
+import { percentile } from './measure';
+import { cpuSeconds, loadAverage, machineCpuSeconds, rssBytes } from './processes';
+
+const options = parseClusterOptions(process.argv.slice(2));
+const openFiles = raiseOpenFileLimit();
+const fitted = fitToOpenFiles(
+  options,
+  { nodes: process.argv.includes('--nodes') },
+  openFiles.limit,
+);
+const log = (line: string) => process.stderr.write(`[bench:cluster] ${line}\n`);
+const COMPARE_TOPIC = 'bench-compare';
+const compareTopic = options.singleConnections < options.connections ? COMPARE_TOPIC : ALL_TOPIC;
+/** Source addresses of the clients: each holds at most ~28,000 ephemeral ports. */
+const addresses = Array.from({ length: options.addresses }, (_, i) => `127.0.0.${i + 2}`);
+
+const machine: Record<string, string | number> = {
+  nproc: Number(execFileSync('nproc').toString().trim()),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  date: new Date().toISOString(),
+  loadBefore: loadAverage(),
+  loadAfter: '',
+  openFiles: openFiles.limit,
+  note: openFiles.note ?? '',
+  fitted: fitted.join('\n'),
+};
+log(`load average ${machine.loadBefore}; open-file limit ${openFiles.limit}`);
+for (const note of [openFiles.note, ...fitted]) if (note) log(note);
+
+const redis = await startBenchRedis();
+const dataDir = mkdtempSync(join(tmpdir(), 'kpc-cluster-bench-'));
+const workers = Array.from({ length: options.workers }, () => startClientWorker());
+const servers: { process: { pid?: number }; stop(): Promise<void> }[] = [];
+
+let stopping: Promise<void> | undefined;
+function shutdown() {
+  stopping ??= (async () => {
+    await Promise.race([
+      Promise.all(workers.map((w) => w.request({ type: 'close' }))),
+      sleep(30_000),
+    ]);
+    await Promise.all(workers.map((w) => w.stop()));
+    // Broker nodes first, then the API node, then Redis: each still finds what it talks to.
+    for (const server of servers.reverse()) await server.stop();
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  })();
+  return stopping;
+}
+process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
+
+try {
+  const results = await run();
+  machine.loadAfter = loadAverage();
+  printClusterReport({ ...results, machine }, options);
+} finally {
+  await shutdown();
+}
+
+/** Requests every worker at once; `body(k)` is worker k's request. */
+function all<T>(body: (k: number) => object): Promise<T[]> {
+  return Promise.all(workers.map((w, k) => w.request<T>(body(k))));
+}
+
+/** How many of the clients with index < count worker k holds (client j is on worker j % W). */
+function share(count: number, k: number) {
+  const w = workers.length;
+  return Math.floor(count / w) + (k < count % w ? 1 : 0);
+}
+
+async function connect(urls: string[], count: number) {
+  const started = performance.now();
+  const replies = await all<ConnectReply>(() => ({
+    type: 'connect',
+    urls,
+    addresses,
+    count,
+    window: options.window,
+    keepaliveSeconds: 600,
+  }));
+  return {
+    seconds: (performance.now() - started) / 1000,
+    held: replies.reduce((sum, r) => sum + r.perNode.reduce((a, b) => a + b, 0), 0),
+    failures: replies.flatMap((r) => r.failures).slice(0, 5),
+    perNode: urls.map((_, i) => replies.reduce((sum, r) => sum + r.perNode[i], 0)),
+  };
+}
+
+/**
+ * One fan-out as the clients saw it: `trigger` sends the push(es); worker k expects
+ * `expected(k)` deliveries. CPU is read for the server processes `pids` and the machine.
+ */
+async function fanOut(
+  run: string,
+  expected: (k: number) => number,
+  pids: number[],
+  trigger: () => Promise<unknown>,
+): Promise<ClusterFanOut> {
+  await all((k) => ({ type: 'expect', run, count: expected(k) }));
+  const own = [process.pid, ...workers.map((w) => w.process.pid!)];
+  const cpuOf = (list: number[]) => list.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const start = {
+    wall: performance.now(),
+    server: cpuOf(pids),
+    own: cpuOf(own),
+    machine: machineCpuSeconds().busy,
+  };
+  await trigger();
+  const reports = await all<ClientRunReport>(() => ({ type: 'wait', run, timeoutMs: 60_000 }));
+  const seconds = (performance.now() - start.wall) / 1000;
+  const serverCpuSeconds = cpuOf(pids) - start.server;
+  const others =
+    machineCpuSeconds().busy - start.machine - serverCpuSeconds - (cpuOf(own) - start.own);
+  const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    expected: workers.reduce((sum, _, k) => sum + expected(k), 0),
+    received: latencies.length,
+    wrong: reports.reduce((sum, r) => sum + r.wrong, 0),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    last: latencies.at(-1) ?? NaN,
+    seconds,
+    serverCpuSeconds,
+    otherCores: Math.max(0, others) / seconds,
+    workerElu: Math.max(...reports.map((r) => r.elu)),
+  };
+}
+
+async function topicPushes(
+  session: AdminSession,
+  label: string,
+  topic: string,
+  count: number,
+  pids: number[],
+) {
+  const runs: ClusterFanOut[] = [];
+  for (let r = 0; r < options.repeats; r++) {
+    const run = `${label}-${r}`;
+    runs.push(
+      await fanOut(
+        run,
+        (k) => share(count, k),
+        pids,
+        () => session.push(1, () => ({ path: `topics/${topic}`, data: { run } })),
+      ),
+    );
+    log(`${run}: last delivery ${runs.at(-1)!.last} ms, ${runs.at(-1)!.received} received`);
+  }
+  return runs;
+}
+
+async function settledRss(pid: number) {
+  await sleep(2000);
+  return rssBytes(pid);
+}
+
+async function run(): Promise<Omit<ClusterResults, 'machine'>> {
+  const n = options.connections;
+  const s = options.singleConnections;
+  log(`writing ${n} users and their subscriptions into SQLite`);
+  const topics = [{ id: ALL_TOPIC, count: n }];
+  if (compareTopic !== ALL_TOPIC) topics.push({ id: COMPARE_TOPIC, count: s });
+  const seeded = await seedUsers(dataDir, n, topics);
+  const userIds = seeded.userIds;
+
+  // 1. The single process (no --cluster): installs and endpoints, then its fan-out.
+  const single = await startApiNode(dataDir);
+  servers.push(single);
+  let session = await adminSession(single.ready, options.concurrency);
+  log(`installing ${n} MQTT installations through REST`);
+  const installs = await session.install(userIds);
+  const endpoints = await session.endpoints(installs.result, userIds);
+  const specs: ClientSpec[] = endpoints.result;
+  await all((k) => ({
+    type: 'load',
+    clients: specs.filter((c) => c.index % workers.length === k),
+  }));
+  const singleIdle = await settledRss(single.ready.pid);
+  log(`connecting ${s} clients to the single process`);
+  const singleWs = `ws://127.0.0.1:${single.ready.http}/mqtt`;
+  const singleConnect = await connect([singleWs], s);
+  const singleMemory: NodeMemory = {
+    pid: single.ready.pid,
+    connections: singleConnect.held,
+    rssIdle: singleIdle,
+    rssAll: await settledRss(single.ready.pid),
+  };
+  const singlePushes = await topicPushes(session, 'single', compareTopic, s, [single.ready.pid]);
+  await all(() => ({ type: 'close' }));
+  session.close();
+  await single.stop();
+
+  // 2. The cluster on the same SQLite file: API node, broker nodes, Redis.
+  log(`starting the API node and ${options.nodes} broker nodes`);
+  const api = await startApiNode(dataDir, redis.socketPath);
+  servers.push(api);
+  const brokers = await Promise.all(
+    Array.from({ length: options.nodes }, () => startBrokerNode(redis.socketPath, api.ready.appId)),
+  );
+  servers.push(...brokers);
+  const clusterPids = [api.ready.pid, redis.pid, ...brokers.map((b) => b.ready.pid)];
+  session = await adminSession(api.ready, options.concurrency);
+  const refetch = await session.endpoints(installs.result, userIds);
+  const changed = refetch.result.filter(
+    (spec, i) => spec.username !== specs[i].username || spec.password !== specs[i].password,
+  );
+  if (changed.length > 0) {
+    await all((k) => ({
+      type: 'load',
+      clients: refetch.result.filter((c) => c.index % workers.length === k),
+    }));
+  }
+  const brokerIdle = await Promise.all(brokers.map((b) => settledRss(b.ready.pid)));
+  const urls = brokers.map((b) => `ws://127.0.0.1:${b.ready.http}/mqtt`);
+  log(`connecting ${s} clients across the broker nodes`);
+  let clusterConnect = await connect(urls, s);
+  const compare = await topicPushes(session, 'cluster-compare', compareTopic, s, clusterPids);
+  let connectSeconds = clusterConnect.seconds;
+  if (s < n) {
+    log(`connecting the other ${n - s} clients`);
+    clusterConnect = await connect(urls, n);
+    connectSeconds += clusterConnect.seconds;
+  }
+  const brokerAll = await Promise.all(brokers.map((b) => settledRss(b.ready.pid)));
+  const nodes: NodeMemory[] = brokers.map((b, i) => ({
+    pid: b.ready.pid,
+    connections: clusterConnect.perNode[i],
+    rssIdle: brokerIdle[i],
+    rssAll: brokerAll[i],
+  }));
+  const clusterPushes =
+    compareTopic === ALL_TOPIC
+      ? compare
+      : await topicPushes(session, 'cluster-all', ALL_TOPIC, n, clusterPids);
+
+  // 3. Broker node 1 killed: its clients reconnect to the next node.
+  await all(() => ({ type: 'reconnect', window: options.window }));
+  const victim = brokers[0];
+  log(`SIGKILL to broker node 1 (pid ${victim.ready.pid}, ${nodes[0].connections} clients)`);
+  const killedAt = Date.now();
+  process.kill(victim.ready.pid, 'SIGKILL');
+  const recovery = await all<RecoveryReport>(() => ({
+    type: 'recovery',
+    node: 0,
+    timeoutMs: 300_000,
+  }));
+  const survivors = clusterPids.filter((pid) => pid !== victim.ready.pid);
+  const pushAfter = await fanOut(
+    'after-kill',
+    (k) => share(n, k),
+    survivors,
+    () => session.push(1, () => ({ path: `topics/${ALL_TOPIC}`, data: { run: 'after-kill' } })),
+  );
+  // A direct push per sampled client, its user ID in the payload: each must reach that one only.
+  const sample = Array.from({ length: options.sample }, (_, j) =>
+    Math.floor((j * n) / options.sample),
+  );
+  const direct = await fanOut(
+    'direct',
+    (k) => sample.filter((j) => j % workers.length === k).length,
+    survivors,
+    () =>
+      session.push(sample.length, (i) => ({
+        path: `users/${userIds[sample[i]]}`,
+        data: { run: 'direct', to: userIds[sample[i]] },
+      })),
+  );
+  session.close();
+
+  log(`the Redis hop alone: ${options.hopMessages} messages`);
+  const hop = await runRedisHop<ClusterResults['hop']>(redis.socketPath, options.hopMessages);
+
+  const lost = recovery.reduce((sum, r) => sum + r.lost, 0);
+  return {
+    setup: {
+      seedSeconds: seeded.seconds,
+      installSeconds: installs.seconds,
+      installsPerSecond: installs.perSecond,
+      endpointSeconds: endpoints.seconds,
+      endpointsPerSecond: endpoints.perSecond,
+      refetchPerSecond: refetch.perSecond,
+      credentialsChanged: changed.length,
+    },
+    single: {
+      attempted: s,
+      held: singleConnect.held,
+      failures: singleConnect.failures,
+      connectSeconds: singleConnect.seconds,
+      memory: singleMemory,
+      pushes: singlePushes,
+    },
+    cluster: {
+      held: clusterConnect.held,
+      failures: clusterConnect.failures,
+      connectSeconds,
+      nodes,
+      compare,
+      pushes: clusterPushes,
+    },
+    kill: {
+      pid: victim.ready.pid,
+      lost,
+      back: recovery.reduce((sum, r) => sum + r.back, 0),
+      detectMs:
+        Math.min(...recovery.filter((r) => r.lost > 0).map((r) => r.firstLostAt)) - killedAt,
+      reconnectMs: Math.max(...recovery.map((r) => r.lastBackAt)) - killedAt,
+      attempts: recovery.reduce((sum, r) => sum + r.attempts, 0),
+      failures: recovery.flatMap((r) => r.failures).slice(0, 5),
+      perNode: urls.map((_, i) => recovery.reduce((sum, r) => sum + r.perNode[i], 0)),
+      pushAfter,
+      direct,
+    },
+    hop,
+  };
+}
