@@ -65,7 +65,11 @@ export function redisOptions(address: string): RedisOptions {
 export async function openClusterLink(address: string, appId: string): Promise<ClusterLink> {
   const base: RedisOptions = {
     ...redisOptions(address),
-    enableAutoPipelining: true,
+    // Not auto-pipelining (which mqemitter-redis turns on for connections it makes itself): a
+    // command queued in an auto-pipeline when the connection closes rejects a promise nobody
+    // holds (an unhandled rejection, seen in the cluster specs). ioredis still sends commands
+    // back to back without waiting for replies.
+    enableAutoPipelining: false,
     // A command while Redis is away fails at once rather than waiting in a queue: a CONNECT is
     // refused as "server unavailable" and a push says it was not routed, instead of both
     // hanging and going out late (QoS 0 by Kii's rules: late is no better than lost).
@@ -77,7 +81,21 @@ export async function openClusterLink(address: string, appId: string): Promise<C
   };
   const pub = new Redis(base);
   const sub = new Redis({ ...base, enableOfflineQueue: true });
-  await Promise.all([pub.connect(), sub.connect()]);
+  let lastError: Error | null = null;
+  for (const connection of [pub, sub]) {
+    // The reconnect loop handles errors; the last one explains a failed start.
+    connection.on('error', (error: Error) => (lastError = error));
+  }
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+  } catch (error) {
+    pub.disconnect();
+    sub.disconnect();
+    const cause = (lastError ?? (error as Error)).message;
+    throw new Error(`cannot reach Redis at ${address} (${cause}); is redis-server running there?`, {
+      cause: error,
+    });
+  }
   const mq = new MQEmitterRedisPrefix(`kpc:${appId}:`, {
     pubConn: pub,
     subConn: sub,
@@ -98,8 +116,6 @@ export async function openClusterLink(address: string, appId: string): Promise<C
     connection.on('ready', onStatus);
     connection.on('close', onStatus);
     connection.on('end', onStatus);
-    // ioredis logs unhandled errors itself; the reconnect loop is what handles them.
-    connection.on('error', () => {});
   }
   mq.state.on('error', () => {});
   return {

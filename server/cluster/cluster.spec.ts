@@ -14,6 +14,8 @@ import {
   type MqttEndpoint,
   type PushReceiver,
 } from '../testing/mqtt-clients';
+import { parseArgs, UsageError } from '../config';
+import { redisOptions } from './cluster-link';
 import { startBrokerNode, type BrokerNodeAddress } from '../testing/cluster-nodes';
 import { startRedis, type LocalRedis } from '../testing/redis-server';
 import { startTestServer, type TestServer } from '../testing/test-server';
@@ -206,5 +208,22 @@ describe('cluster on Redis: credentials that expire', () => {
       await api.close();
       await redis.stop();
     }
+  });
+});
+
+describe('cluster mode: starting', () => {
+  it('refuses to start when Redis is not there, saying where it looked', async () => {
+    await expectAsync(
+      startTestServer({ cluster: '/nonexistent/redis.sock' }),
+    ).toBeRejectedWithError(/cannot reach Redis at \/nonexistent\/redis\.sock/);
+  });
+
+  it('takes a Redis URL or a socket path, and a broker node needs the cluster', () => {
+    expect(redisOptions('redis://:pw@10.0.0.5:6380/2')).toEqual(
+      jasmine.objectContaining({ host: '10.0.0.5', port: 6380, password: 'pw', db: 2 }),
+    );
+    expect(redisOptions('/run/redis.sock')).toEqual({ path: '/run/redis.sock' });
+    expect(() => redisOptions('http://10.0.0.5')).toThrowError(/redis:\/\/host:port/);
+    expect(() => parseArgs(['--broker-only'])).toThrowError(UsageError, /needs --cluster/);
   });
 });
