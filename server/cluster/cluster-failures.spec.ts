@@ -117,6 +117,8 @@ describe('cluster on Redis: failures', () => {
     const aliceRow = lost.recipientRows.find((row) => row.userID === alice.id)!;
     expect(aliceRow.outcome).toBe('NOT_CONNECTED');
     expect(aliceRow.detail).toContain('Redis');
+    // A CONNECT on the broker node cannot be checked meanwhile: server unavailable (3).
+    expect(await connackCode(bobEp, 'tcp')).toBe(3);
     const metrics = await (await fetch(`${node.api.baseUrl.replace(/\/api$/, '')}/metrics`)).text();
     expect(metrics).toMatch(/^kii_cluster_not_routed_total 2$/m);
 
