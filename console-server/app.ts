@@ -30,6 +30,7 @@ import { createInstallationsRegistry } from './registry/installations-registry';
 import { appsRoutes } from './routes/apps-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { bulkRoutes } from './routes/bulk-routes';
+import { bulkUninstallRoutes } from './routes/bulk-uninstall-routes';
 import { installationsRoutes } from './routes/installations-routes';
 import { monitorRoutes } from './routes/monitor-routes';
 import { peopleRoutes } from './routes/people-routes';
@@ -129,6 +130,7 @@ const teamApi = fp(async (app) => {
       await api.register(appsRoutes);
       await api.register(installationsRoutes);
       await api.register(bulkRoutes);
+      await api.register(bulkUninstallRoutes);
       await api.register(pushRoutes);
       await api.register(topicsRoutes);
       await api.register(monitorRoutes);

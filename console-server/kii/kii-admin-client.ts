@@ -179,13 +179,17 @@ export class KiiAdminClient {
     return installation;
   }
 
-  /** Uninstalls by ID or `deviceType:registrationID` (§5.4, §5.5); 404 rejects. */
-  async uninstall(app: KiiAppCredentials, ref: InstallationRef): Promise<void> {
-    await this.asAdmin(app, {
+  /**
+   * Uninstalls by ID or `deviceType:registrationID` (§5.4, §5.5); 404 rejects. Resolves with
+   * Kii's status (204), which a bulk run's audit row keeps per item.
+   */
+  async uninstall(app: KiiAppCredentials, ref: InstallationRef): Promise<number> {
+    const answer = await this.asAdmin(app, {
       operation: 'uninstall push',
       method: 'DELETE',
       path: `/apps/${encodeURIComponent(app.appId)}/installations/${installationPathSegment(ref)}`,
     });
+    return answer.status;
   }
 
   /** Sends a push message (§7.2, §7.3); `message` is Kii's send body as the console built it. */

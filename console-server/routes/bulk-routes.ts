@@ -2,50 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireRole } from '../access/guard';
 import { auditRequest } from '../access/request-audit';
 import { ApiError } from '../errors';
-import { formatInstallationRef, parseInstallationRef } from '../kii/installation-ref';
-import { KiiCallError } from '../kii/kii-call-error';
 import { ImportBusyError, type ImportJob } from '../registry/import-jobs';
 import { CsvImportError, parseInstallationCsv, type CsvImport } from '../registry/installation-csv';
 import { verifyInstallations } from '../registry/verify-installations';
-import { markGone } from './installations-routes';
-import { appIdParam, appParams, connectedApp, kiiOutcome, type KiiOutcome } from './kii-action';
+import { appIdParam, appParams, connectedApp } from './kii-action';
 
-/** Refs one bulk run takes; larger lists go as several runs (or an import to check first). */
-const MAX_BULK = 1000;
-/** Kii calls in flight at once for one bulk run, as the import's verify runner does. */
-const BULK_CONCURRENCY = 4;
 /** An import file of 10,000 rows of long registration IDs fits (the API's usual limit is 64 KiB). */
 const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
 /** Items the audit row of a finished import lists one by one (all counted). */
 const AUDITED_IMPORT_ITEMS = 1000;
-
-type BulkStatus =
-  'uninstalled' | 'would-uninstall' | 'not-found' | 'failed' | 'invalid' | 'duplicate';
-
-interface BulkItem {
-  ref: string;
-  status: BulkStatus;
-  installationID?: string;
-  kii?: KiiOutcome;
-}
-
-/** Runs `task` over `items` with at most `limit` at once, results in input order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 const jobParams = {
   type: 'object',
@@ -54,9 +19,8 @@ const jobParams = {
 } as const;
 
 /**
- * Runs over many installations (operator): bulk uninstall with a dry run and per-item results,
- * and the CSV import that verifies each reference against Kii in the background. Import jobs
- * live in memory (registry/import-jobs.ts): a restart forgets them, not their verdicts.
+ * The CSV import of installation references (operator), verified against Kii in the background
+ * (bulk uninstall is bulk-uninstall-routes.ts). Import jobs live in memory (registry/import-jobs.ts): a restart forgets them, not their verdicts.
  */
 export const bulkRoutes: FastifyPluginAsync = async (app) => {
   const { kii, registry, imports, audit } = app.team;
@@ -65,74 +29,6 @@ export const bulkRoutes: FastifyPluginAsync = async (app) => {
   // pre-flight this server never grants, so this parser keeps the API's CSRF stance.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
-  );
-
-  app.post<{ Params: { appId: string }; Body: { refs: string[]; dryRun?: boolean } }>(
-    '/apps/:appId/installations/bulk-uninstall',
-    {
-      schema: {
-        params: appParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['refs'],
-          properties: {
-            refs: {
-              type: 'array',
-              minItems: 1,
-              maxItems: MAX_BULK,
-              items: { type: 'string', maxLength: 4200 },
-            },
-            dryRun: { type: 'boolean' },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const { appId } = request.params;
-      requireRole(request, appId, 'operator');
-      const credentials = connectedApp(request, appId);
-      const dryRun = request.body.dryRun === true;
-      const seen = new Set<string>();
-      const results = await mapBounded(
-        request.body.refs,
-        BULK_CONCURRENCY,
-        async (text): Promise<BulkItem> => {
-          const ref = parseInstallationRef(text);
-          if (!ref) return { ref: text, status: 'invalid' };
-          const key = formatInstallationRef(ref);
-          if (seen.has(key)) return { ref: key, status: 'duplicate' };
-          seen.add(key);
-          try {
-            // A dry run only looks each one up: nothing changes at Kii or in the registry.
-            if (dryRun) {
-              const found = await kii.findInstallation(credentials, ref);
-              return { ref: key, status: 'would-uninstall', installationID: found.installationID };
-            }
-            await kii.uninstall(credentials, ref);
-            markGone(registry, appId, ref);
-            return { ref: key, status: 'uninstalled' };
-          } catch (error) {
-            if (!(error instanceof KiiCallError)) throw error;
-            const gone = error.status === 404;
-            if (gone && !dryRun) markGone(registry, appId, ref, error.errorCode);
-            return { ref: key, status: gone ? 'not-found' : 'failed', kii: kiiOutcome(error) };
-          }
-        },
-      );
-      const counts: Partial<Record<BulkStatus, number>> = {};
-      for (const item of results) counts[item.status] = (counts[item.status] ?? 0) + 1;
-      auditRequest(request, {
-        appId,
-        action: 'installation.bulk-uninstall',
-        target: `${results.length} installations`,
-        status: 200,
-        // Failed items carry their own Kii status and errorCode.
-        errorCode: counts.failed ? 'PARTLY_FAILED' : null,
-        details: { dryRun, counts, results },
-      });
-      return { dryRun, counts, results };
-    },
   );
 
   app.post<{ Params: { appId: string }; Body: string }>(

@@ -92,53 +92,6 @@ describe('Kii routes against the local Kii server', () => {
     expect(registry.installations.map((row) => row.installationID)).toContain(id);
   });
 
-  it('bulk uninstall: a dry run changes nothing; the run reports the unknown ref per item', async () => {
-    const a = await install(operator, 'bulk-a');
-    const b = await install(operator, 'bulk-b');
-    const refs = [a.installationID, 'no-such-installation', `MQTT:${b.installationRegistrationID}`];
-    const url = `${base}/installations/bulk-uninstall`;
-
-    const dry = await expectOk<{ results: { ref: string; status: string }[] }>(
-      await operator.request('POST', url, { body: { refs, dryRun: true } }),
-    );
-    expect(dry.results.map((r) => r.status)).toEqual([
-      'would-uninstall',
-      'not-found',
-      'would-uninstall',
-    ]);
-    for (const id of [a.installationID, b.installationID]) {
-      await expectOk(await operator.request('GET', `${base}/installations/${id}`));
-    }
-    const dryAudit = auditRowsOf(fx, 'olivia', 'installation.bulk-uninstall')[0];
-    expect(JSON.parse(dryAudit.detailsJson).dryRun).toBeTrue();
-
-    const run = await expectOk<{
-      counts: Record<string, number>;
-      results: { ref: string; status: string; kii?: object }[];
-    }>(await operator.request('POST', url, { body: { refs } }));
-    expect(run.results).toEqual([
-      { ref: a.installationID, status: 'uninstalled' },
-      {
-        ref: 'no-such-installation',
-        status: 'not-found',
-        kii: { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' },
-      },
-      { ref: `MQTT:${b.installationRegistrationID}`, status: 'uninstalled' },
-    ]);
-    expect(run.counts).toEqual({ uninstalled: 2, 'not-found': 1 });
-    const audited = auditRowsOf(fx, 'olivia', 'installation.bulk-uninstall')[0];
-    expect(JSON.parse(audited.detailsJson)).toEqual({
-      dryRun: false,
-      counts: run.counts,
-      results: run.results,
-    });
-    await expectApiError(
-      await operator.request('GET', `${base}/installations/${b.installationID}`),
-      404,
-      'KII_NOT_FOUND',
-    );
-  });
-
   it('imports a CSV, verifying each row with progress: the unknown ID is reported gone', async () => {
     const a = await install(operator, 'import-a');
     const b = await install(operator, 'import-b');
