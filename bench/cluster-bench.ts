@@ -21,7 +21,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientRunReport, ClientSpec, ConnectReply, RecoveryReport } from './cluster-clients';
+import type { ClientSpec, ConnectReply, RecoveryReport } from './cluster-clients';
+import type { RunReport } from './delivery-runs';
 import {
   raiseOpenFileLimit,
   runRedisHop,
@@ -40,7 +41,13 @@ import {
 } from './cluster-report';
 import { adminSession, ALL_TOPIC, seedUsers, type AdminSession } from './cluster-setup';
 import { percentile } from './measure';
-import { cpuSeconds, loadAverage, machineCpuSeconds, rssBytes } from './processes';
+import {
+  cpuSeconds,
+  loadAverage,
+  machineCpuSeconds,
+  rssBytes,
+  type ServerReady,
+} from './processes';
 
 const options = parseClusterOptions(process.argv.slice(2));
 const openFiles = raiseOpenFileLimit();
@@ -110,7 +117,14 @@ function share(count: number, k: number) {
   return Math.floor(count / w) + (k < count % w ? 1 : 0);
 }
 
-async function connect(urls: string[], count: number) {
+/**
+ * Connects the clients with index < count (those not connected yet), client j to node
+ * j % nodes; `cpu` names the processes whose CPU seconds over the phase are reported.
+ */
+async function connect(urls: string[], count: number, cpu: Record<string, number[]>) {
+  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const groups = { ...cpu, 'client workers': workers.map((w) => w.process.pid!) };
+  const cpuBefore = Object.values(groups).map(cpuOf);
   const started = performance.now();
   const replies = await all<ConnectReply>(() => ({
     type: 'connect',
@@ -125,6 +139,9 @@ async function connect(urls: string[], count: number) {
     held: replies.reduce((sum, r) => sum + r.perNode.reduce((a, b) => a + b, 0), 0),
     failures: replies.flatMap((r) => r.failures).slice(0, 5),
     perNode: urls.map((_, i) => replies.reduce((sum, r) => sum + r.perNode[i], 0)),
+    cpu: Object.fromEntries(
+      Object.entries(groups).map(([name, pids], i) => [name, cpuOf(pids) - cpuBefore[i]]),
+    ),
   };
 }
 
@@ -148,7 +165,7 @@ async function fanOut(
     machine: machineCpuSeconds().busy,
   };
   await trigger();
-  const reports = await all<ClientRunReport>(() => ({ type: 'wait', run, timeoutMs: 60_000 }));
+  const reports = await all<RunReport>(() => ({ type: 'wait', run, timeoutMs: 60_000 }));
   const seconds = (performance.now() - start.wall) / 1000;
   const serverCpuSeconds = cpuOf(pids) - start.server;
   const others =
@@ -168,8 +185,21 @@ async function fanOut(
   };
 }
 
+/**
+ * Pushes over a session of its own: a keep-alive connection left idle through a connect phase
+ * of minutes is closed by the server, and the lean client does not reconnect.
+ */
+async function withSession<T>(ready: ServerReady, use: (session: AdminSession) => Promise<T>) {
+  const session = await adminSession(ready, options.concurrency);
+  try {
+    return await use(session);
+  } finally {
+    session.close();
+  }
+}
+
 async function topicPushes(
-  session: AdminSession,
+  ready: ServerReady,
   label: string,
   topic: string,
   count: number,
@@ -179,11 +209,13 @@ async function topicPushes(
   for (let r = 0; r < options.repeats; r++) {
     const run = `${label}-${r}`;
     runs.push(
-      await fanOut(
-        run,
-        (k) => share(count, k),
-        pids,
-        () => session.push(1, () => ({ path: `topics/${topic}`, data: { run } })),
+      await withSession(ready, (session) =>
+        fanOut(
+          run,
+          (k) => share(count, k),
+          pids,
+          () => session.push(1, () => ({ path: `topics/${topic}`, data: { run } })),
+        ),
       ),
     );
     log(`${run}: last delivery ${runs.at(-1)!.last} ms, ${runs.at(-1)!.received} received`);
@@ -220,16 +252,18 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
   const singleIdle = await settledRss(single.ready.pid);
   log(`connecting ${s} clients to the single process`);
   const singleWs = `ws://127.0.0.1:${single.ready.http}/mqtt`;
-  const singleConnect = await connect([singleWs], s);
+  const singleConnect = await connect([singleWs], s, { 'single process': [single.ready.pid] });
   const singleMemory: NodeMemory = {
     pid: single.ready.pid,
     connections: singleConnect.held,
     rssIdle: singleIdle,
     rssAll: await settledRss(single.ready.pid),
   };
-  const singlePushes = await topicPushes(session, 'single', compareTopic, s, [single.ready.pid]);
-  await all(() => ({ type: 'close' }));
   session.close();
+  const singlePushes = await topicPushes(single.ready, 'single', compareTopic, s, [
+    single.ready.pid,
+  ]);
+  await all(() => ({ type: 'close' }));
   await single.stop();
 
   // 2. The cluster on the same SQLite file: API node, broker nodes, Redis.
@@ -243,6 +277,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
   const clusterPids = [api.ready.pid, redis.pid, ...brokers.map((b) => b.ready.pid)];
   session = await adminSession(api.ready, options.concurrency);
   const refetch = await session.endpoints(installs.result, userIds);
+  session.close();
   const changed = refetch.result.filter(
     (spec, i) => spec.username !== specs[i].username || spec.password !== specs[i].password,
   );
@@ -255,13 +290,21 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
   const brokerIdle = await Promise.all(brokers.map((b) => settledRss(b.ready.pid)));
   const urls = brokers.map((b) => `ws://127.0.0.1:${b.ready.http}/mqtt`);
   log(`connecting ${s} clients across the broker nodes`);
-  let clusterConnect = await connect(urls, s);
-  const compare = await topicPushes(session, 'cluster-compare', compareTopic, s, clusterPids);
+  const connectCpu = {
+    'API node': [api.ready.pid],
+    'broker nodes': brokers.map((b) => b.ready.pid),
+    Redis: [redis.pid],
+  };
+  let clusterConnect = await connect(urls, s, connectCpu);
+  const compare = await topicPushes(api.ready, 'cluster-compare', compareTopic, s, clusterPids);
   let connectSeconds = clusterConnect.seconds;
+  const connectCpuSeconds = clusterConnect.cpu;
   if (s < n) {
     log(`connecting the other ${n - s} clients`);
-    clusterConnect = await connect(urls, n);
+    clusterConnect = await connect(urls, n, connectCpu);
     connectSeconds += clusterConnect.seconds;
+    for (const [name, seconds] of Object.entries(clusterConnect.cpu))
+      connectCpuSeconds[name] += seconds;
   }
   const brokerAll = await Promise.all(brokers.map((b) => settledRss(b.ready.pid)));
   const nodes: NodeMemory[] = brokers.map((b, i) => ({
@@ -273,7 +316,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
   const clusterPushes =
     compareTopic === ALL_TOPIC
       ? compare
-      : await topicPushes(session, 'cluster-all', ALL_TOPIC, n, clusterPids);
+      : await topicPushes(api.ready, 'cluster-all', ALL_TOPIC, n, clusterPids);
 
   // 3. Broker node 1 killed: its clients reconnect to the next node.
   await all(() => ({ type: 'reconnect', window: options.window }));
@@ -287,27 +330,30 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
     timeoutMs: 300_000,
   }));
   const survivors = clusterPids.filter((pid) => pid !== victim.ready.pid);
-  const pushAfter = await fanOut(
-    'after-kill',
-    (k) => share(n, k),
-    survivors,
-    () => session.push(1, () => ({ path: `topics/${ALL_TOPIC}`, data: { run: 'after-kill' } })),
+  const pushAfter = await withSession(api.ready, (session) =>
+    fanOut(
+      'after-kill',
+      (k) => share(n, k),
+      survivors,
+      () => session.push(1, () => ({ path: `topics/${ALL_TOPIC}`, data: { run: 'after-kill' } })),
+    ),
   );
   // A direct push per sampled client, its user ID in the payload: each must reach that one only.
   const sample = Array.from({ length: options.sample }, (_, j) =>
     Math.floor((j * n) / options.sample),
   );
-  const direct = await fanOut(
-    'direct',
-    (k) => sample.filter((j) => j % workers.length === k).length,
-    survivors,
-    () =>
-      session.push(sample.length, (i) => ({
-        path: `users/${userIds[sample[i]]}`,
-        data: { run: 'direct', to: userIds[sample[i]] },
-      })),
+  const direct = await withSession(api.ready, (session) =>
+    fanOut(
+      'direct',
+      (k) => sample.filter((j) => j % workers.length === k).length,
+      survivors,
+      () =>
+        session.push(sample.length, (i) => ({
+          path: `users/${userIds[sample[i]]}`,
+          data: { run: 'direct', to: userIds[sample[i]] },
+        })),
+    ),
   );
-  session.close();
 
   log(`the Redis hop alone: ${options.hopMessages} messages`);
   const hop = await runRedisHop<ClusterResults['hop']>(redis.socketPath, options.hopMessages);
@@ -328,6 +374,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
       held: singleConnect.held,
       failures: singleConnect.failures,
       connectSeconds: singleConnect.seconds,
+      connectCpuSeconds: singleConnect.cpu,
       memory: singleMemory,
       pushes: singlePushes,
     },
@@ -335,6 +382,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
       held: clusterConnect.held,
       failures: clusterConnect.failures,
       connectSeconds,
+      connectCpuSeconds,
       nodes,
       compare,
       pushes: clusterPushes,

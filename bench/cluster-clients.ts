@@ -12,8 +12,8 @@
  *
  * Driven over IPC with request / reply messages (`{ id, type, ... }` answered by `{ id, ... }`).
  */
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { DeliveryRuns } from './delivery-runs';
 import { connectPacket, DISCONNECT, PacketReader, PINGREQ, subscribePacket } from './mqtt-lean';
 
 /** One client's Kii identity: MQTT endpoint credentials and the owning user. */
@@ -51,17 +51,6 @@ export interface ConnectReply {
   perNode: number[];
 }
 
-export interface ClientRunReport {
-  received: number;
-  expected: number;
-  latencies: number[];
-  firstSentAt: number;
-  lastReceivedAt: number;
-  /** PUBLISHes on a topic other than the client's own, or addressed (`to`) to another user. */
-  wrong: number;
-  elu: number;
-}
-
 export interface RecoveryReport {
   /** Clients of the node that lost their connection, and how many are subscribed again. */
   lost: number;
@@ -85,23 +74,12 @@ interface LeanClient {
   attempts: number;
 }
 
-interface RunState {
-  expected: number;
-  latencies: number[];
-  firstSentAt: number;
-  lastReceivedAt: number;
-  wrong: number;
-  eluStart: EventLoopUtilization;
-  eluEnd?: EventLoopUtilization;
-  waiter?: () => void;
-}
-
 let clients: LeanClient[] = [];
 let urls: string[] = [];
 let keepaliveSeconds = 600;
 let closing = false;
 let reconnectWindow = 0;
-const runs = new Map<string, RunState>();
+const runs = new DeliveryRuns();
 const recovery = {
   lost: 0,
   back: 0,
@@ -112,25 +90,14 @@ const recovery = {
   waiter: undefined as (() => void) | undefined,
 };
 
+/** A delivery to another client's topic, or addressed (`to`) to another user, is wrong. */
 function onPublish(client: LeanClient, topic: string, payload: Buffer) {
-  const receivedAt = Date.now();
-  let data: { run?: unknown; sentAt?: unknown; to?: unknown };
-  try {
-    data = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return;
-  }
-  const state = typeof data.run === 'string' ? runs.get(data.run) : undefined;
-  if (!state || typeof data.sentAt !== 'number') return;
-  if (topic !== client.spec.clientId || (data.to !== undefined && data.to !== client.spec.userId))
-    state.wrong++;
-  state.latencies.push(receivedAt - data.sentAt);
-  state.firstSentAt = Math.min(state.firstSentAt, data.sentAt);
-  state.lastReceivedAt = Math.max(state.lastReceivedAt, receivedAt);
-  if (state.latencies.length === state.expected) {
-    state.eluEnd = performance.eventLoopUtilization();
-    state.waiter?.();
-  }
+  runs.record(
+    payload,
+    Date.now(),
+    (data) =>
+      topic !== client.spec.clientId || (data.to !== undefined && data.to !== client.spec.userId),
+  );
 }
 
 /** Opens one client on its node: resolves once the broker granted the subscription. */
@@ -305,19 +272,6 @@ function reply(id: number, body: object) {
   process.send!({ id, ...body });
 }
 
-function report(state: RunState): ClientRunReport {
-  const end = state.eluEnd ?? performance.eventLoopUtilization();
-  return {
-    received: state.latencies.length,
-    expected: state.expected,
-    latencies: state.latencies,
-    firstSentAt: state.firstSentAt,
-    lastReceivedAt: state.lastReceivedAt,
-    wrong: state.wrong,
-    elu: performance.eventLoopUtilization(end, state.eluStart).utilization,
-  };
-}
-
 async function waitFor(done: () => boolean, setWaiter: (w?: () => void) => void, ms: number) {
   if (done()) return;
   await new Promise<void>((resolve) => {
@@ -349,25 +303,11 @@ process.on('message', async (request: ClientRequest) => {
       reconnectWindow = request.window;
       return reply(request.id, {});
     case 'expect':
-      runs.set(request.run, {
-        expected: request.count,
-        latencies: [],
-        firstSentAt: Infinity,
-        lastReceivedAt: 0,
-        wrong: 0,
-        eluStart: performance.eventLoopUtilization(),
-      });
+      runs.expect(request.run, request.count);
       return reply(request.id, {});
     case 'wait': {
-      const state = runs.get(request.run);
-      if (!state) return reply(request.id, { error: `unknown run ${request.run}` });
-      await waitFor(
-        () => state.latencies.length >= state.expected,
-        (w) => (state.waiter = w),
-        request.timeoutMs,
-      );
-      runs.delete(request.run);
-      return reply(request.id, report(state));
+      const report = await runs.wait(request.run, request.timeoutMs);
+      return reply(request.id, report ?? { error: `unknown run ${request.run}` });
     }
     case 'recovery': {
       // Every client that was on the killed node must have noticed and be subscribed again.

@@ -164,6 +164,8 @@ export interface ClusterResults {
     held: number;
     failures: string[];
     connectSeconds: number;
+    /** CPU seconds over the connect phase, by process group. */
+    connectCpuSeconds: Record<string, number>;
     memory: NodeMemory;
     pushes: ClusterFanOut[];
   };
@@ -171,6 +173,7 @@ export interface ClusterResults {
     held: number;
     failures: string[];
     connectSeconds: number;
+    connectCpuSeconds: Record<string, number>;
     nodes: NodeMemory[];
     compare: ClusterFanOut[];
     pushes: ClusterFanOut[];
@@ -203,6 +206,15 @@ const latency = (f: ClusterFanOut) =>
 const delivered = (f: ClusterFanOut) =>
   `${int(f.received)} of ${int(f.expected)}, ${int(f.wrong)} to a wrong client`;
 const complete = (f: ClusterFanOut) => f.received === f.expected && f.wrong === 0;
+
+/** CPU seconds by process group, and per 1,000 connections. */
+const cpuSplit = (cpu: Record<string, number>, connections: number) =>
+  Object.entries(cpu)
+    .map(
+      ([name, seconds]) =>
+        `${name} ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, connections)).toFixed(2)} s per 1,000)`,
+    )
+    .join(', ');
 
 export function printClusterReport(results: ClusterResults, options: ClusterOptions): void {
   const { single, cluster, kill, hop, setup } = results;
@@ -281,8 +293,10 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
     `  installs through REST: ${setup.installSeconds.toFixed(1)} s (${int(setup.installsPerSecond)}/s); endpoint fetches: ${setup.endpointSeconds.toFixed(1)} s (${int(setup.endpointsPerSecond)}/s); again on the cluster's API node ${int(setup.refetchPerSecond)}/s, ${int(setup.credentialsChanged)} credentials changed`,
     'Details',
     `  single process: ${int(single.held)} of ${int(single.attempted)} connected in ${single.connectSeconds.toFixed(1)} s; RSS ${mb(single.memory.rssIdle)} idle, ${mb(single.memory.rssAll)} connected (${kb((single.memory.rssAll - single.memory.rssIdle) / Math.max(1, single.held))} per connection)`,
+    `    connect CPU: ${cpuSplit(single.connectCpuSeconds, single.held)}`,
     ...(single.failures.length ? [`  single process failures: ${single.failures.join('; ')}`] : []),
     `  cluster: ${int(cluster.held)} connected in ${cluster.connectSeconds.toFixed(1)} s (${int(cluster.held / cluster.connectSeconds)}/s)`,
+    `    connect CPU: ${cpuSplit(cluster.connectCpuSeconds, cluster.held)}`,
     ...(cluster.failures.length ? [`  cluster failures: ${cluster.failures.join('; ')}`] : []),
     ...cluster.nodes.map(
       (node, i) =>

@@ -9,7 +9,10 @@
  * `Date.now()` on receipt minus `sentAt`.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { DeliveryRuns } from './delivery-runs';
+
+export type { RunReport } from './delivery-runs';
 
 /** One client to open: the MQTT credentials and the topics it subscribes to. */
 export interface SubscriberSpec {
@@ -33,51 +36,15 @@ export type WorkerRequest =
   | { id: number; type: 'close'; group: string }
   | { id: number; type: 'exit' };
 
-/** What a worker saw of one run: latencies in ms, the span, and how busy it was. */
-export interface RunReport {
-  received: number;
-  expected: number;
-  latencies: number[];
-  firstSentAt: number;
-  lastReceivedAt: number;
-  /** Event-loop utilisation of this worker between `expect` and the last delivery (0..1). */
-  elu: number;
-}
-
-interface RunState {
-  expected: number;
-  latencies: number[];
-  firstSentAt: number;
-  lastReceivedAt: number;
-  eluStart: EventLoopUtilization;
-  eluEnd?: EventLoopUtilization;
-  waiter?: () => void;
-}
-
 const groups = new Map<string, MqttClient[]>();
-const runs = new Map<string, RunState>();
+const runs = new DeliveryRuns();
 
 function reply(id: number, body: object) {
   process.send!({ id, ...body });
 }
 
 function onMessage(_topic: string, payload: Buffer) {
-  const receivedAt = Date.now();
-  let data: { run?: unknown; sentAt?: unknown };
-  try {
-    data = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return;
-  }
-  const state = typeof data.run === 'string' ? runs.get(data.run) : undefined;
-  if (!state || typeof data.sentAt !== 'number') return;
-  state.latencies.push(receivedAt - data.sentAt);
-  state.firstSentAt = Math.min(state.firstSentAt, data.sentAt);
-  state.lastReceivedAt = Math.max(state.lastReceivedAt, receivedAt);
-  if (state.latencies.length === state.expected) {
-    state.eluEnd = performance.eventLoopUtilization();
-    state.waiter?.();
-  }
+  runs.record(payload, Date.now());
 }
 
 function openClient(url: string, spec: SubscriberSpec): Promise<MqttClient> {
@@ -132,18 +99,6 @@ async function connect(group: string, url: string, clients: SubscriberSpec[], ba
   return { added: clients.length - failed, failures, ms: performance.now() - started };
 }
 
-function report(state: RunState): RunReport {
-  const end = state.eluEnd ?? performance.eventLoopUtilization();
-  return {
-    received: state.latencies.length,
-    expected: state.expected,
-    latencies: state.latencies,
-    firstSentAt: state.firstSentAt,
-    lastReceivedAt: state.lastReceivedAt,
-    elu: performance.eventLoopUtilization(end, state.eluStart).utilization,
-  };
-}
-
 process.on('message', async (request: WorkerRequest) => {
   switch (request.type) {
     case 'connect': {
@@ -161,28 +116,11 @@ process.on('message', async (request: WorkerRequest) => {
       });
     }
     case 'expect':
-      runs.set(request.run, {
-        expected: request.count,
-        latencies: [],
-        firstSentAt: Infinity,
-        lastReceivedAt: 0,
-        eluStart: performance.eventLoopUtilization(),
-      });
+      runs.expect(request.run, request.count);
       return reply(request.id, {});
     case 'wait': {
-      const state = runs.get(request.run);
-      if (!state) return reply(request.id, { error: `unknown run ${request.run}` });
-      if (state.latencies.length < state.expected) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, request.timeoutMs);
-          state.waiter = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      runs.delete(request.run);
-      return reply(request.id, report(state));
+      const report = await runs.wait(request.run, request.timeoutMs);
+      return reply(request.id, report ?? { error: `unknown run ${request.run}` });
     }
     case 'close': {
       const clients = groups.get(request.group) ?? [];
