@@ -9,6 +9,12 @@ import type {
   Transport,
 } from '../repositories/connection-history';
 
+/** A connection record passed from a cluster's broker node to the API node's history. */
+export interface HistoryEvent {
+  kind: 'open' | 'closed';
+  record: ConnectionRecord;
+}
+
 /** Why the broker refused a CONNECT (or a connection before it), for metrics and history. */
 export type RefusalReason =
   | 'UNKNOWN_USERNAME'
@@ -36,9 +42,14 @@ function closeReasonOf(error: Error & { code?: unknown }): CloseReason {
   return 'PROTOCOL_ERROR';
 }
 
-/** Connection IDs: unique per server run, ordered, cheap (no randomness needed). */
+/**
+ * Connection IDs: unique per server run, ordered, cheap. The run part has a random tail so that
+ * cluster nodes started in the same millisecond still name their connections apart.
+ */
 function connectionIds() {
-  const run = Date.now().toString(36);
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
+    .toString(36)
+    .padStart(2, '0')}`;
   let next = 0;
   return () => `c-${run}-${(++next).toString(36)}`;
 }
@@ -55,8 +66,10 @@ export function createConnectionTracker(deps: {
   repository: ConnectionHistoryRepository;
   metrics: Metrics;
   onWriteError: (error: unknown) => void;
+  /** A cluster's broker node: passes each opened, subscribed and closed record on. */
+  forward?: (event: HistoryEvent) => void;
 }) {
-  const { repository, metrics } = deps;
+  const { repository, metrics, forward } = deps;
   const nextId = connectionIds();
   const transports = new WeakMap<Client, { transport: Transport; address: string | null }>();
   const records = new WeakMap<Client, ConnectionRecord>();
@@ -68,6 +81,8 @@ export function createConnectionTracker(deps: {
     deps.onWriteError,
   );
   let shuttingDown = false;
+  /** API node only: the open connections each broker node reported, by connection ID. */
+  const remoteOpen = new Map<string, Map<string, ConnectionRecord>>();
 
   function start(client: Client, installationId: string, now: number): ConnectionRecord {
     const where = transports.get(client);
@@ -112,6 +127,7 @@ export function createConnectionTracker(deps: {
       record.closeReason = 'CONNECT_REFUSED';
       record.detail = reason;
       writer.add(record);
+      forward?.({ kind: 'closed', record });
     },
     /** A connection refused before CONNECT (address caps, connect timeout). */
     refusedEarly(reason: RefusalReason): void {
@@ -120,11 +136,16 @@ export function createConnectionTracker(deps: {
     /** CONNACK sent: the connection now counts as the installation's live one. */
     ready(client: Client): void {
       const record = records.get(client);
-      if (record) live.set(record.installationID, record);
+      if (!record) return;
+      live.set(record.installationID, record);
+      forward?.({ kind: 'open', record: { ...record } });
     },
     subscribed(client: Client): void {
       const record = records.get(client);
-      if (record && record.subscribedAt === null) record.subscribedAt = Date.now();
+      if (record && record.subscribedAt === null) {
+        record.subscribedAt = Date.now();
+        forward?.({ kind: 'open', record: { ...record } });
+      }
     },
     /** Notes why the broker is about to close (or aedes is closing) a connection. */
     closing(client: Client, reason: CloseReason, detail?: string): void {
@@ -152,6 +173,41 @@ export function createConnectionTracker(deps: {
       metrics.disconnects.inc({ reason: record.closeReason });
       if (record.closeReason === 'TAKEOVER') metrics.takeovers.inc();
       writer.add(record);
+      forward?.({ kind: 'closed', record });
+    },
+    /**
+     * On a cluster's API node: a record from broker node `node`. Open ones count as the
+     * installation's live connection unless a newer one is; closed ones join the history.
+     */
+    remote(event: HistoryEvent, node: string): void {
+      const { record } = event;
+      let open = remoteOpen.get(node);
+      if (!open) remoteOpen.set(node, (open = new Map()));
+      const current = live.get(record.installationID);
+      if (event.kind === 'open') {
+        open.set(record.connectionID, record);
+        if (!current || current.connectedAt <= record.connectedAt)
+          live.set(record.installationID, record);
+        return;
+      }
+      open.delete(record.connectionID);
+      if (current?.connectionID === record.connectionID) live.delete(record.installationID);
+      writer.add(record);
+    },
+    /** A broker node stopped answering: the connections it held are gone with it. */
+    forgetNode(node: string): void {
+      const open = remoteOpen.get(node);
+      remoteOpen.delete(node);
+      const now = Date.now();
+      for (const record of open?.values() ?? []) {
+        if (live.get(record.installationID) === record) live.delete(record.installationID);
+        writer.add({
+          ...record,
+          closedAt: now,
+          closeReason: 'CONNECTION_LOST',
+          detail: `cluster node ${node} stopped answering`,
+        });
+      }
     },
     /** The open connection's record, for delivery outcomes. */
     of(client: Client): ConnectionRecord | undefined {

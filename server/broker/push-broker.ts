@@ -13,6 +13,7 @@ import type { ServerConfig } from '../config';
 import { sameSecret } from '../ids';
 import type { ThingRepository } from '../repositories/principals';
 import type { CloseReason, ConnectionRecord, Transport } from '../repositories/connection-history';
+import type { MQEmitter as ClusterEmitter } from '../cluster/cluster-link';
 import type { CredentialLookup, MqttCredential } from './credentials';
 import { createAddressLimiter, type Admission } from './address-limits';
 import type { ConnectionTracker } from './connection-tracker';
@@ -57,7 +58,7 @@ export interface BrokerDeps {
   credentials: CredentialLookup;
   things: ThingRepository;
   /** aedes' emitter: mqemitter-redis on a cluster node (docs/scale-out.md), its own otherwise. */
-  mq?: unknown;
+  mq?: ClusterEmitter;
   /** A cluster's API node: closes the client ID on every other node too (docs/scale-out.md). */
   disconnectElsewhere?: (clientId: string, reason: CloseReason) => void;
   /** Told when a thing's installation connects or goes (a cluster node passes it on). */
@@ -233,6 +234,18 @@ export async function createPushBroker(deps: BrokerDeps) {
     // When the TTL runs out the credentials stop being valid: the client must fetch a new endpoint.
     session.expiryTimer = setTimeout(() => closeFor(client, 'CREDENTIALS_EXPIRED'), remainingMs);
     session.expiryTimer.unref();
+  }
+
+  const mq = deps.mq as ClusterEmitter | undefined;
+  if (mq) {
+    // aedes closes a local connection whose client ID connected on another cluster node
+    // (its own $SYS announcement); the history should say why, as it does for a local takeover.
+    mq.on('$SYS/+/new/clients', (packet, done) => {
+      const fromBroker = packet.topic.split('/')[1];
+      const client = fromBroker !== aedes.id ? clients[String(packet.payload)] : undefined;
+      if (client) tracker.closing(client, 'TAKEOVER', 'by a connection on another cluster node');
+      done();
+    });
   }
 
   aedes.on('clientReady', (client) => {

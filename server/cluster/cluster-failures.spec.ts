@@ -74,6 +74,13 @@ describe('cluster on Redis: failures', () => {
     const first = await receiver(doomed.at(endpoint));
     await node.rest.send(node.admin, topic, { data: { n: 1 } });
     expect((await first.next()).n).toBe(1);
+    // Broker nodes report their connections every 100 ms: let this one be reported.
+    const trace = traceApi(node.api, node.rest, node.admin);
+    await eventually(
+      async () => (await trace.history(endpoint.installationID)).connected,
+      3000,
+      'the connection on the doomed node reported',
+    );
 
     await doomed.kill();
     await first.closed;
@@ -84,7 +91,6 @@ describe('cluster on Redis: failures', () => {
     expect(again.foreign).toEqual([]);
     // Whether bob is on the dead node nobody can say until its heartbeats have lapsed (3 x 2 s);
     // then the push's record settles instead of waiting out the 15 s report timeout.
-    const trace = traceApi(node.api, node.rest, node.admin);
     await eventually(
       async () => (await trace.push(id).catch(() => null))?.complete === true,
       12_000,
@@ -93,6 +99,12 @@ describe('cluster on Redis: failures', () => {
     expect((await trace.push(id)).outcomes).toEqual({ DELIVERED: 1, NOT_CONNECTED: 1 });
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(node.api.app.clusterNodes()).toEqual([survivor.node]);
+    // The history says the connection on the dead node ended with it; the new one is open.
+    const history = await trace.history(endpoint.installationID);
+    expect(history.connections.map((c) => [c.closedAt === null, c.closeReason, c.detail])).toEqual([
+      [true, null, null],
+      [false, 'CONNECTION_LOST', `cluster node ${doomed.node} stopped answering`],
+    ]);
   }, 20_000);
 
   it('Redis restarted: nodes reconnect and resume; what was pushed meanwhile is counted as not routed', async () => {

@@ -96,6 +96,17 @@ export async function openClusterLink(address: string, appId: string): Promise<C
       cause: error,
     });
   }
+  // mqemitter-redis closes (when aedes does) with QUIT and holds no handler for its promise:
+  // when the socket ends before QUIT's reply is read, ioredis rejects it ("Connection is
+  // closed"), an unhandled rejection (seen in the cluster specs). It is ending either way.
+  for (const connection of [pub, sub]) {
+    const quit = connection.quit.bind(connection);
+    connection.quit = (() => {
+      const quitting = quit();
+      quitting.catch(() => connection.disconnect());
+      return quitting;
+    }) as typeof connection.quit;
+  }
   const mq = new MQEmitterRedisPrefix(`kpc:${appId}:`, {
     pubConn: pub,
     subConn: sub,
@@ -146,6 +157,7 @@ export async function openClusterLink(address: string, appId: string): Promise<C
     },
     events,
     async close() {
+      // aedes closes the emitter when the broker closes; this covers a link without a broker.
       await new Promise<void>((resolve) => mq.close(() => resolve()));
     },
   };

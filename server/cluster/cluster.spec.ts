@@ -101,6 +101,25 @@ describe('cluster on Redis: an API node and two broker nodes', () => {
       jasmine.objectContaining({ outcome: 'DELIVERED', transport: 'tcp' }),
     );
     expect(rows.get(carol.user.id)?.outcome).toBe('NOT_CONNECTED');
+    // The connection written to is in the API node's history, as on a single process (broker
+    // nodes report every 100 ms).
+    const trace = traceApi(api, rest, admin);
+    await eventually(
+      async () =>
+        (await trace.history(alice.endpoint.installationID)).connections[0]?.subscribedAt != null,
+      3000,
+      'the subscribed connection in the history',
+    );
+    const history = await trace.history(alice.endpoint.installationID);
+    expect(history.connected).toBeTrue();
+    expect(history.connections[0]).toEqual(
+      jasmine.objectContaining({
+        connectionID: rows.get(alice.user.id)!.connectionID!,
+        transport: 'ws',
+        closedAt: null,
+      }),
+    );
+    expect(history.connections[0].subscribedAt).not.toBeNull();
   });
 
   it('lets a connection on node B take over the client ID from node A', async () => {
@@ -112,8 +131,27 @@ describe('cluster on Redis: an API node and two broker nodes', () => {
     const id = await pushTo([alice.user], { n: 1 });
     expect((await second.next()).n).toBe(1);
     expect(first.received).toEqual([]);
-    const report = await traceApi(api, rest, admin).push(id);
+    const trace = traceApi(api, rest, admin);
+    const report = await trace.push(id);
     expect(report.outcomes).toEqual({ DELIVERED: 1 });
+    // The API node's history covers both nodes (broker nodes report every 100 ms): the open
+    // connection on B, and A's closed by it.
+    await eventually(
+      async () => (await trace.history(alice.endpoint.installationID)).connections.length === 2,
+      3000,
+      'both connections in the history',
+    );
+    const history = await trace.history(alice.endpoint.installationID);
+    expect(history.connected).toBeTrue();
+    const [open, replaced] = history.connections;
+    expect(open.closedAt).toBeNull();
+    expect(open.connectionID).toBe(report.recipientRows[0].connectionID!);
+    expect(replaced).toEqual(
+      jasmine.objectContaining({
+        closeReason: 'TAKEOVER',
+        detail: 'by a connection on another cluster node',
+      }),
+    );
   });
 
   it('applies the broker policy on a broker node: wrong password, other topics, client PUBLISH', async () => {

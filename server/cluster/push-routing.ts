@@ -61,7 +61,7 @@ interface PendingRoute {
 export function createPushRouter(
   link: ClusterLink,
   broker: PushBroker,
-  onLost: (recipients: number) => void,
+  hooks: { onLost(recipients: number): void; onNodeGone(node: string): void },
 ) {
   const nodes = new Map<string, number>();
   const pending = new Map<string, PendingRoute>();
@@ -80,7 +80,8 @@ export function createPushRouter(
 
   /** A node gone (said so, or three beats missed): routes stop waiting for its report. */
   function forget(node: string) {
-    nodes.delete(node);
+    if (!nodes.delete(node)) return;
+    hooks.onNodeGone(node);
     for (const [route, entry] of pending) {
       if (entry.awaiting.delete(node) && entry.awaiting.size === 0) settleRest(route, null);
     }
@@ -127,7 +128,7 @@ export function createPushRouter(
     pending.set(route, entry);
     if (!link.up) {
       // QoS 0 by Kii's rules: what cannot be routed now is lost, counted and said so per recipient.
-      onLost(current.recipients.length);
+      hooks.onLost(current.recipients.length);
       return settleRest(route, 'not routed: the cluster link to Redis is down');
     }
     if (awaiting.size === 0) return settleRest(route, null);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createConnectionTracker } from '../broker/connection-tracker';
 import { localCredentials } from '../broker/credentials';
 import { directoryCredentials } from '../cluster/credential-directory';
-import { disconnectEverywhere, onlineReporter } from './cluster';
+import { disconnectEverywhere, nodeReporter } from './cluster';
 import { createPushBroker, type PushBroker } from '../broker/push-broker';
 import type { ServerConfig } from '../config';
 import type { Metrics } from '../metrics';
@@ -26,11 +26,13 @@ export const brokerPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
   async (app, { config, metrics }) => {
     const { installations, things, taps, connectionHistory } = app.repositories;
     const link = app.clusterLink;
+    const reporter = link && config.brokerOnly ? nodeReporter(link) : null;
     const connections = createConnectionTracker({
       db: app.database,
       repository: connectionHistory,
       metrics,
       onWriteError: (err) => app.log.error({ err }, 'connection history not written'),
+      forward: reporter?.history,
     });
     const broker = await createPushBroker({
       config,
@@ -40,7 +42,7 @@ export const brokerPlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
           : localCredentials(installations, taps),
       things,
       mq: link?.mq,
-      onThingOnline: link && config.brokerOnly ? onlineReporter(link) : undefined,
+      onThingOnline: reporter?.online,
       disconnectElsewhere: link && !config.brokerOnly ? disconnectEverywhere(link) : undefined,
       tracker: connections,
       log: app.log,

@@ -5,6 +5,7 @@ import { publishCredentials } from '../cluster/credential-directory';
 import { createPushRouter, receivePushes } from '../cluster/push-routing';
 import type { ServerConfig } from '../config';
 import type { Metrics } from '../metrics';
+import type { HistoryEvent } from '../broker/connection-tracker';
 import type { CloseReason } from '../repositories/connection-history';
 
 declare module 'fastify' {
@@ -18,8 +19,8 @@ declare module 'fastify' {
   }
 }
 
-/** How often a broker node passes thing online changes to the API node, batched. */
-const ONLINE_FLUSH_MS = 100;
+/** How often a broker node passes its events (things online, connection records) on. */
+const EVENTS_FLUSH_MS = 100;
 
 /**
  * Opens the cluster link before the broker, which clusters its aedes on it (docs/scale-out.md),
@@ -38,17 +39,33 @@ export const clusterLinkPlugin = fp<{ config: ServerConfig }>(
   { name: 'kii-cluster-link' },
 );
 
-/** Online changes of things connected to this broker node, sent to the API node in batches. */
-export function onlineReporter(link: ClusterLink) {
-  let changes: [string, boolean][] = [];
-  let timer: NodeJS.Timeout | null = null;
-  return (thingId: string, online: boolean) => {
-    changes.push([thingId, online]);
-    timer ??= setTimeout(() => {
-      link.send('online', { changes });
-      changes = [];
-      timer = null;
-    }, ONLINE_FLUSH_MS);
+/** What a broker node tells the API node, batched: things online or not, connection records. */
+export interface NodeEvents {
+  node: string;
+  online: [string, boolean][];
+  history: HistoryEvent[];
+}
+
+/**
+ * A broker node's report to the API node: thing online changes and its connection history, so
+ * that `_online`, "last seen" and the delivery trace on the API node cover every node. Sent every
+ * 100 ms at most, as one message.
+ */
+export function nodeReporter(link: ClusterLink) {
+  let batch: NodeEvents | null = null;
+  const pending = (): NodeEvents => {
+    if (!batch) {
+      batch = { node: link.node, online: [], history: [] };
+      setTimeout(() => {
+        link.send('node-events', batch!);
+        batch = null;
+      }, EVENTS_FLUSH_MS);
+    }
+    return batch;
+  };
+  return {
+    online: (thingId: string, online: boolean) => void pending().online.push([thingId, online]),
+    history: (event: HistoryEvent) => void pending().history.push(event),
   };
 }
 
@@ -94,10 +111,14 @@ export const clusterRolePlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
         app.log.error({ err }, 'cluster: credential directory not written; retried on reconnect');
       }
     };
-    const router = createPushRouter(link, broker, (lost) => metrics.clusterLost.inc(lost));
+    const router = createPushRouter(link, broker, {
+      onLost: (lost) => metrics.clusterLost.inc(lost),
+      onNodeGone: (node) => broker.connections.forgetNode(node),
+    });
     await router.start();
-    await link.listen<{ changes: [string, boolean][] }>('online', ({ changes }) => {
-      for (const [thingId, online] of changes) things.setOnline(thingId, online);
+    await link.listen<NodeEvents>('node-events', ({ node, online, history }) => {
+      for (const [thingId, isOnline] of online) things.setOnline(thingId, isOnline);
+      for (const event of history) broker.connections.remote(event, node);
     });
     link.events.on('resumed', () => void resync());
     app.decorate('pushWriter', router.writer);
