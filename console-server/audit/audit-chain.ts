@@ -66,12 +66,24 @@ export function rowHash(row: Omit<AuditRow, 'hash'>): string {
 export type ChainCheck = { ok: true; rows: number } | { ok: false; seq: number; reason: string };
 
 /**
- * Walks rows in seq order and reports the first one whose link or hash does not hold. Rows
- * removed from the end leave no trace in the chain itself; compare `rows` with a count kept
- * elsewhere to notice that.
+ * The trail's tail as recorded outside the audit table (table audit_anchor), updated in the same
+ * transaction as every append: how many rows there are, and the last one's seq and hash.
  */
-export function verifyChain(rows: Iterable<AuditRow>): ChainCheck {
+export interface ChainAnchor {
+  rows: number;
+  seq: number;
+  headHash: string;
+}
+
+/**
+ * Walks rows in seq order and reports the first one whose link or hash does not hold. Rows
+ * removed from the end leave no trace in the chain itself: with `anchor`, the walk must also end
+ * exactly at the recorded tail (same count, same last hash), so rows cut from the end, or rows
+ * added after it other than through an append, are reported too.
+ */
+export function verifyChain(rows: Iterable<AuditRow>, anchor?: ChainAnchor): ChainCheck {
   let prevHash = GENESIS_HASH;
+  let lastSeq = 0;
   let count = 0;
   for (const row of rows) {
     if (row.prevHash !== prevHash) {
@@ -81,7 +93,26 @@ export function verifyChain(rows: Iterable<AuditRow>): ChainCheck {
       return { ok: false, seq: row.seq, reason: 'hash does not match the row' };
     }
     prevHash = row.hash;
+    lastSeq = row.seq;
     count++;
+  }
+  if (anchor && (count !== anchor.rows || prevHash !== anchor.headHash)) {
+    const recorded = `the anchor records ${anchor.rows} rows ending at seq ${anchor.seq}, the table holds ${count}`;
+    if (count < anchor.rows) {
+      return { ok: false, seq: lastSeq + 1, reason: `rows cut from the end: ${recorded}` };
+    }
+    if (count > anchor.rows) {
+      return {
+        ok: false,
+        seq: anchor.seq + 1,
+        reason: `rows after the recorded tail, not appended through the trail: ${recorded}`,
+      };
+    }
+    return {
+      ok: false,
+      seq: lastSeq,
+      reason: `the last row is not the recorded tail: ${recorded}`,
+    };
   }
   return { ok: true, rows: count };
 }

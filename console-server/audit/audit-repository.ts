@@ -1,5 +1,13 @@
 import type { Db } from '../db/database';
-import { canonicalJson, GENESIS_HASH, rowHash, type AuditRow } from './audit-chain';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  rowHash,
+  verifyChain,
+  type AuditRow,
+  type ChainAnchor,
+  type ChainCheck,
+} from './audit-chain';
 
 /** What a caller records; seq, time and hashes are filled in here. */
 export interface AuditEntry {
@@ -115,6 +123,13 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
        @clientAddress, @detailsJson, @prevHash, @hash)`,
   );
   const inOrder = db.prepare<[], StoredRow>('SELECT * FROM audit_log ORDER BY seq');
+  // The tail kept beside the table (migration 005), moved in the same transaction as the insert.
+  const moveAnchor = db.prepare(
+    'UPDATE audit_anchor SET row_count = row_count + 1, seq = @seq, head_hash = @hash WHERE id = 1',
+  );
+  const readAnchor = db.prepare<[], ChainAnchor>(
+    'SELECT row_count AS rows, seq, head_hash AS headHash FROM audit_anchor WHERE id = 1',
+  );
 
   const append = db.transaction((entry: AuditEntry): AuditRow => {
     const previous = last.get();
@@ -133,6 +148,7 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
     };
     const row = { ...unhashed, hash: rowHash(unhashed) };
     insert.run(row);
+    moveAnchor.run({ seq: row.seq, hash: row.hash });
     return row;
   });
 
@@ -161,6 +177,18 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
         if (rows.length < batch) return;
         before = rows.at(-1)!.seq;
       }
+    },
+    /**
+     * Walks the whole chain and checks it ends at the recorded tail (verify-audit). In one read
+     * transaction, so an append by the running server cannot fall between the walk and the tail.
+     */
+    verify(): ChainCheck {
+      return db.transaction(() => {
+        const anchor = readAnchor.get();
+        if (!anchor)
+          return { ok: false as const, seq: 0, reason: 'the audit anchor row is missing' };
+        return verifyChain(this.inOrder(), anchor);
+      })();
     },
     /** The whole trail in seq order, for verification. */
     *inOrder(): Generator<AuditRow> {

@@ -7,7 +7,7 @@ import {
 } from '../testing/test-console-server';
 import type { AuditEntryJson } from '../routes/audit-routes';
 import { csvCell } from './audit-csv';
-import { verifyChain } from './audit-chain';
+import { rowHash, verifyChain } from './audit-chain';
 
 interface Page {
   entries: AuditEntryJson[];
@@ -112,6 +112,53 @@ describe('team audit trail', () => {
       ok: false,
       seq: 4,
       reason: 'prev_hash does not match the previous row',
+    });
+  });
+
+  it('detects rows cut from the end behind the triggers by the tail kept beside the table', () => {
+    const { db, audit: trail } = server.app.team;
+    for (let i = 0; i < 4; i++) {
+      trail.record({ person: 'root', action: 'test', status: 200, details: { i } });
+    }
+    expect(trail.verify()).toEqual({ ok: true, rows: 5 });
+    // The anchor moves only with an append: a caller cannot roll it back or remove it.
+    expect(() =>
+      db.prepare('UPDATE audit_anchor SET row_count = 3, seq = 3 WHERE id = 1').run(),
+    ).toThrowError(/only moves forward/);
+    expect(() => db.prepare('DELETE FROM audit_anchor').run()).toThrowError(/only moves forward/);
+
+    // What someone with the file could do: drop the trigger, delete the newest two rows. The
+    // remaining chain is intact, so the walk alone says nothing.
+    db.exec('DROP TRIGGER audit_log_no_delete');
+    db.prepare('DELETE FROM audit_log WHERE seq > 3').run();
+    expect(verifyChain(trail.inOrder())).toEqual({ ok: true, rows: 3 });
+    expect(trail.verify()).toEqual({
+      ok: false,
+      seq: 4,
+      reason: 'rows cut from the end: the anchor records 5 rows ending at seq 5, the table holds 3',
+    });
+  });
+
+  it('detects a row added after the recorded tail without an append', () => {
+    const { db, audit: trail } = server.app.team;
+    const last = trail.record({ person: 'root', action: 'test', status: 200 });
+    const forged = {
+      ...last,
+      seq: last.seq + 1,
+      prevHash: last.hash,
+      action: 'forged',
+    };
+    const row = { ...forged, hash: rowHash(forged) };
+    db.prepare(
+      `INSERT INTO audit_log (seq, at, person, app_id, action, target, status, error_code,
+         client_address, details_json, prev_hash, hash)
+       VALUES (@seq, @at, @person, @appId, @action, @target, @status, @errorCode,
+         @clientAddress, @detailsJson, @prevHash, @hash)`,
+    ).run(row);
+    expect(trail.verify()).toEqual({
+      ok: false,
+      seq: row.seq,
+      reason: `rows after the recorded tail, not appended through the trail: the anchor records ${last.seq} rows ending at seq ${last.seq}, the table holds ${row.seq}`,
     });
   });
 

@@ -53,6 +53,17 @@ describe('console server command line', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kpc-team-cli-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** A data directory whose trail holds the admin's creation and three more rows. */
+  async function trailOfFourRows(): Promise<string> {
+    const dataDir = join(dir, 'data');
+    await cli(['create-admin', '--data-dir', dataDir, '--login', 'root']);
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    const audit = createAuditRepository(db);
+    for (let i = 0; i < 3; i++) audit.record({ person: 'root', action: 'test', status: 200 });
+    db.close();
+    return dataDir;
+  }
+
   it(
     'create-admin reads the password from stdin; that admin can sign in',
     async () => {
@@ -96,12 +107,7 @@ describe('console server command line', () => {
   it(
     'verify-audit says OK for an intact trail and names the first broken seq otherwise',
     async () => {
-      const dataDir = join(dir, 'data');
-      await cli(['create-admin', '--data-dir', dataDir, '--login', 'root']);
-      const db = new Database(join(dataDir, DATABASE_FILE));
-      const audit = createAuditRepository(db);
-      for (let i = 0; i < 3; i++) audit.record({ person: 'root', action: 'test', status: 200 });
-      db.close();
+      const dataDir = await trailOfFourRows();
 
       const ok = await cli(['verify-audit', '--data-dir', dataDir]);
       expect(ok.code).toBe(0);
@@ -118,6 +124,25 @@ describe('console server command line', () => {
 
       const missing = await cli(['verify-audit', '--data-dir', join(dir, 'nowhere')]);
       expect(missing.code).toBe(2);
+    },
+    SLOW,
+  );
+
+  it(
+    'verify-audit fails when the newest rows are cut from the end, though the chain left is intact',
+    async () => {
+      const dataDir = await trailOfFourRows();
+      expect((await cli(['verify-audit', '--data-dir', dataDir])).code).toBe(0);
+
+      const raw = new Database(join(dataDir, DATABASE_FILE));
+      raw.exec('DROP TRIGGER audit_log_no_delete');
+      raw.prepare('DELETE FROM audit_log WHERE seq >= 3').run();
+      raw.close();
+      const cut = await cli(['verify-audit', '--data-dir', dataDir]);
+      expect(cut.code).toBe(1);
+      expect(cut.stdout).toBe(
+        'BROKEN at seq 3: rows cut from the end: the anchor records 4 rows ending at seq 4, the table holds 2\n',
+      );
     },
     SLOW,
   );
