@@ -215,4 +215,61 @@ test.describe('team mode', () => {
       'Your role on this app does not allow this. Ask a team admin for a higher role.',
     );
   });
+
+  test('bulk-uninstalls in one run of the console server, audited once with every item', async ({
+    page,
+    request,
+    teamStack,
+  }) => {
+    const kii = demoKii(request, teamStack);
+    const installed = [];
+    for (const name of [unique('team-bulk-a'), unique('team-bulk-b')])
+      installed.push(await kii.install({ userID: await kii.registerUser(name) }));
+    const [a, b] = installed;
+    const unknown = unique('no-such-installation');
+    const person = await newPerson(request, teamStack, 'operator');
+    await signInOnPage(page, teamStack, person.login, person.password);
+
+    await page.getByRole('button', { name: 'Uninstall many…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Uninstall many' });
+    await dialog
+      .getByRole('textbox', { name: 'Installation IDs' })
+      .fill(`${a.installationID}\n${unknown}\nMQTT:${b.installationRegistrationID}`);
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dialog).toContainText(
+      'Dry run: 2 will be uninstalled, 1 not found, 0 refused, 0 failed.',
+    );
+    expect((await kii.get(`/installations/${a.installationID}`)).status()).toBe(200);
+    await dialog.getByRole('button', { name: 'Uninstall 2' }).click();
+    await expect(dialog).toContainText('Done: 2 uninstalled, 1 not found, 0 refused, 0 failed.');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    for (const one of installed)
+      expect((await kii.get(`/installations/${one.installationID}`)).status()).toBe(404);
+
+    // One audit entry per run (the dry run, then the run), each with every item's Kii outcome.
+    const audit = await page.request.get(`${teamStack.origin}/team/api/audit`, {
+      params: { person: person.login, action: 'installation.bulk-uninstall' },
+    });
+    expect(audit.status()).toBe(200);
+    const { entries } = (await audit.json()) as {
+      entries: { target: string; status: number; details: Record<string, unknown> }[];
+    };
+    expect(entries.map((entry) => [entry.target, entry.details['dryRun']])).toEqual([
+      ['2 installations', false],
+      ['3 installations', true],
+    ]);
+    expect(entries[0].details['results']).toEqual([
+      { ref: a.installationID, status: 'uninstalled', kii: { status: 204 } },
+      { ref: `MQTT:${b.installationRegistrationID}`, status: 'uninstalled', kii: { status: 204 } },
+    ]);
+    expect(entries[1].details['results']).toContainEqual({
+      ref: unknown,
+      status: 'not-found',
+      kii: { status: 404, errorCode: 'INSTALLATION_NOT_FOUND' },
+    });
+    const single = await page.request.get(`${teamStack.origin}/team/api/audit`, {
+      params: { person: person.login, action: 'installation.uninstall' },
+    });
+    expect(((await single.json()) as { entries: unknown[] }).entries).toEqual([]);
+  });
 });

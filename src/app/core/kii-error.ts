@@ -76,6 +76,14 @@ export function toKiiError(error: unknown): KiiError {
 }
 
 /**
+ * A Kii failure known only by Kii's status and errorCode, as the console server relays one item
+ * of a bulk run (status 0 when Kii never answered).
+ */
+export function kiiErrorOf(status: number, errorCode?: string): KiiError {
+  return build(status, errorCode, undefined, 'unknown');
+}
+
+/**
  * Human message per kind; a few Kii error codes get a more precise one.
  * Exported so a page can show the generic text for a kind it produces itself.
  */

@@ -84,6 +84,11 @@ export class BulkDialog {
   protected readonly uninstalling = this.data.purpose === 'uninstall';
   protected readonly text = signal(this.data.text);
   protected readonly parsed = computed(() => parseRefs(this.text()));
+  /** Team mode's limit per run, when the list is over it (the console server refuses more). */
+  protected readonly overLimit = computed(() => {
+    const max = this.bulk.maxPerRun;
+    return this.uninstalling && max !== null && this.parsed().refs.length > max ? max : null;
+  });
   protected readonly step = signal<Step>('input');
   protected readonly progress = signal<BulkProgress<Outcome>>({ items: [], done: 0, total: 0 });
   protected readonly fileError = signal(false);
@@ -149,10 +154,9 @@ export class BulkDialog {
 
   protected check(): void {
     const refs = this.parsed().refs;
-    if (!refs.length) return;
+    if (!refs.length || this.overLimit() !== null) return;
     this.step.set('checking');
-    this.work = this.bulk
-      .dryRun$(refs)
+    this.work = (this.uninstalling ? this.bulk.dryRun$(refs) : this.bulk.lookUp$(refs))
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (progress) => this.progress.set(progress),

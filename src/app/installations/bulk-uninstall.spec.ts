@@ -104,6 +104,10 @@ describe('BulkUninstall', () => {
   });
   afterEach(() => http.verify());
 
+  it('sets no limit on a run in browser-only mode', () => {
+    expect(bulk.maxPerRun).toBeNull();
+  });
+
   it('looks each reference up in the dry run, naming owners, and changes nothing', async () => {
     const plan = lastValueFrom(
       bulk.dryRun$([

@@ -12,36 +12,16 @@ import {
   throttleTime,
 } from 'rxjs';
 
-import { KiiError, toKiiError } from '../core/kii-error';
-import {
-  Installation,
-  InstallationRef,
-  parseInstallationRef,
-  refText,
-} from '../core/kii/installation';
-import { KnownInstallations } from './known-installations';
+import { toKiiError } from '../core/kii-error';
+import { InstallationRef, parseInstallationRef, refText } from '../core/kii/installation';
 import { PushInstallations } from '../core/kii/push-installations';
+import { ConsoleMode } from '../core/team/console-mode';
+import { BulkItem, BulkProgress, PlanOutcome, RunOutcome, failureOutcome } from './bulk-items';
+import { KnownInstallations } from './known-installations';
+import { TEAM_BULK_MAX, TeamBulkUninstall } from './team-bulk-uninstall';
 
-/** What the dry run found for one reference. */
-export type PlanOutcome = 'ready' | 'not-found' | 'refused' | 'failed';
-/** What uninstalling did for one reference. */
-export type RunOutcome = 'done' | 'not-found' | 'refused' | 'failed';
-
-/** One line of a bulk uninstall. */
-export interface BulkItem<O extends string> {
-  readonly ref: InstallationRef;
-  readonly outcome: O | 'pending';
-  /** Found in the dry run (with its owner's name). */
-  readonly installation?: Installation;
-  readonly error?: KiiError;
-}
-
-/** The whole list so far. */
-export interface BulkProgress<O extends string> {
-  readonly items: readonly BulkItem<O>[];
-  readonly done: number;
-  readonly total: number;
-}
+export type { BulkItem, BulkProgress, PlanOutcome, RunOutcome } from './bulk-items';
+export { failureOutcome } from './bulk-items';
 
 /** What pasted text or a CSV file named. */
 export interface ParsedRefs {
@@ -110,15 +90,25 @@ function unquote(cell: string): string {
 
 /**
  * Uninstalls many installations: first a dry run that looks each one up (and names its
- * owner), then the uninstalls of those found, each with its own outcome.
+ * owner), then the uninstalls of those found, each with its own outcome. In team mode both
+ * steps are runs of the console server's bulk route (`TeamBulkUninstall`), audited once each.
  */
 @Injectable({ providedIn: 'root' })
 export class BulkUninstall {
   private readonly push = inject(PushInstallations);
   private readonly known = inject(KnownInstallations);
+  private readonly team = inject(ConsoleMode).team() ? inject(TeamBulkUninstall) : null;
 
-  /** Looks every reference up; nothing is changed. */
+  /** How many references one run takes; null when there is no limit (browser-only mode). */
+  readonly maxPerRun: number | null = this.team ? TEAM_BULK_MAX : null;
+
+  /** The uninstall's dry run: looks every reference up; nothing is changed. */
   dryRun$(refs: readonly InstallationRef[]): Observable<BulkProgress<PlanOutcome>> {
+    return this.team ? this.team.dryRun$(refs) : this.lookUp$(refs);
+  }
+
+  /** Looks every reference up one by one (an import into the list, or browser-only mode). */
+  lookUp$(refs: readonly InstallationRef[]): Observable<BulkProgress<PlanOutcome>> {
     return this.each$<PlanOutcome>(
       refs.map((ref) => ({ ref, outcome: 'pending' as const })),
       (item) =>
@@ -135,6 +125,7 @@ export class BulkUninstall {
 
   /** Uninstalls the items the dry run found ready; the others keep their outcome. */
   run$(plan: readonly BulkItem<PlanOutcome>[]): Observable<BulkProgress<RunOutcome>> {
+    if (this.team) return this.team.run$(plan);
     const ready = plan.filter((item) => item.outcome === 'ready');
     return this.each$<RunOutcome>(
       ready.map((item) => ({ ...item, outcome: 'pending' as const })),
@@ -170,13 +161,6 @@ export class BulkUninstall {
       map((done) => ({ items: [...items], done, total })),
     );
   }
-}
-
-/** 404: not found; 401/403: refused; anything else failed. */
-export function failureOutcome(error: KiiError): 'not-found' | 'refused' | 'failed' {
-  if (error.status === 404) return 'not-found';
-  if (error.status === 401 || error.status === 403) return 'refused';
-  return 'failed';
 }
 
 /** The results as CSV (RFC 4180), for the operator's records. */

@@ -1,6 +1,12 @@
-import { HttpClient, HttpHeaders, HttpParams } from '@angular/common/http';
+import {
+  HttpClient,
+  HttpEventType,
+  HttpHeaders,
+  HttpParams,
+  HttpRequest,
+} from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { Observable, catchError, defer, throwError } from 'rxjs';
+import { EMPTY, Observable, catchError, defer, from, mergeMap, throwError } from 'rxjs';
 
 import { toKiiError } from '../kii-error';
 
@@ -11,6 +17,9 @@ export const TEAM_API_BASE = '/team/api';
 export const CSRF_HEADER = 'x-kpc-csrf';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** The media type of answers streamed one JSON value per line (bulk uninstall). */
+const LINES = 'application/x-ndjson';
 
 /** Options of one team API call. */
 export interface TeamCallOptions {
@@ -63,17 +72,44 @@ export class TeamApi {
     return `/apps/${encodeURIComponent(appId)}${path}`;
   }
 
+  /**
+   * POSTs JSON and reads an NDJSON answer: each line's value is emitted as soon as the line has
+   * arrived (the bulk uninstall's items, then its outcome), completing when the answer ends.
+   */
+  postLines$<T>(path: string, body: unknown): Observable<T> {
+    return defer(() => {
+      // Characters of the answer already split into lines.
+      let read = 0;
+      const request = new HttpRequest('POST', TEAM_API_BASE + path, JSON.stringify(body), {
+        headers: this.headers('POST', body, 'application/json').set('accept', LINES),
+        reportProgress: true,
+        responseType: 'text',
+        withCredentials: true,
+      });
+      return this.http.request<string>(request).pipe(
+        mergeMap((event) => {
+          const last = event.type === HttpEventType.Response;
+          const text = last
+            ? (event.body ?? '')
+            : event.type === HttpEventType.DownloadProgress
+              ? event.partialText
+              : undefined;
+          if (text === undefined) return EMPTY;
+          // A partial answer may end mid-line: only whole lines are read before the end.
+          const end = last ? text.length : text.lastIndexOf('\n') + 1;
+          if (end <= read) return EMPTY;
+          const lines = text.slice(read, end).split('\n');
+          read = end;
+          return from(lines.filter((line) => line.trim()).map((line) => JSON.parse(line) as T));
+        }),
+      );
+    }).pipe(catchError((raw: unknown) => this.failure$(raw)));
+  }
+
   call$<T>(method: string, path: string, options: TeamCallOptions = {}): Observable<T> {
     return defer(() => {
-      let headers = new HttpHeaders();
-      if (!SAFE_METHODS.has(method)) {
-        // The sign-in takes any non-empty value: there is no session token yet.
-        headers = headers.set(CSRF_HEADER, this.csrfToken ?? 'sign-in');
-      }
       const json = options.contentType === undefined;
-      if (options.body !== undefined) {
-        headers = headers.set('content-type', options.contentType ?? 'application/json');
-      }
+      const headers = this.headers(method, options.body, options.contentType);
       let params = new HttpParams();
       for (const [key, value] of Object.entries(options.query ?? {})) {
         if (value !== undefined) params = params.set(key, String(value));
@@ -90,12 +126,23 @@ export class TeamApi {
         withCredentials: true,
         responseType: 'json',
       });
-    }).pipe(
-      catchError((raw: unknown) => {
-        const error = toKiiError(raw);
-        if (error.status === 401 && error.errorCode === 'UNAUTHENTICATED') this.sessionEnded?.();
-        return throwError(() => error);
-      }),
-    );
+    }).pipe(catchError((raw: unknown) => this.failure$(raw)));
+  }
+
+  private headers(method: string, body: unknown, contentType: string | undefined): HttpHeaders {
+    let headers = new HttpHeaders();
+    if (!SAFE_METHODS.has(method)) {
+      // The sign-in takes any non-empty value: there is no session token yet.
+      headers = headers.set(CSRF_HEADER, this.csrfToken ?? 'sign-in');
+    }
+    if (body !== undefined)
+      headers = headers.set('content-type', contentType ?? 'application/json');
+    return headers;
+  }
+
+  private failure$(raw: unknown): Observable<never> {
+    const error = toKiiError(raw);
+    if (error.status === 401 && error.errorCode === 'UNAUTHENTICATED') this.sessionEnded?.();
+    return throwError(() => error);
   }
 }
