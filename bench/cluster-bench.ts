@@ -21,7 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientSpec, ConnectReply, RecoveryReport } from './cluster-clients';
+import type { ClientSpec, ConnectReply, MissingClient, RecoveryReport } from './cluster-clients';
 import type { RunReport } from './delivery-runs';
 import {
   raiseOpenFileLimit,
@@ -147,27 +147,32 @@ async function connect(urls: string[], count: number, cpu: Record<string, number
 
 /**
  * One fan-out as the clients saw it: `trigger` sends the push(es); worker k expects
- * `expected(k)` deliveries. CPU is read for the server processes `pids` and the machine.
+ * `expected(k)` deliveries. CPU is read for the server processes (`groups` of PIDs by name) and
+ * the machine.
  */
 async function fanOut(
   run: string,
   expected: (k: number) => number,
-  pids: number[],
+  groups: Record<string, number[]>,
   trigger: () => Promise<unknown>,
 ): Promise<ClusterFanOut> {
   await all((k) => ({ type: 'expect', run, count: expected(k) }));
   const own = [process.pid, ...workers.map((w) => w.process.pid!)];
   const cpuOf = (list: number[]) => list.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const groupCpu = () => Object.values(groups).map(cpuOf);
   const start = {
     wall: performance.now(),
-    server: cpuOf(pids),
+    groups: groupCpu(),
     own: cpuOf(own),
     machine: machineCpuSeconds().busy,
   };
   await trigger();
   const reports = await all<RunReport>(() => ({ type: 'wait', run, timeoutMs: 60_000 }));
   const seconds = (performance.now() - start.wall) / 1000;
-  const serverCpuSeconds = cpuOf(pids) - start.server;
+  const cpuByGroup = Object.fromEntries(
+    groupCpu().map((seconds, i) => [Object.keys(groups)[i], seconds - start.groups[i]]),
+  );
+  const serverCpuSeconds = Object.values(cpuByGroup).reduce((a, b) => a + b, 0);
   const others =
     machineCpuSeconds().busy - start.machine - serverCpuSeconds - (cpuOf(own) - start.own);
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -180,6 +185,7 @@ async function fanOut(
     last: latencies.at(-1) ?? NaN,
     seconds,
     serverCpuSeconds,
+    cpuByGroup,
     otherCores: Math.max(0, others) / seconds,
     workerElu: Math.max(...reports.map((r) => r.elu)),
   };
@@ -203,7 +209,7 @@ async function topicPushes(
   label: string,
   topic: string,
   count: number,
-  pids: number[],
+  pids: Record<string, number[]>,
 ) {
   const runs: ClusterFanOut[] = [];
   for (let r = 0; r < options.repeats; r++) {
@@ -260,9 +266,9 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
     rssAll: await settledRss(single.ready.pid),
   };
   session.close();
-  const singlePushes = await topicPushes(single.ready, 'single', compareTopic, s, [
-    single.ready.pid,
-  ]);
+  const singlePushes = await topicPushes(single.ready, 'single', compareTopic, s, {
+    'single process': [single.ready.pid],
+  });
   await all(() => ({ type: 'close' }));
   await single.stop();
 
@@ -274,7 +280,11 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
     Array.from({ length: options.nodes }, () => startBrokerNode(redis.socketPath, api.ready.appId)),
   );
   servers.push(...brokers);
-  const clusterPids = [api.ready.pid, redis.pid, ...brokers.map((b) => b.ready.pid)];
+  const clusterPids = {
+    'API node': [api.ready.pid],
+    'broker nodes': brokers.map((b) => b.ready.pid),
+    Redis: [redis.pid],
+  };
   session = await adminSession(api.ready, options.concurrency);
   const refetch = await session.endpoints(installs.result, userIds);
   session.close();
@@ -290,18 +300,13 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
   const brokerIdle = await Promise.all(brokers.map((b) => settledRss(b.ready.pid)));
   const urls = brokers.map((b) => `ws://127.0.0.1:${b.ready.http}/mqtt`);
   log(`connecting ${s} clients across the broker nodes`);
-  const connectCpu = {
-    'API node': [api.ready.pid],
-    'broker nodes': brokers.map((b) => b.ready.pid),
-    Redis: [redis.pid],
-  };
-  let clusterConnect = await connect(urls, s, connectCpu);
+  let clusterConnect = await connect(urls, s, clusterPids);
   const compare = await topicPushes(api.ready, 'cluster-compare', compareTopic, s, clusterPids);
   let connectSeconds = clusterConnect.seconds;
   const connectCpuSeconds = clusterConnect.cpu;
   if (s < n) {
     log(`connecting the other ${n - s} clients`);
-    clusterConnect = await connect(urls, n, connectCpu);
+    clusterConnect = await connect(urls, n, clusterPids);
     connectSeconds += clusterConnect.seconds;
     for (const [name, seconds] of Object.entries(clusterConnect.cpu))
       connectCpuSeconds[name] += seconds;
@@ -329,7 +334,10 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
     node: 0,
     timeoutMs: 300_000,
   }));
-  const survivors = clusterPids.filter((pid) => pid !== victim.ready.pid);
+  const survivors = {
+    ...clusterPids,
+    'broker nodes': clusterPids['broker nodes'].filter((pid) => pid !== victim.ready.pid),
+  };
   const pushAfter = await withSession(api.ready, (session) =>
     fanOut(
       'after-kill',
@@ -354,6 +362,16 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
         })),
     ),
   );
+  const missing =
+    direct.received < direct.expected
+      ? (
+          await all<{ missing: MissingClient[] }>(() => ({
+            type: 'missing',
+            run: 'direct',
+            indices: sample,
+          }))
+        ).flatMap((r) => r.missing)
+      : [];
 
   log(`the Redis hop alone: ${options.hopMessages} messages`);
   const hop = await runRedisHop<ClusterResults['hop']>(redis.socketPath, options.hopMessages);
@@ -399,6 +417,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
       perNode: urls.map((_, i) => recovery.reduce((sum, r) => sum + r.perNode[i], 0)),
       pushAfter,
       direct,
+      directMissing: missing,
     },
     hop,
   };

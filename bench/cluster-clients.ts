@@ -41,6 +41,7 @@ export type ClientRequest =
   | { id: number; type: 'expect'; run: string; count: number }
   | { id: number; type: 'wait'; run: string; timeoutMs: number }
   | { id: number; type: 'recovery'; node: number; timeoutMs: number }
+  | { id: number; type: 'missing'; run: string; indices: number[] }
   | { id: number; type: 'close' };
 
 export interface ConnectReply {
@@ -62,6 +63,14 @@ export interface RecoveryReport {
   failures: string[];
 }
 
+/** A client a push addressed to it did not reach. */
+export interface MissingClient {
+  index: number;
+  node: number;
+  lostFrom?: number;
+  up: boolean;
+}
+
 interface LeanClient {
   spec: ClientSpec;
   node: number;
@@ -72,6 +81,8 @@ interface LeanClient {
   lostFrom?: number;
   /** Reconnection attempts since the connection was lost. */
   attempts: number;
+  /** The last run a push addressed to this client (`to`) came from. */
+  directRun?: string;
 }
 
 let clients: LeanClient[] = [];
@@ -92,12 +103,12 @@ const recovery = {
 
 /** A delivery to another client's topic, or addressed (`to`) to another user, is wrong. */
 function onPublish(client: LeanClient, topic: string, payload: Buffer) {
-  runs.record(
-    payload,
-    Date.now(),
-    (data) =>
-      topic !== client.spec.clientId || (data.to !== undefined && data.to !== client.spec.userId),
-  );
+  runs.record(payload, Date.now(), (data) => {
+    if (data.to === client.spec.userId) client.directRun = String(data.run);
+    return (
+      topic !== client.spec.clientId || (data.to !== undefined && data.to !== client.spec.userId)
+    );
+  });
 }
 
 /** Opens one client on its node: resolves once the broker granted the subscription. */
@@ -321,6 +332,14 @@ process.on('message', async (request: ClientRequest) => {
       );
       const { waiter: _waiter, ...counts } = recovery;
       return reply(request.id, { ...counts, perNode: perNode() } as RecoveryReport);
+    }
+    case 'missing': {
+      // Which of these clients got no push addressed to them in the run, and where they are.
+      const wanted = new Set(request.indices);
+      const missing: MissingClient[] = clients
+        .filter((c) => wanted.has(c.spec.index) && c.directRun !== request.run)
+        .map((c) => ({ index: c.spec.index, node: c.node, lostFrom: c.lostFrom, up: c.up }));
+      return reply(request.id, { missing });
     }
     case 'close':
       return reply(request.id, { closed: await closeAll() });

@@ -129,6 +129,8 @@ export interface ClusterFanOut {
   seconds: number;
   /** CPU seconds of the server processes (API node or single process, brokers, Redis). */
   serverCpuSeconds: number;
+  /** The same by process group (API node, broker nodes, Redis; or the single process). */
+  cpuByGroup: Record<string, number>;
   otherCores: number;
   workerElu: number;
 }
@@ -189,6 +191,8 @@ export interface ClusterResults {
     perNode: number[];
     pushAfter: ClusterFanOut;
     direct: ClusterFanOut;
+    /** Sampled clients the direct push did not reach: index, node now, node lost (if moved). */
+    directMissing: { index: number; node: number; lostFrom?: number; up: boolean }[];
   };
   hop: { inProcess: HopFigures; throughRedis: HopFigures };
 }
@@ -206,6 +210,16 @@ const latency = (f: ClusterFanOut) =>
 const delivered = (f: ClusterFanOut) =>
   `${int(f.received)} of ${int(f.expected)}, ${int(f.wrong)} to a wrong client`;
 const complete = (f: ClusterFanOut) => f.received === f.expected && f.wrong === 0;
+
+/** How many of the clients are on each node now (nodes numbered from 1). */
+function byNode(clients: { node: number }[]): string {
+  const counts = new Map<number, number>();
+  for (const { node } of clients) counts.set(node, (counts.get(node) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a - b)
+    .map(([node, count]) => `node ${node + 1}: ${count}`)
+    .join(', ');
+}
 
 /** CPU seconds by process group, and per 1,000 connections. */
 const cpuSplit = (cpu: Record<string, number>, connections: number) =>
@@ -247,15 +261,15 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
       `${(singlePush.last / comparePush.last).toFixed(2)}x`,
     ],
     [
-      'Redis hop per delivery: fan-out time, cluster minus single, / deliveries',
+      'cluster cost per delivery: time to last delivery, cluster minus single, / deliveries',
       `${hopWallUs.toFixed(1)} µs`,
     ],
     [
-      'Redis hop per delivery: server CPU, cluster minus single, / deliveries',
+      'cluster cost per delivery: server CPU (with Redis), cluster minus single, / deliveries',
       `${hopCpuUs.toFixed(1)} µs`,
     ],
     [
-      'Redis hop alone (mqemitter-redis, 2 emitters): CPU / message',
+      'one Redis hop (mqemitter-redis, 2 emitters): CPU / message',
       `${(hop.throughRedis.processCpuUsPerMessage + hop.throughRedis.redisCpuUsPerMessage).toFixed(1)} µs vs ${hop.inProcess.processCpuUsPerMessage.toFixed(1)} µs in-process`,
     ],
     [
@@ -288,7 +302,10 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    'Medians of the pushes by time to last delivery. Set-up (untimed):',
+    'Medians of the pushes by time to last delivery. The cluster sends one Redis message per push per node',
+    "(docs/scale-out.md), so a delivery's share of the Redis hop is that message's cost / the node's recipients;",
+    'the hop row is what routing every delivery through Redis (aedes-style) would cost per delivery.',
+    'Set-up (untimed):',
     `  users and topic subscriptions written into the API node's SQLite file through the server's repositories (one shared password hash): ${setup.seedSeconds.toFixed(1)} s`,
     `  installs through REST: ${setup.installSeconds.toFixed(1)} s (${int(setup.installsPerSecond)}/s); endpoint fetches: ${setup.endpointSeconds.toFixed(1)} s (${int(setup.endpointsPerSecond)}/s); again on the cluster's API node ${int(setup.refetchPerSecond)}/s, ${int(setup.credentialsChanged)} credentials changed`,
     'Details',
@@ -304,7 +321,13 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
     ),
   ];
   const fan = (f: ClusterFanOut) =>
-    `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, last ${ms(f.last)} ms; ${delivered(f)}; server CPU ${f.serverCpuSeconds.toFixed(2)} s, others ${f.otherCores.toFixed(2)} cores, busiest client worker ${Math.round(f.workerElu * 100)}%`;
+    `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, last ${ms(f.last)} ms; ${delivered(f)}; server CPU ${f.serverCpuSeconds.toFixed(2)} s (${Object.entries(
+      f.cpuByGroup,
+    )
+      .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+      .join(
+        ', ',
+      )}), others ${f.otherCores.toFixed(2)} cores, busiest client worker ${Math.round(f.workerElu * 100)}%`;
   single.pushes.forEach((f, i) => out.push(`  single, push ${i + 1}: ${fan(f)}`));
   cluster.compare.forEach((f, i) => out.push(`  cluster at ${int(s)}, push ${i + 1}: ${fan(f)}`));
   if (cluster.pushes !== cluster.compare)
@@ -316,6 +339,14 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
       : []),
     `  push after the kill: ${fan(kill.pushAfter)}`,
     `  direct pushes after the kill: ${fan(kill.direct)}`,
+    ...(kill.directMissing.length
+      ? [
+          `  not reached by their direct push: ${kill.directMissing.length}, of them ${kill.directMissing.filter((m) => m.lostFrom !== undefined).length} moved by the kill, ${kill.directMissing.filter((m) => !m.up).length} not connected; by node now: ${byNode(kill.directMissing)}; first: ${kill.directMissing
+            .slice(0, 10)
+            .map((m) => `#${m.index}`)
+            .join(' ')}`,
+        ]
+      : []),
     `  Redis hop alone, ${int(hop.throughRedis.messages)} messages: ${ms(hop.throughRedis.wallMs)} ms through Redis (process ${hop.throughRedis.processCpuUsPerMessage.toFixed(1)} µs + redis-server ${hop.throughRedis.redisCpuUsPerMessage.toFixed(1)} µs CPU per message), ${ms(hop.inProcess.wallMs)} ms in-process`,
   );
   const ok =
