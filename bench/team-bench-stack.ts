@@ -42,7 +42,8 @@ export async function startTeamBenchStack(registryRows: number): Promise<TeamBen
     name: 'console-server',
     script: join(import.meta.dirname, '..', 'console-server/main.ts'),
     cwd: join(import.meta.dirname, '..'),
-    args: ['--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+    // The local Kii server listens on loopback, a private target the flag allows.
+    args: ['--port', '0', '--data-dir', dir, '--log-level', 'warn', '--allow-private-kii'],
   }).catch(async (error: unknown) => {
     await kii.stop();
     throw error;

@@ -40,6 +40,12 @@ export interface ConsoleServerConfig {
   keyFile?: string;
   /** JSON file listing the OpenID Connect providers people may sign in with (README). */
   oidcConfig?: string;
+  /**
+   * Lets connected apps' Kii calls reach private and loopback addresses (kii/kii-target-policy.ts):
+   * `--allow-private-kii`, or KPC_ALLOW_PRIVATE_KII=1. Link-local and metadata addresses stay
+   * refused either way.
+   */
+  allowPrivateKii: boolean;
 }
 
 export const defaultConfig: ConsoleServerConfig = {
@@ -57,6 +63,7 @@ export const defaultConfig: ConsoleServerConfig = {
   // The API takes small JSON bodies only (sign-in, people, roles).
   bodyLimit: 64 * 1024,
   requestTimeoutMs: 30_000,
+  allowPrivateKii: false,
 };
 
 type FlagKind = 'string' | 'int' | 'bool';
@@ -78,6 +85,7 @@ const serveFlags: Record<string, FlagSpec<ConsoleServerConfig>> = {
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
   '--key-file': { key: 'keyFile', kind: 'string' },
   '--oidc-config': { key: 'oidcConfig', kind: 'string' },
+  '--allow-private-kii': { key: 'allowPrivateKii', kind: 'bool' },
 };
 
 export const usage = `Usage: node --import tsx console-server/main.ts [command] [flags]
@@ -106,7 +114,10 @@ Flags of serve:
                            created on first start); KPC_CONSOLE_KEY (base64 of 32 bytes) wins over it;
                            --in-memory without either uses a random key for the process
   --oidc-config <file>     single sign-on: a JSON file listing OpenID Connect providers, their clients
-                           and the mapping of a claim (e.g. groups) to roles (see the README)`;
+                           and the mapping of a claim (e.g. groups) to roles (see the README)
+  --allow-private-kii      let connected apps' Kii base URLs be private or loopback addresses (a local
+                           or on-premises Kii server); KPC_ALLOW_PRIVATE_KII=1 does the same. Link-local
+                           and cloud metadata addresses are refused always`;
 
 /** Thrown for a bad command line; the entry point prints it with the usage text. */
 export class UsageError extends Error {}
@@ -145,6 +156,7 @@ export function parseFlags<T extends object>(
 
 export function parseServeArgs(argv: string[]): ConsoleServerConfig {
   const config = parseFlags(argv, serveFlags, defaultConfig);
+  if (process.env['KPC_ALLOW_PRIVATE_KII'] === '1') config.allowPrivateKii = true;
   if (config.publicOrigin !== undefined) {
     let url: URL;
     try {

@@ -154,6 +154,8 @@ async function main(): Promise<void> {
         String(options.port),
         '--data-dir',
         teamDir,
+        // The demo app's Kii server is the local one, on loopback: a private target.
+        '--allow-private-kii',
         ...(options.consoleDir ? ['--console', options.consoleDir] : []),
       ],
     });

@@ -1,3 +1,5 @@
+import { KiiTargetRefusedError } from './kii-target-policy';
+
 /**
  * Codes this client invents for failures where Kii sent no `errorCode` of its own. They are
  * upper snake case like Kii's (docs/kii-api.md §2.1) so callers can switch on one field.
@@ -123,6 +125,9 @@ export function errorFromFailure(
       'TIMEOUT',
       `${operation}: no answer from ${where} within ${timeoutMs} ms`,
     );
+  }
+  if (failure instanceof KiiTargetRefusedError) {
+    return new KiiCallError(operation, 0, failure.code, `${operation}: ${failure.message}`);
   }
   const cause = (failure as { cause?: { code?: unknown } } | undefined)?.cause;
   const reason = typeof cause?.code === 'string' ? cause.code : 'the request failed';

@@ -9,6 +9,7 @@ import {
 } from '../apps/connected-apps';
 import { ApiError } from '../errors';
 import type { KiiAppCredentials } from '../kii/admin-tokens';
+import { checkKiiTarget, KiiTargetRefusedError } from '../kii/kii-target-policy';
 import type { KiiCallError } from '../kii/kii-call-error';
 import { ALL_APPS, effectiveRole, ROLES } from '../people/roles';
 import {
@@ -79,6 +80,26 @@ export const appsRoutes: FastifyPluginAsync = async (app) => {
     } catch (error) {
       if (error instanceof ConnectedAppError) throw connectedAppApiError(error);
       throw error;
+    }
+    const refused = await checkKiiTarget(credentials.baseUrl, {
+      allowPrivate: app.team.config.allowPrivateKii,
+    }).then(
+      () => null,
+      // A name that does not resolve is left to the token call, which reports it as Kii's.
+      (error: unknown) => (error instanceof KiiTargetRefusedError ? error : null),
+    );
+    if (refused) {
+      const error = refused;
+      const details = { host: error.host, address: error.address, refusal: error.refusal };
+      auditRequest(request, {
+        appId: input.appId,
+        action,
+        target: input.appId,
+        status: 400,
+        errorCode: 'KII_TARGET_REFUSED',
+        details: { ...described(input), ...details },
+      });
+      throw new ApiError(400, 'KII_TARGET_REFUSED', error.message, details);
     }
     // A token cached under the same client ID would pass without asking Kii about the secret.
     kii.forget(input.appId);

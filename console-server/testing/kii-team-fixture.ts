@@ -1,4 +1,5 @@
 import type { KiiAppCredentials } from '../kii/admin-tokens';
+import { guardedFetch } from '../kii/guarded-fetch';
 import { startLocalKii, type LocalKiiProcess } from '../kii/local-kii-process';
 import type { RoleGrant } from '../people/roles';
 import {
@@ -57,8 +58,10 @@ export async function startKiiTeamFixture(): Promise<KiiTeamFixture> {
   const kii = await startLocalKii();
   const adminTokens = new Set<string>();
   // Sees every exchange of the console server's Kii client; only token answers are read.
+  // Over the server's own guarded transport, so every Kii route spec exercises it.
+  const guarded = guardedFetch({ allowPrivate: true });
   const observingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await guarded(input, init);
     const url = input instanceof Request ? input.url : String(input);
     if (new URL(url).pathname.endsWith('/oauth2/token') && response.ok) {
       const body = (await response.clone().json()) as { access_token?: unknown };

@@ -95,6 +95,8 @@ export async function startTestConsoleServer(
     port: 0,
     inMemory: true,
     logLevel: 'silent',
+    // The specs' Kii is the local server on 127.0.0.1; kii-target.spec.ts turns this off.
+    allowPrivateKii: true,
     ...overrides,
   };
   const { app, port } = await startConsoleServer({
