@@ -25,6 +25,16 @@ import DiagnosePage from './diagnose-page';
 
 const X_LOCAL = `${TEST_BASE_URL}/x-local/v1/apps/demoapp`;
 const SENT_AT = Date.UTC(2026, 0, 2, 3, 4, 5);
+/** What Kii Cloud's mqtt-endpoint answers for inst-1. */
+const ENDPOINT_BODY = {
+  installationID: 'inst-1',
+  username: 'u',
+  password: 'p',
+  mqttTopic: 't',
+  host: 'h',
+  portWS: 1,
+  portWSS: 2,
+};
 
 describe('DiagnosePage', () => {
   let http: HttpTestingController;
@@ -248,20 +258,56 @@ describe('DiagnosePage', () => {
     await clickButton(loader, 'Diagnose push p-9');
     const cloud = 'https://api-jp.kii.com/api/apps/demoapp';
     await answer(`${cloud}/installations/inst-1`, installationBody(installationRow(1)));
-    await answer(`${cloud}/installations/inst-1/mqtt-endpoint`, {
-      installationID: 'inst-1',
-      username: 'u',
-      password: 'p',
-      mqttTopic: 't',
-      host: 'h',
-      portWS: 1,
-      portWSS: 2,
-    });
+    await answer(`${cloud}/installations/inst-1/mqtt-endpoint`, ENDPOINT_BODY);
     const page = text();
     expect(page).toContain('ENVIRONMENT_FILTERED');
     expect(page).toContain('This installation is production; resend with Production ticked.');
     expect(page).toContain('Sent from this tab at');
     expect(page).toContain('Cannot be checked here');
     expect(page).not.toContain('x-local');
+  });
+  describe('on Kii Cloud, an installation owned by a thing', () => {
+    const cloud = 'https://api-jp.kii.com/api/apps/demoapp';
+    const thingOwned = installationRow(1, {
+      owner: { kind: 'thing', id: 'th.lamp', name: 'th.lamp' },
+    });
+
+    /** Diagnoses p-9, which this tab did not send, for inst-1: the endpoint answers. */
+    async function diagnoseThingOwned(): Promise<void> {
+      await render(false);
+      await findInstallation('inst-1');
+      await (await inputLabelled(loader, 'Push message ID')).setValue('p-9');
+      await clickButton(loader, 'Diagnose');
+      await answer(`${cloud}/installations/inst-1`, installationBody(thingOwned));
+      await answer(`${cloud}/installations/inst-1/mqtt-endpoint`, ENDPOINT_BODY);
+    }
+
+    it("shows the thing's online status as the Connected check's evidence", async () => {
+      await diagnoseThingOwned();
+      await answer(`${cloud}/things/th.lamp`, {
+        _thingID: 'th.lamp',
+        _vendorThingID: 'lamp',
+        _online: false,
+        _onlineStatusModifiedAt: SENT_AT - 60_000,
+      });
+      // Without this tab's send record the time of the send is not known: evidence only.
+      const page = text();
+      expect(page).toMatch(/Connected\s?Cannot tell\s?The thing is offline now, since /);
+      expect(page).toContain('Nothing Kii Cloud shows explains it');
+    });
+
+    it('says Connected cannot be checked when the thing cannot be read', async () => {
+      await diagnoseThingOwned();
+      await answer(
+        `${cloud}/things/th.lamp`,
+        { errorCode: 'THING_NOT_FOUND', message: 'not found' },
+        404,
+      );
+      const page = text();
+      expect(page).toContain('Nothing Kii Cloud shows explains it');
+      expect(page).not.toContain('The thing is');
+      expect(page).toMatch(/Connected\s?Cannot be checked here/);
+      expect(page).toContain('Kii Cloud keeps no record of MQTT connections');
+    });
   });
 });

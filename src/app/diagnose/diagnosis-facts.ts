@@ -7,6 +7,7 @@ import { Installation } from '../core/kii/installation';
 import { PushInstallations } from '../core/kii/push-installations';
 import { PushTopics } from '../core/kii/push-topics';
 import { PushOutcome, PushTrace } from '../core/kii/push-trace';
+import { ThingOnline, ThingStatus } from '../core/kii/thing-status';
 import { RecentSend, RecentSends, sentToLabel } from '../compose/recent-sends';
 import { Diagnosis, KiiFacts, SentRecord, TimeText, diagnoseKii, diagnoseTrace } from './diagnosis';
 
@@ -23,6 +24,7 @@ export class DiagnosisFacts {
   private readonly trace = inject(PushTrace);
   private readonly installations = inject(PushInstallations);
   private readonly topics = inject(PushTopics);
+  private readonly things = inject(ThingStatus);
   private readonly recentSends = inject(RecentSends);
   private readonly locale = inject(LOCALE_ID);
 
@@ -90,14 +92,16 @@ export class DiagnosisFacts {
         forkJoin({
           subscribed: this.subscribed$(sent, installation),
           endpoint: this.endpoint$(installation),
+          thingOnline: this.thingOnline$(installation),
         }).pipe(
-          map(({ subscribed, endpoint }) => {
+          map(({ subscribed, endpoint, thingOnline }) => {
             const facts: KiiFacts = {
               installationID,
               installation,
               send: sent ? sentRecord(sent, installation) : null,
               subscribed,
               endpoint,
+              thingOnline,
             };
             return diagnoseKii(facts, this.time);
           }),
@@ -122,6 +126,13 @@ export class DiagnosisFacts {
     return this.topics
       .isSubscribed$(sent.target.topic, owner)
       .pipe(catchError(() => of<boolean | null>(null)));
+  }
+
+  /** The owning thing's online status now; null for a user's, or when it cannot be read. */
+  private thingOnline$(installation: Installation | null): Observable<ThingOnline | null> {
+    const owner = installation?.owner;
+    if (owner?.kind !== 'thing') return of(null);
+    return this.things.online$(owner.id).pipe(catchError(() => of<ThingOnline | null>(null)));
   }
 
   private endpoint$(installation: Installation | null): Observable<KiiFacts['endpoint']> {

@@ -271,6 +271,18 @@ export const checkEvidence = {
     $localize`:Evidence@@kpc.diagnose.eNoConnectionRecord:Kii Cloud keeps no record of MQTT connections; the local server's trace does.`,
   noDeliveryRecord: () =>
     $localize`:Evidence@@kpc.diagnose.eNoDeliveryRecord:Kii Cloud keeps no record of deliveries; the local server's trace does.`,
+  thingOnlineSince: (at: string) =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingOnlineSince:The thing is online, without a change since ${at}:TIME:, before the push was sent.`,
+  thingOfflineSince: (at: string) =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingOfflineSince:The thing is offline, without a change since ${at}:TIME:, before the push was sent.`,
+  thingOnlineSinceLater: (at: string) =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingOnlineLater:The thing is online now, since ${at}:TIME:; what it was when the push was sent is not known.`,
+  thingOfflineSinceLater: (at: string) =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingOfflineLater:The thing is offline now, since ${at}:TIME:; what it was when the push was sent is not known.`,
+  thingOnlineNow: () =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingOnlineNow:The thing is online now; Kii does not say since when.`,
+  thingNeverOnline: () =>
+    $localize`:Evidence from Kii's thing online status@@kpc.diagnose.eThingNeverOnline:The thing has never been online (Kii reports no status change).`,
   endpointValid: () =>
     $localize`:Evidence@@kpc.diagnose.eEndpointValid:The MQTT endpoint answers with credentials now.`,
   endpointNotReady: () =>

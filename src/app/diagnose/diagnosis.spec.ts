@@ -235,6 +235,7 @@ describe('diagnoseKii', () => {
         send: send(),
         subscribed: true,
         endpoint: 'valid',
+        thingOnline: null,
         ...extra,
       },
       time,
@@ -292,5 +293,65 @@ describe('diagnoseKii', () => {
     expect(statusOf(d, 'environment')).toBe('unknown');
     expect(statusOf(d, 'installation')).toBe('pass');
     expect(d.verdict).toBe('ENDPOINT_NOT_READY');
+  });
+  describe("with a thing's online status (Kii's one connection fact)", () => {
+    const thingOwned = installation(false, { owner: { kind: 'thing', id: 'th.1', name: 'lamp' } });
+    const withStatus = (online: boolean, since: number | null, extra: Partial<KiiFacts> = {}) =>
+      kii({ installation: thingOwned, thingOnline: { online, since }, ...extra });
+    const connected = (d: Diagnosis) => d.checks.find((c) => c.id === 'connected')!;
+
+    it('passes Connected for a thing online without a change since before the send', () => {
+      const d = withStatus(true, SENT_AT - 1000);
+      expect(connected(d)).toEqual({
+        id: 'connected',
+        status: 'pass',
+        evidence: 'The thing is online, without a change since t+-1000, before the push was sent.',
+      });
+      expect(d.verdict).toBe('NO_PROBLEM_FOUND');
+      expect(statusOf(d, 'subscribed')).toBe('unavailable');
+    });
+
+    it('says NOT_CONNECTED for a thing offline since before the send, with the fix line', () => {
+      const d = withStatus(false, SENT_AT - 1000);
+      expect(d.verdict).toBe('NOT_CONNECTED');
+      expect(d.evidence).toBe(
+        'The thing is offline, without a change since t+-1000, before the push was sent.',
+      );
+      expect(d.fix).toContain('connect the device with its endpoint, then resend');
+      // The next check Kii allows is not run after the failure.
+      expect(statusOf(d, 'credentials')).toBe('skipped');
+    });
+
+    it('says NOT_CONNECTED for a thing that was never online', () => {
+      const d = withStatus(false, null);
+      expect(d.verdict).toBe('NOT_CONNECTED');
+      expect(d.evidence).toContain('never been online');
+    });
+
+    it('cannot tell from a status that changed after the send, and shows it as evidence', () => {
+      for (const online of [true, false]) {
+        const d = withStatus(online, SENT_AT + 5000);
+        expect(connected(d).status).toBe('unknown');
+        expect(connected(d).evidence).toContain(
+          `${online ? 'online' : 'offline'} now, since t+5000; what it was when the push was sent`,
+        );
+        expect(d.verdict).toBe('NO_PROBLEM_FOUND');
+      }
+      expect(connected(withStatus(true, null)).status).toBe('unknown');
+    });
+
+    it('without a send record shows the status now but decides nothing', () => {
+      const d = withStatus(false, SENT_AT - 1000, { send: null, subscribed: null });
+      expect(connected(d).status).toBe('unknown');
+      expect(connected(d).evidence).toContain('offline now');
+    });
+
+    it('is not run after an earlier failure', () => {
+      const d = withStatus(true, SENT_AT - 1000, {
+        installation: { ...thingOwned, development: true },
+      });
+      expect(d.verdict).toBe('DEVELOPMENT_FILTERED');
+      expect(statusOf(d, 'connected')).toBe('skipped');
+    });
   });
 });

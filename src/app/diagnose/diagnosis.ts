@@ -1,5 +1,6 @@
 import { Installation } from '../core/kii/installation';
 import { ConnectionRecord, OutcomeRow, PushSummary } from '../core/kii/push-trace';
+import { ThingOnline } from '../core/kii/thing-status';
 import {
   CheckId,
   CheckStatus,
@@ -87,6 +88,8 @@ export interface KiiFacts {
   readonly subscribed: boolean | null;
   /** The MQTT endpoint's answer now; null when not asked (not MQTT, not found). */
   readonly endpoint: 'valid' | 'not-ready' | 'failed' | null;
+  /** The owning thing's online status now; null for a user's installation or when unread. */
+  readonly thingOnline: ThingOnline | null;
 }
 
 /** Kii's limit on the MQTT payload (docs/kii-api.md §9.4). */
@@ -258,7 +261,12 @@ export function diagnoseKii(facts: KiiFacts, time: TimeText): Diagnosis {
     }
     return pass(say.environmentMatched(send.development, send.production));
   });
-  cannot('connected', say.noConnectionRecord());
+  if (facts.thingOnline) {
+    const status = facts.thingOnline;
+    run('connected', () => thingConnected(status, send, time));
+  } else {
+    cannot('connected', say.noConnectionRecord());
+  }
   cannot('subscribed', say.noConnectionRecord());
   run('credentials', () => {
     switch (facts.endpoint) {
@@ -276,6 +284,32 @@ export function diagnoseKii(facts: KiiFacts, time: TimeText): Diagnosis {
   cannot('slow-consumer', say.noDeliveryRecord());
   cannot('delivered', say.noDeliveryRecord());
   return conclude(steps, 'NO_PROBLEM_FOUND');
+}
+
+/**
+ * What a thing's online status tells of its connection when the push was sent: only a status
+ * unchanged since before the send decides; one that changed after it is evidence, not proof.
+ * The send time is this browser's clock and `since` Kii's: seconds of skew can mislead only
+ * for a change right at the send.
+ */
+function thingConnected(status: ThingOnline, send: SentRecord | null, time: TimeText): Step {
+  const { online, since } = status;
+  if (since === null) {
+    return online
+      ? { status: 'unknown', evidence: say.thingOnlineNow() }
+      : fail('NOT_CONNECTED', say.thingNeverOnline());
+  }
+  if (send && since <= send.sentAt) {
+    return online
+      ? pass(say.thingOnlineSince(time(since)))
+      : fail('NOT_CONNECTED', say.thingOfflineSince(time(since)));
+  }
+  return {
+    status: 'unknown',
+    evidence: online
+      ? say.thingOnlineSinceLater(time(since))
+      : say.thingOfflineSinceLater(time(since)),
+  };
 }
 
 /** The first failing (or undecided) check gives the verdict; otherwise `fallback`. */

@@ -2,6 +2,7 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatProgressBarHarness } from '@angular/material/progress-bar/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
 
@@ -87,6 +88,96 @@ describe('PushReportPage', () => {
     expect(await (await diagnose.host()).getAttribute('href')).toBe(
       '/diagnose?installation=i-1&push=p-1',
     );
+  });
+
+  /** `count` rows of NOT_CONNECTED installations from `from` on. */
+  const rowsFrom = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      installationID: `i-${from + i}`,
+      userID: `u-${from + i}`,
+      outcome: 'NOT_CONNECTED',
+    }));
+  const reportUrl = `${TEST_BASE_URL}/x-local/v1/apps/demoapp/pushes/p-1`;
+  const manyRows = { ...PUSH_BODY, outcomes: { NOT_CONNECTED: 230 }, rowsKept: 230 };
+
+  it('pages through the rows with Show more, saying how many of how many are shown', async () => {
+    await render(true);
+    await settle(5);
+    const first = http.expectOne((r) => r.url === reportUrl);
+    expect(first.request.params.get('limit')).toBe('100');
+    expect(first.request.params.has('paginationKey')).toBe(false);
+    first.flush({ ...manyRows, recipientRows: rowsFrom(0, 100), nextPaginationKey: '100' });
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    const rows = await loader.getHarness(
+      MatTableHarness.with({ selector: '[aria-label="Recipients of the push"]' }),
+    );
+    expect((await rows.getRows()).length).toBe(100);
+    expect(text()).toContain('Showing 100 of 230 recipient rows.');
+    const more = await loader.getHarness(MatButtonHarness.with({ text: 'Show more' }));
+
+    // While the page loads: a progress bar, and the button stays focusable but does nothing.
+    await more.click();
+    const second = http.expectOne((r) => r.url === reportUrl);
+    expect(second.request.params.get('paginationKey')).toBe('100');
+    expect(second.request.params.get('limit')).toBe('100');
+    expect(await more.isDisabled()).toBe(true);
+    expect(await loader.getHarnessOrNull(MatProgressBarHarness)).not.toBeNull();
+    await more.click();
+    http.expectNone((r) => r.url === reportUrl);
+    second.flush({ ...manyRows, recipientRows: rowsFrom(100, 100), nextPaginationKey: '200' });
+    await fixture.whenStable();
+    expect((await rows.getRows()).length).toBe(200);
+    expect(text()).toContain('Showing 200 of 230 recipient rows.');
+    expect(await loader.getHarnessOrNull(MatProgressBarHarness)).toBeNull();
+    expect(await more.isDisabled()).toBe(false);
+
+    // The last page: the button goes and the focus moves to the count, not to the page start.
+    await (await more.host()).focus();
+    await more.click();
+    http
+      .expectOne((r) => r.url === reportUrl && r.params.get('paginationKey') === '200')
+      .flush({ ...manyRows, recipientRows: rowsFrom(200, 30) });
+    await fixture.whenStable();
+    const cells = await rows.getCellTextByColumnName();
+    expect(cells['installation'].text.length).toBe(230);
+    expect(cells['installation'].text.slice(98, 102)).toEqual(['i-98', 'i-99', 'i-100', 'i-101']);
+    expect(text()).toContain('Showing 230 of 230 recipient rows.');
+    expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Show more' }))).toEqual([]);
+    expect(document.activeElement?.textContent).toContain('Showing 230 of 230');
+  });
+
+  it('keeps the rows read when the next page fails, says so, and Retry reads it again', async () => {
+    await render(true);
+    await settle(5);
+    http
+      .expectOne((r) => r.url === reportUrl)
+      .flush({ ...manyRows, recipientRows: rowsFrom(0, 100), nextPaginationKey: '100' });
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Show more' }))).click();
+    http
+      .expectOne((r) => r.url === reportUrl)
+      .flush(
+        { errorCode: 'PUSH_MESSAGE_NOT_FOUND', message: 'No record of push message p-1' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await fixture.whenStable();
+    expect(text()).toContain('More rows could not be loaded. Press Retry; the rows above stay:');
+    expect(text()).toContain('PUSH_MESSAGE_NOT_FOUND');
+    expect(text()).toContain('Showing 100 of 230 recipient rows.');
+    const rows = await loader.getHarness(
+      MatTableHarness.with({ selector: '[aria-label="Recipients of the push"]' }),
+    );
+    expect((await rows.getRows()).length).toBe(100);
+
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Retry' }))).click();
+    const again = http.expectOne((r) => r.url === reportUrl);
+    expect(again.request.params.get('paginationKey')).toBe('100');
+    again.flush({ ...manyRows, recipientRows: rowsFrom(100, 130) });
+    await fixture.whenStable();
+    expect(text()).not.toContain('could not be loaded');
+    expect((await rows.getRows()).length).toBe(230);
   });
 
   it('on Kii Cloud shows what this tab recorded, and asks nothing of the server', async () => {

@@ -2,11 +2,15 @@ import { DatePipe, DecimalPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
   input,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -42,6 +46,9 @@ import { PushReportStore } from './push-report-store';
 })
 export default class PushReportPage {
   protected readonly store = inject(PushReportStore);
+  private readonly injector = inject(Injector);
+  private readonly rowCount = viewChild<ElementRef<HTMLElement>>('rowCount');
+  private readonly moreButton = viewChild('moreButton', { read: ElementRef });
 
   /** From the route. */
   readonly pushMessageID = input.required<string>();
@@ -84,6 +91,15 @@ export default class PushReportPage {
       const traced = this.store.traced();
       if (traced === null) return;
       untracked(() => this.store.open(id, traced));
+    });
+    // The last page removes "Show more": focus would fall to the page's start, so a keyboard
+    // user who pressed it lands on the count of rows instead, right below the table.
+    effect(() => {
+      const report = this.store.report();
+      if (!report || report.nextKey) return;
+      const button = untracked(this.moreButton)?.nativeElement as HTMLElement | undefined;
+      if (!button || button !== document.activeElement) return;
+      afterNextRender(() => this.rowCount()?.nativeElement.focus(), { injector: this.injector });
     });
   }
 
