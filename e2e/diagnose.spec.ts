@@ -1,103 +1,23 @@
 import AxeBuilder from '@axe-core/playwright';
-import mqtt, { type MqttClient } from 'mqtt';
-import type { APIRequestContext, Page } from '@playwright/test';
 
-import { kiiAdmin, signInAsAdmin, unique } from './support/console';
+import { signInAsAdmin } from './support/console';
+import {
+  checksOf,
+  diagnoseById,
+  findInstallation,
+  hideExtensions,
+  openDiagnosis,
+  openDiagnose,
+  owner,
+  verdict,
+} from './support/diagnose';
 import { expect, test } from './support/fixtures';
-import type { LocalServer } from './support/fixtures';
 
 /**
  * The Diagnose page against the real local server: devices are real MQTT.js clients over TCP
  * that connect, subscribe or leave as each verdict needs; pushes go through Kii's REST API.
  * The Kii Cloud mode runs against the same server with its extensions hidden from the page.
  */
-
-interface Endpoint {
-  mqttTopic: string;
-  username: string;
-  password: string;
-  portTCP: number;
-}
-
-/** A fresh user with (optionally) an MQTT installation, and ways to act as its device. */
-async function owner(
-  request: APIRequestContext,
-  server: LocalServer,
-  options: { install?: boolean; development?: boolean } = {},
-) {
-  const admin = kiiAdmin(request, server);
-  const loginName = unique('diag');
-  const userID = await admin.registerUser(loginName);
-  let installationID = '';
-  const clients: MqttClient[] = [];
-  const install = async () => {
-    ({ installationID } = await admin.install({ userID }, options.development ?? false));
-    return installationID;
-  };
-  if (options.install !== false) await install();
-  return {
-    loginName,
-    userID,
-    get installationID() {
-      return installationID;
-    },
-    install,
-    /** Connects a device with the installation's endpoint; subscribes to its topic if asked. */
-    async connect(subscribe: boolean) {
-      const response = await admin.get(`/installations/${installationID}/mqtt-endpoint`);
-      const endpoint = (await response.json()) as Endpoint;
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${endpoint.portTCP}`, {
-        clientId: endpoint.mqttTopic,
-        username: endpoint.username,
-        password: endpoint.password,
-        reconnectPeriod: 0,
-      });
-      clients.push(client);
-      const received: string[] = [];
-      client.on('message', (_topic, payload) => received.push(payload.toString('utf8')));
-      if (subscribe) await client.subscribeAsync(endpoint.mqttTopic, { qos: 0 });
-      return { client, received };
-    },
-    /** Sends a direct push to the user; answers its pushMessageID. */
-    async push(flags: { sendToDevelopment?: boolean; sendToProduction?: boolean } = {}) {
-      const response = await admin.post(`/users/${userID}/push/messages`, {
-        data: { marker: unique('m') },
-        ...flags,
-      });
-      expect(response.status()).toBe(201);
-      return ((await response.json()) as { pushMessageID: string }).pushMessageID;
-    },
-    async close() {
-      await Promise.all(clients.map((c) => c.endAsync(true)));
-    },
-  };
-}
-
-/** Opens the Diagnose page with the side navigation. */
-async function openDiagnose(page: Page) {
-  await page.getByRole('link', { name: 'Diagnose' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Diagnose a push' })).toBeVisible();
-}
-
-async function findInstallation(page: Page, installationID: string) {
-  await page.getByRole('textbox', { name: 'Installation, user or thing' }).fill(installationID);
-  await page.getByRole('button', { name: 'Find', exact: true }).click();
-}
-
-async function diagnoseById(page: Page, pushMessageID: string) {
-  await page.getByRole('textbox', { name: 'Push message ID' }).fill(pushMessageID);
-  await page.getByRole('button', { name: 'Diagnose', exact: true }).click();
-}
-
-/** The verdict region: its heading, code, evidence and fix line. */
-function verdict(page: Page) {
-  return page.getByRole('region', { name: /./ }).filter({ hasText: 'What to do:' });
-}
-
-/** The list of checks under the verdict. */
-function checksOf(page: Page) {
-  return page.getByRole('list', { name: 'Checks, in order' });
-}
 
 test.describe('diagnose a push (local server trace)', () => {
   test('delivered: "written to connection c (tcp) at t", picked from the recent pushes', async ({
@@ -174,9 +94,7 @@ test.describe('diagnose a push (local server trace)', () => {
     const pushMessageID = await carol.push();
 
     await signInAsAdmin(page, server);
-    await page.goto(
-      `/en/diagnose?installation=${carol.installationID}&push=${encodeURIComponent(pushMessageID)}`,
-    );
+    await openDiagnosis(page, carol.installationID, pushMessageID);
     const answer = verdict(page);
     await expect(answer.getByRole('heading')).toHaveText(/The device was not connected/);
     await expect(answer).toContainText('NOT_CONNECTED');
@@ -303,18 +221,7 @@ test.describe('diagnose a push (Kii Cloud mode: extensions hidden)', () => {
     await signInAsAdmin(page, server);
 
     // From here on the page sees a server without the local extensions, as on Kii Cloud.
-    const extensionCalls: string[] = [];
-    await page.route('**/api/x-local/**', (route) => {
-      if (!route.request().url().endsWith('/x-local/v1/info')) {
-        extensionCalls.push(route.request().url());
-      }
-      return route.fulfill({
-        status: 404,
-        contentType: 'application/json',
-        body: '{"errorCode":"NOT_FOUND"}',
-      });
-    });
-    await page.reload();
+    const extensionCalls = await hideExtensions(page);
 
     // Send from Compose, production only, to the user directly.
     await page.goto('/en/compose');
