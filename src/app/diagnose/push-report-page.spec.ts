@@ -144,7 +144,9 @@ describe('PushReportPage', () => {
     expect(cells['installation'].text.slice(98, 102)).toEqual(['i-98', 'i-99', 'i-100', 'i-101']);
     expect(text()).toContain('Showing 230 of 230 recipient rows.');
     expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Show more' }))).toEqual([]);
-    expect(document.activeElement?.textContent).toContain('Showing 230 of 230');
+    const focused = document.activeElement as HTMLElement;
+    expect(focused.getAttribute('role')).toBe('status');
+    expect(focused.textContent!.trim()).toBe('Showing 230 of 230 recipient rows.');
   });
 
   it('keeps the rows read when the next page fails, says so, and Retry reads it again', async () => {
