@@ -3,8 +3,8 @@
  * MQTT-over-WebSocket clients held across broker nodes, one push to all of them, memory per
  * connection, a broker node killed mid-run, and the same fan-out on one single process beside it.
  *
- *   node --import tsx bench/cluster-bench.ts [--connections 100000] [--nodes 2]
- *     [--single-connections <all>] [--workers 4] [--addresses 8] [--window 100] [--repeats 3]
+ *   node --import tsx bench/cluster-bench.ts [--connections 100000] [--nodes <2 or what the open-file limit needs>]
+ *     [--single-connections <all that fit>] [--workers 4] [--addresses 8] [--window 100] [--repeats 3]
  *     [--sample 200] [--hop-messages 100000] [--concurrency 32] [--markdown] [--json <file>]
  *
  * Quick run: `--connections 2000 --nodes 2` (under two minutes). The order: set-up (users
@@ -12,17 +12,16 @@
  * single process (no --cluster) with `--single-connections` clients and its pushes; then on the
  * same file the API node (--cluster) and the broker nodes (--broker-only) on a real Redis, the
  * same fan-out, all clients, their pushes, a SIGKILL to broker node 1 with every client of it
- * reconnecting to the next node, a push to all and a direct push per sampled client; last, the
+ * reconnecting to the other nodes, a push to all and a direct push per sampled client; last, the
  * Redis hop alone (bench/redis-hop.ts). Everything runs as a child process, stopped by its PID.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientSpec, ConnectReply, MissingClient, RecoveryReport } from './cluster-clients';
-import type { RunReport } from './delivery-runs';
+import type { ClientSpec, MissingClient, RecoveryReport } from './cluster-clients';
+import { clusterMeasures } from './cluster-measure';
 import {
   raiseOpenFileLimit,
   runRedisHop,
@@ -40,14 +39,7 @@ import {
   type NodeMemory,
 } from './cluster-report';
 import { adminSession, ALL_TOPIC, seedUsers, type AdminSession } from './cluster-setup';
-import { percentile } from './measure';
-import {
-  cpuSeconds,
-  loadAverage,
-  machineCpuSeconds,
-  rssBytes,
-  type ServerReady,
-} from './processes';
+import { loadAverage, rssBytes, type ServerReady } from './processes';
 
 const options = parseClusterOptions(process.argv.slice(2));
 const openFiles = raiseOpenFileLimit();
@@ -79,6 +71,7 @@ for (const note of [openFiles.note, ...fitted]) if (note) log(note);
 const redis = await startBenchRedis();
 const dataDir = mkdtempSync(join(tmpdir(), 'kpc-cluster-bench-'));
 const workers = Array.from({ length: options.workers }, () => startClientWorker());
+const { all, share, connect, fanOut } = clusterMeasures(workers, addresses, options.window);
 const servers: { process: { pid?: number }; stop(): Promise<void> }[] = [];
 
 let stopping: Promise<void> | undefined;
@@ -104,91 +97,6 @@ try {
   printClusterReport({ ...results, machine }, options);
 } finally {
   await shutdown();
-}
-
-/** Requests every worker at once; `body(k)` is worker k's request. */
-function all<T>(body: (k: number) => object): Promise<T[]> {
-  return Promise.all(workers.map((w, k) => w.request<T>(body(k))));
-}
-
-/** How many of the clients with index < count worker k holds (client j is on worker j % W). */
-function share(count: number, k: number) {
-  const w = workers.length;
-  return Math.floor(count / w) + (k < count % w ? 1 : 0);
-}
-
-/**
- * Connects the clients with index < count (those not connected yet), client j to node
- * j % nodes; `cpu` names the processes whose CPU seconds over the phase are reported.
- */
-async function connect(urls: string[], count: number, cpu: Record<string, number[]>) {
-  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const groups = { ...cpu, 'client workers': workers.map((w) => w.process.pid!) };
-  const cpuBefore = Object.values(groups).map(cpuOf);
-  const started = performance.now();
-  const replies = await all<ConnectReply>(() => ({
-    type: 'connect',
-    urls,
-    addresses,
-    count,
-    window: options.window,
-    keepaliveSeconds: 600,
-  }));
-  return {
-    seconds: (performance.now() - started) / 1000,
-    held: replies.reduce((sum, r) => sum + r.perNode.reduce((a, b) => a + b, 0), 0),
-    failures: replies.flatMap((r) => r.failures).slice(0, 5),
-    perNode: urls.map((_, i) => replies.reduce((sum, r) => sum + r.perNode[i], 0)),
-    cpu: Object.fromEntries(
-      Object.entries(groups).map(([name, pids], i) => [name, cpuOf(pids) - cpuBefore[i]]),
-    ),
-  };
-}
-
-/**
- * One fan-out as the clients saw it: `trigger` sends the push(es); worker k expects
- * `expected(k)` deliveries. CPU is read for the server processes (`groups` of PIDs by name) and
- * the machine.
- */
-async function fanOut(
-  run: string,
-  expected: (k: number) => number,
-  groups: Record<string, number[]>,
-  trigger: () => Promise<unknown>,
-): Promise<ClusterFanOut> {
-  await all((k) => ({ type: 'expect', run, count: expected(k) }));
-  const own = [process.pid, ...workers.map((w) => w.process.pid!)];
-  const cpuOf = (list: number[]) => list.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const groupCpu = () => Object.values(groups).map(cpuOf);
-  const start = {
-    wall: performance.now(),
-    groups: groupCpu(),
-    own: cpuOf(own),
-    machine: machineCpuSeconds().busy,
-  };
-  await trigger();
-  const reports = await all<RunReport>(() => ({ type: 'wait', run, timeoutMs: 60_000 }));
-  const seconds = (performance.now() - start.wall) / 1000;
-  const cpuByGroup = Object.fromEntries(
-    groupCpu().map((seconds, i) => [Object.keys(groups)[i], seconds - start.groups[i]]),
-  );
-  const serverCpuSeconds = Object.values(cpuByGroup).reduce((a, b) => a + b, 0);
-  const others =
-    machineCpuSeconds().busy - start.machine - serverCpuSeconds - (cpuOf(own) - start.own);
-  const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  return {
-    expected: workers.reduce((sum, _, k) => sum + expected(k), 0),
-    received: latencies.length,
-    wrong: reports.reduce((sum, r) => sum + r.wrong, 0),
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    last: latencies.at(-1) ?? NaN,
-    seconds,
-    serverCpuSeconds,
-    cpuByGroup,
-    otherCores: Math.max(0, others) / seconds,
-    workerElu: Math.max(...reports.map((r) => r.elu)),
-  };
 }
 
 /**
