@@ -132,15 +132,22 @@ export function createInstallationRepository(
     user: db.prepare<[string], number>('SELECT 1 FROM users WHERE id = ?').pluck(),
     thing: db.prepare<[string], number>('SELECT 1 FROM things WHERE id = ?').pluck(),
   };
-  /** MQTT topics of the given owners' MQTT installations, for delivery and its ledger. */
+  /**
+   * MQTT topics of the given owners' MQTT installations, for delivery and its ledger. Driven from
+   * the owner list (CROSS JOIN fixes the order) through the one-MQTT-per-owner partial indexes:
+   * left to itself, SQLite without ANALYZE statistics read every MQTT installation instead, 22 ms
+   * per direct push at 100,000 installations against 0.03 ms this way (bench:cluster found it).
+   */
   const topicsOfUsers = db.prepare<[string], DeliveryTopic>(`
     SELECT e.mqtt_topic, e.expires_at, i.development, i.id, i.user_id AS owner_id,
-      'user' AS owner_type FROM installations i JOIN endpoints e ON e.installation_id = i.id
-    WHERE i.device_type = 'MQTT' AND i.user_id IN (SELECT value FROM json_each(?))`);
+      'user' AS owner_type FROM (SELECT DISTINCT value FROM json_each(?)) AS owner
+      CROSS JOIN installations i ON i.user_id = owner.value AND i.device_type = 'MQTT'
+      JOIN endpoints e ON e.installation_id = i.id`);
   const topicsOfThings = db.prepare<[string], DeliveryTopic>(`
     SELECT e.mqtt_topic, e.expires_at, i.development, i.id, i.thing_id AS owner_id,
-      'thing' AS owner_type FROM installations i JOIN endpoints e ON e.installation_id = i.id
-    WHERE i.device_type = 'MQTT' AND i.thing_id IN (SELECT value FROM json_each(?))`);
+      'thing' AS owner_type FROM (SELECT DISTINCT value FROM json_each(?)) AS owner
+      CROSS JOIN installations i ON i.thing_id = owner.value AND i.device_type = 'MQTT'
+      JOIN endpoints e ON e.installation_id = i.id`);
 
   function newEndpoint(installationId: string, readyAt: number, ttlSeconds: number): EndpointRow {
     return {
