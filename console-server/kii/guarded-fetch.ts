@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { checkLiteralHost, guardedLookup, type KiiTargetPolicy } from './kii-target-policy';
 
 /** Statuses whose Response may carry no body. */
@@ -14,6 +14,13 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  */
 export function guardedFetch(policy: KiiTargetPolicy): typeof fetch {
   const lookup = guardedLookup(policy);
+  // Agents of this policy alone: Node's global agents keep sockets alive, and a socket another
+  // fetch opened (under another policy, or before a name was re-pointed) is reused without a
+  // lookup, so the check would not run. These pool only sockets that passed it.
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, lookup }),
+    'https:': new HttpsAgent({ keepAlive: true, lookup }),
+  };
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
@@ -29,7 +36,12 @@ export function guardedFetch(policy: KiiTargetPolicy): typeof fetch {
       }
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
-      const request = send(url, { method: init.method ?? 'GET', headers, lookup });
+      const request = send(url, {
+        method: init.method ?? 'GET',
+        headers,
+        lookup,
+        agent: agents[url.protocol],
+      });
       // As fetch does: the signal's reason (e.g. a TimeoutError) is what the caller sees.
       const abort = () => {
         request.destroy();
