@@ -81,6 +81,10 @@ async function launch(dir: string, socketPath: string): Promise<ChildProcess> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // A spec process that dies (a crash, a timeout's SIGTERM) must not leave its Redis behind.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // The socket file appears once the server accepts connections.
