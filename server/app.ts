@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { ServerConfig } from './config';
 import type { Db } from './db/database';
@@ -47,6 +52,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     kii: KiiServices;
   }
+}
+
+/** Answers an unknown route with Kii's 404 envelope; `message` gets "METHOD /path". */
+function notFound(message: (route: string) => string) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    sendKiiError(
+      reply,
+      new KiiHttpError(404, 'NOT_FOUND', message(`${request.method} ${request.url.split('?')[0]}`)),
+    );
 }
 
 /** Far deeper than any Kii body, far shallower than what overflows the stack (thousands). */
@@ -129,16 +143,7 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
   if (!config.clientSecret) throw new Error('the app admin client secret must not be empty');
   // First, so that every route below (the pre-flight route included) answers errors with it.
   app.setErrorHandler(kiiErrorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendKiiError(
-      reply,
-      new KiiHttpError(
-        404,
-        'NOT_FOUND',
-        `No resource at ${request.method} ${request.url.split('?')[0]}`,
-      ),
-    ),
-  );
+  app.setNotFoundHandler(notFound((route) => `No resource at ${route}`));
   const metrics = createMetrics();
   await app.register(databasePlugin, { config });
   await app.register(repositoriesPlugin, { config });
@@ -174,14 +179,10 @@ export const kiiPushServer = fp<{ config: ServerConfig }>(async (app, { config }
  */
 export const kiiBrokerNode = fp<{ config: ServerConfig }>(async (app, { config }) => {
   app.setErrorHandler(kiiErrorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendKiiError(
-      reply,
-      new KiiHttpError(
-        404,
-        'NOT_FOUND',
-        `This is a cluster broker node: MQTT only (WebSocket at /mqtt). Send ${request.method} ${request.url.split('?')[0]} to the API node`,
-      ),
+  app.setNotFoundHandler(
+    notFound(
+      (route) =>
+        `This is a cluster broker node: MQTT only (WebSocket at /mqtt). Send ${route} to the API node`,
     ),
   );
   const metrics = createMetrics();

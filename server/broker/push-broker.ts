@@ -236,7 +236,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     session.expiryTimer.unref();
   }
 
-  const mq = deps.mq as ClusterEmitter | undefined;
+  const { mq } = deps;
   if (mq) {
     // aedes closes a local connection whose client ID connected on another cluster node
     // (its own $SYS announcement); the history should say why, as it does for a local takeover.
@@ -428,8 +428,7 @@ export async function createPushBroker(deps: BrokerDeps) {
     },
     /** Closes the connection using this client ID (an uninstalled installation). */
     disconnect(mqttTopic: string, reason: CloseReason = 'UNINSTALLED'): void {
-      const client = clients[mqttTopic];
-      if (client) closeFor(client, reason);
+      this.disconnectHere(mqttTopic, reason);
       deps.disconnectElsewhere?.(mqttTopic, reason);
     },
     /** Closes the connection using this client ID on this node only (a cluster's request). */
