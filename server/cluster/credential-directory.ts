@@ -33,16 +33,15 @@ export function publishCredentials(
   const scratch = `${key}:next`;
   /** While a resync builds the scratch hash, changes go to both, so the rename loses none. */
   let resyncing = false;
+  const targets = () => (resyncing ? [key, scratch] : [key]);
   const put = (username: string, credential: MqttCredential) => {
     const json = JSON.stringify(credential);
-    for (const target of resyncing ? [key, scratch] : [key])
-      redis.hset(target, username, json).catch(onError);
+    for (const target of targets()) redis.hset(target, username, json).catch(onError);
   };
   installations.watchEndpoints({
     saved: (endpoint, thingId) => put(endpoint.username, endpointCredential(endpoint, thingId)),
     removed: (endpoint) => {
-      for (const target of resyncing ? [key, scratch] : [key])
-        redis.hdel(target, endpoint.username).catch(onError);
+      for (const target of targets()) redis.hdel(target, endpoint.username).catch(onError);
     },
   });
   taps.watch((tap) => put(tap.username, tapCredential(tap)));
@@ -64,32 +63,30 @@ export function publishCredentials(
   };
 
   async function copyAll(): Promise<number> {
-    {
-      // Read whole first: a SQLite iterator left open across the awaits would block every
-      // other statement on the connection (better-sqlite3 refuses them).
-      const endpoints = installations.liveEndpoints();
-      const liveTaps = taps.live();
-      let fields: string[] = [];
-      let count = 0;
-      const flush = async () => {
-        if (fields.length) await redis.hset(scratch, ...fields);
-        fields = [];
-      };
-      const entries = function* (): Generator<[string, MqttCredential]> {
-        for (const row of endpoints) yield [row.username, endpointCredential(row, row.thing_id)];
-        for (const tap of liveTaps) yield [tap.username, tapCredential(tap)];
-      };
-      for (const [username, credential] of entries()) {
-        fields.push(username, JSON.stringify(credential));
-        count++;
-        if (fields.length >= RESYNC_CHUNK * 2) await flush();
-      }
-      await flush();
-      // Empty, and nothing written meanwhile: there is no scratch hash to rename.
-      if ((await redis.exists(scratch)) === 0) await redis.del(key);
-      else await redis.rename(scratch, key);
-      return count;
+    // Read whole first: a SQLite iterator left open across the awaits would block every
+    // other statement on the connection (better-sqlite3 refuses them).
+    const endpoints = installations.liveEndpoints();
+    const liveTaps = taps.live();
+    let fields: string[] = [];
+    let count = 0;
+    const flush = async () => {
+      if (fields.length) await redis.hset(scratch, ...fields);
+      fields = [];
+    };
+    const entries = function* (): Generator<[string, MqttCredential]> {
+      for (const row of endpoints) yield [row.username, endpointCredential(row, row.thing_id)];
+      for (const tap of liveTaps) yield [tap.username, tapCredential(tap)];
+    };
+    for (const [username, credential] of entries()) {
+      fields.push(username, JSON.stringify(credential));
+      count++;
+      if (fields.length >= RESYNC_CHUNK * 2) await flush();
     }
+    await flush();
+    // Empty, and nothing written meanwhile: there is no scratch hash to rename.
+    if ((await redis.exists(scratch)) === 0) await redis.del(key);
+    else await redis.rename(scratch, key);
+    return count;
   }
 }
 
