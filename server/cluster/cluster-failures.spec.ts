@@ -150,6 +150,23 @@ describe('cluster on Redis: failures', () => {
     expect((await trace.push(id)).outcomes).toEqual({ DELIVERED: 1, NOT_CONNECTED: 1 });
   });
 
+  it('a broker node stopped while Redis is down exits at once, closing its connections', async () => {
+    const node = await apiNode();
+    const broker = await spawnBrokerNode(redis.socketPath, appId);
+    closers.push(() => broker.kill());
+    const user = await node.rest.registerUser('alice');
+    const rx = await receiver(broker.at(await node.rest.mqttEndpointFor(user.token)));
+
+    await redis.down();
+    await eventually(() => !node.api.app.clusterLink!.up, 3000, 'Redis seen down');
+    // Before the fix the node waited for Redis to answer QUIT until main.ts's 10 s forced exit
+    // (exit code 1).
+    const stopping = Date.now();
+    expect(await broker.terminate()).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(3000);
+    await rx.closed;
+  }, 20_000);
+
   it('the API node restarted: brokers keep serving existing connections, and pushes resume', async () => {
     const first = await apiNode();
     const broker = await startBrokerNode(redis.socketPath, appId);

@@ -111,6 +111,17 @@ export async function openClusterLink(address: string, appId: string): Promise<C
     pubConn: pub,
     subConn: sub,
   });
+  // mqemitter-redis also waits for both connections' 'end' before it calls back. While Redis is
+  // away a connection between reconnect attempts has no socket, so ioredis ends it without an
+  // 'end' event, and a node's SIGTERM then waited for main.ts's 10 s forced exit. With either
+  // connection down, drop both and close the emitter itself.
+  const closeEmitter = mq.close.bind(mq);
+  mq.close = (callback) => {
+    if (pub.status === 'ready' && sub.status === 'ready') return closeEmitter(callback);
+    pub.disconnect();
+    sub.disconnect();
+    (mq as unknown as { _close(callback: () => void): void })._close(callback);
+  };
   const events = new EventEmitter<{ resumed: []; down: [] }>();
   let wasDown = false;
   const onStatus = () => {

@@ -51,7 +51,14 @@ export async function startBrokerNode(
 export async function spawnBrokerNode(
   redis: string,
   appId = defaultConfig.appId,
-): Promise<BrokerNodeAddress & { process: ChildProcess; kill(): Promise<void> }> {
+): Promise<
+  BrokerNodeAddress & {
+    process: ChildProcess;
+    kill(): Promise<void>;
+    /** SIGTERM, as an operator stops it; resolves with the exit code. */
+    terminate(): Promise<number | null>;
+  }
+> {
   const child = spawn(
     process.execPath,
     [
@@ -80,6 +87,11 @@ export async function spawnBrokerNode(
       const exited = once(child, 'exit');
       process.kill(ready.pid, 'SIGKILL');
       await exited;
+    },
+    async terminate() {
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      process.kill(ready.pid, 'SIGTERM');
+      return (await exited)[0];
     },
   };
 }
