@@ -16,9 +16,6 @@
  * Flags: --build, --seconds <n> (first run, default 60), --high-seconds <n> (default 30).
  */
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 
 import playwrightConfig from '../playwright.config';
 import { startLocalServer } from '../e2e/support/local-server';
@@ -34,11 +31,10 @@ import {
   startWindow,
   stopWindow,
 } from './console-page';
+import { BENCH_BUILD_DIR, benchConsoleBuild } from './console-build';
 import { cpuSample, load, otherCores } from './console-noise';
 
-const root = resolve(import.meta.dirname, '..');
-const buildDir = join(root, 'dist', 'bench');
-const consoleDir = join(buildDir, 'browser');
+let consoleDir = '';
 
 interface Row {
   readonly metric: string;
@@ -60,31 +56,6 @@ function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function build(): void {
-  if (!process.argv.includes('--build') && existsSync(join(consoleDir, 'en', 'index.html'))) {
-    console.log(`Using the build in ${buildDir} (--build makes a new one).`);
-    return;
-  }
-  console.log(`Building the console into ${buildDir} ...`);
-  // The benchmark drives the English console; a translation another area has not finished
-  // yet must not stop it.
-  const result = spawnSync(
-    'npx',
-    [
-      'ng',
-      'build',
-      'console',
-      '--configuration',
-      'production',
-      '--output-path',
-      buildDir,
-      '--i18n-missing-translation=warning',
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  if (result.status !== 0) throw new Error('The console build failed.');
 }
 
 /** One run: a server at `rate` msg/s, a browser on the console, an All traffic monitor. */
@@ -300,7 +271,7 @@ function print(rows: readonly Row[]): void {
 }
 
 async function main(): Promise<void> {
-  build();
+  consoleDir = benchConsoleBuild(BENCH_BUILD_DIR, process.argv.includes('--build'));
   const loadBefore = load();
   const rows = [
     ...(await steady(flag('--seconds', 60))),

@@ -3,6 +3,19 @@
  * server as two processes on ephemeral ports, the demo app connected through the API, the demo
  * people, and `registryRows` rows in the demo app's installations registry.
  */
+
+/** What else a stack needs besides its registry rows. */
+export interface TeamBenchStackOptions {
+  /** The built console (its `browser` folder) for the console server to serve. */
+  consoleDir?: string;
+  /**
+   * Connect the demo app through a Kii Cloud stand-in (bench/kii-cloud-stand-in.ts): the console
+   * server then lists it from the registry, as it does a Kii Cloud app.
+   */
+  kiiCloud?: boolean;
+  /** Run bench/console-server-entry.ts with `--audit-off`: the audit trail records nothing. */
+  auditOff?: boolean;
+}
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +25,7 @@ import { resetDemoPeople, type DemoPerson } from '../console-server/demo/demo-pe
 import { openDatabase } from '../console-server/db/database';
 import type { KiiAppCredentials } from '../console-server/kii/admin-tokens';
 import { startLocalKii, type LocalKiiProcess } from '../console-server/kii/local-kii-process';
+import { startKiiCloudStandIn } from './kii-cloud-stand-in';
 import { insertRegistryRows } from './registry-rows';
 
 export interface TeamBenchStack {
@@ -32,25 +46,41 @@ function fillRegistry(teamDir: string, appId: string, rows: number): void {
   db.close();
 }
 
-export async function startTeamBenchStack(registryRows: number): Promise<TeamBenchStack> {
+export async function startTeamBenchStack(
+  registryRows: number,
+  options: TeamBenchStackOptions = {},
+): Promise<TeamBenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'kpc-team-bench-'));
   const kii = await startLocalKii({ extraArgs: ['--log-level', 'warn'] });
   const app = kii.credentials;
   const people = await resetDemoPeople({ dataDir: dir, appId: app.appId });
   fillRegistry(dir, app.appId, registryRows);
+  const standIn = options.kiiCloud ? await startKiiCloudStandIn(app.baseUrl) : undefined;
+  const root = join(import.meta.dirname, '..');
   const server = await startChildServer<{ api: string }>({
     name: 'console-server',
-    script: join(import.meta.dirname, '..', 'console-server/main.ts'),
-    cwd: join(import.meta.dirname, '..'),
+    script: options.auditOff
+      ? join(import.meta.dirname, 'console-server-entry.ts')
+      : join(root, 'console-server/main.ts'),
+    cwd: root,
     // The local Kii server listens on loopback, a private target the flag allows.
-    args: ['--port', '0', '--data-dir', dir, '--log-level', 'warn', '--allow-private-kii'],
+    args: [
+      ...['--port', '0', '--data-dir', dir, '--log-level', 'warn', '--allow-private-kii'],
+      ...(options.consoleDir ? ['--console', options.consoleDir] : []),
+      ...(options.auditOff ? ['--audit-off'] : []),
+    ],
   }).catch(async (error: unknown) => {
+    await standIn?.close();
     await kii.stop();
     throw error;
   });
   const origin = server.ready.api.replace(/\/team\/api$/, '');
   const passwordOf = (login: string) => people.find((p) => p.login === login)!.password;
-  await connectDemoApp({ origin, admin: { login: 'admin', password: passwordOf('admin') }, app });
+  await connectDemoApp({
+    origin,
+    admin: { login: 'admin', password: passwordOf('admin') },
+    app: standIn ? { ...app, baseUrl: standIn.baseUrl } : app,
+  });
   return {
     kii,
     app,
@@ -64,6 +94,7 @@ export async function startTeamBenchStack(registryRows: number): Promise<TeamBen
     },
     async stop() {
       await server.stop();
+      await standIn?.close();
       await kii.stop();
       rmSync(dir, { recursive: true, force: true });
     },

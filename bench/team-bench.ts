@@ -4,23 +4,26 @@
  * 1. Overhead of the console server over a direct call to the local Kii server, for install and
  *    for the MQTT endpoint fetch: the same call both ways, one after the other in alternating
  *    order, sequentially (one request in flight), p50/p95/p99 each and the p95 difference.
- * 2. The audit trail: `audit.record` on a SQLite file as the server opens it (entries/s flat out,
- *    and the cost of one entry at 1,000/s), then 1,000 requests/s for 5 s through the console
- *    server of an audited call (a refused one: requireRole writes its audit row, no Kii call)
- *    against an unaudited one (GET /me, the same session lookup), open loop.
+ * 2. The audit trail (bench/team-audit.ts): `audit.record` in-process, then 1,000 requests/s
+ *    open loop of the same refused call with its audit row and on a twin console server whose
+ *    audit trail records nothing, beside two calls that write no row.
  * 3. The installations listing (API) of an app with `--rows` (100,000) registry rows.
+ * 4. The installations page of that app in headless Chromium (bench/team-page.ts), on a stack
+ *    where the app looks like a Kii Cloud app so that the page lists the registry.
  *
- * Run: `flock /tmp/kpc-bench.lock npm run bench:team [-- --rows N --calls N]`.
+ * Run: `flock /tmp/kpc-bench.lock npm run bench:team [-- --rows N --calls N --rounds N
+ * --page-runs N --no-page --build --console <dir>]`. `--console` names a built console's
+ * `browser` folder; without it the bench uses (or builds) dist/bench like bench:console.
+ * `--no-page` skips the page; without Chromium the page is skipped with a note.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createAuditRepository } from '../console-server/audit/audit-repository';
-import { openDatabase } from '../console-server/db/database';
 import { registerUser } from '../console-server/kii/local-kii-process';
+import { BENCH_BUILD_DIR, benchConsoleBuild } from './console-build';
+import { auditAtRate, auditInProcess } from './team-audit';
 import { startTeamBenchStack, type TeamBenchStack } from './team-bench-stack';
+import { benchChromium, measureInstallationsPage, PAGE_FILTER } from './team-page';
+import { addCells, addRow, printTable } from './team-table';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -29,25 +32,9 @@ const flag = (name: string, fallback: number) => {
 };
 const ROWS = flag('--rows', 100_000);
 const CALLS = flag('--calls', 500);
+const ROUNDS = flag('--rounds', 3);
+const PAGE_RUNS = flag('--page-runs', 5);
 const USERS = 100;
-const RATE = 1000;
-const RATE_SECONDS = 5;
-
-type Row = string[];
-const table: Row[] = [['measure', 'n', 'p50', 'p95', 'p99', 'note']];
-
-function quantiles(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-}
-
-function addRow(name: string, values: number[], unit: 'ms' | 'us', note = ''): number {
-  const q = quantiles(values);
-  const show = (v: number) => (unit === 'ms' ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} us`);
-  table.push([name, String(values.length), show(q.p50), show(q.p95), show(q.p99), note]);
-  return q.p95;
-}
 
 async function timed(send: () => Promise<Response>): Promise<number> {
   const started = performance.now();
@@ -132,14 +119,10 @@ async function overhead(stack: TeamBenchStack) {
     'ms',
     'audited, registry row',
   );
-  table.push([
-    '  install p95 overhead',
-    '',
-    '',
-    `${(installTeam - installDirect).toFixed(2)} ms`,
-    '',
-    'target <= 5 ms',
-  ]);
+  addCells('  install p95 overhead', {
+    p95: `${(installTeam - installDirect).toFixed(2)} ms`,
+    note: 'target <= 5 ms',
+  });
 
   for (const userID of users.slice(0, 10)) {
     const answer = await fetch(`${app.baseUrl}/apps/${app.appId}/installations`, {
@@ -178,124 +161,10 @@ async function overhead(stack: TeamBenchStack) {
     'ms',
     'audited reveal',
   );
-  table.push([
-    '  endpoint p95 overhead',
-    '',
-    '',
-    `${(endpointTeam - endpointDirect).toFixed(2)} ms`,
-    '',
-    'target <= 5 ms',
-  ]);
-}
-
-function auditInProcess() {
-  const dir = mkdtempSync(join(tmpdir(), 'kpc-audit-bench-'));
-  const db = openDatabase({ dataDir: dir, inMemory: false });
-  const audit = createAuditRepository(db);
-  const entry = (i: number) => ({
-    person: `person${i % 12}`,
-    appId: 'demoapp',
-    action: 'installation.credentials.reveal',
-    target: `installation-${i}`,
-    status: 200,
-    clientAddress: '127.0.0.1',
-    details: {
-      installationID: `installation-${i}`,
-      mqttTopic: `topic-${i}`,
-      ttlSeconds: 2147483647,
-    },
+  addCells('  endpoint p95 overhead', {
+    p95: `${(endpointTeam - endpointDirect).toFixed(2)} ms`,
+    note: 'target <= 5 ms',
   });
-  const flatOut = 20_000;
-  const started = performance.now();
-  for (let i = 0; i < flatOut; i++) audit.record(entry(i));
-  const perSecond = flatOut / ((performance.now() - started) / 1000);
-  table.push([
-    'audit.record flat out (SQLite file, WAL)',
-    String(flatOut),
-    '',
-    '',
-    '',
-    `${Math.round(perSecond).toLocaleString('en')} entries/s`,
-  ]);
-  return { db, dir, audit, entry };
-}
-
-async function auditPaced(stack: TeamBenchStack) {
-  const { db, dir, audit, entry } = auditInProcess();
-  const costs: number[] = [];
-  const begin = performance.now();
-  for (let i = 0; i < RATE * RATE_SECONDS; i++) {
-    const due = begin + (i * 1000) / RATE;
-    while (performance.now() < due) await sleep(0);
-    const started = performance.now();
-    audit.record(entry(i));
-    costs.push((performance.now() - started) * 1000);
-  }
-  addRow(`audit.record at ${RATE}/s, one entry`, costs, 'us');
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-
-  const viewer = await stack.signIn('viewer');
-  const headers = { cookie: viewer.cookie };
-  const openLoop = async (path: string, status: number, signedIn = true) => {
-    const times: number[] = [];
-    const pending: Promise<void>[] = [];
-    const start = performance.now();
-    for (let i = 0; i < RATE * RATE_SECONDS; i++) {
-      const due = start + (i * 1000) / RATE;
-      while (performance.now() < due) await sleep(0);
-      const sent = performance.now();
-      pending.push(
-        fetch(`${stack.origin}${path}`, { headers: signedIn ? headers : {} }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            if (response.status !== status) throw new Error(`${path}: ${response.status}`);
-            times.push(performance.now() - sent);
-          },
-        ),
-      );
-    }
-    await Promise.all(pending);
-    const achieved = times.length / ((performance.now() - start) / 1000);
-    return { times, achieved };
-  };
-  // Interleaved A B C A B C so a noisy moment hits all three. The 401 takes the same route and
-  // error path as the 403 without a session or an audit row; /me a session without an audit row.
-  const runs = {
-    me: [] as number[],
-    signedOut: [] as number[],
-    audited: [] as number[],
-  };
-  const rates: string[] = [];
-  for (let round = 0; round < 2; round++) {
-    const a = await openLoop('/team/api/me', 200);
-    const b = await openLoop('/team/api/people', 401, false);
-    const c = await openLoop('/team/api/people', 403);
-    runs.me.push(...a.times);
-    runs.signedOut.push(...b.times);
-    runs.audited.push(...c.times);
-    rates.push([a, b, c].map((run) => Math.round(run.achieved)).join('/'));
-  }
-  const noAudit = addRow(
-    `GET /me at ${RATE}/s (session, no audit row)`,
-    runs.me,
-    'ms',
-    `achieved/s a/b/c: ${rates.join(' ')}`,
-  );
-  addRow(`GET /people at ${RATE}/s, 401 (no session, no row)`, runs.signedOut, 'ms');
-  const withAudit = addRow(
-    `GET /people at ${RATE}/s, 403 (session + audit row)`,
-    runs.audited,
-    'ms',
-  );
-  table.push([
-    '  audited 403 vs /me, p95',
-    '',
-    '',
-    `${(withAudit - noAudit).toFixed(2)} ms`,
-    '',
-    '',
-  ]);
 }
 
 async function listing(stack: TeamBenchStack) {
@@ -318,31 +187,76 @@ async function listing(stack: TeamBenchStack) {
   await measure('listing owner user42 + total', '&userID=user42', rows);
 }
 
+/** The installations page on a stack of its own whose app the console server lists from the registry. */
+async function page() {
+  const chromiumPath = benchChromium();
+  if (args.includes('--no-page') || !chromiumPath) {
+    addCells('installations page (Chromium)', {
+      note: chromiumPath ? 'skipped (--no-page)' : 'skipped: no Chromium (CHROME_BIN)',
+    });
+    return;
+  }
+  const at = args.indexOf('--console');
+  const consoleDir =
+    at >= 0 ? args[at + 1] : benchConsoleBuild(BENCH_BUILD_DIR, args.includes('--build'));
+  const stack = await startTeamBenchStack(ROWS, { consoleDir, kiiCloud: true });
+  try {
+    const runs = await measureInstallationsPage(stack, chromiumPath, ROWS, PAGE_RUNS);
+    const rows = `${ROWS.toLocaleString('en')} registry rows, operator`;
+    addRow(
+      'page: navigation to first rows + total',
+      runs.map((r) => r.firstRows),
+      'ms',
+      `${rows}; target < 2 s`,
+    );
+    addRow(
+      'page: navigation to all rows loaded',
+      runs.map((r) => r.allRows),
+      'ms',
+      rows,
+    );
+    addRow(
+      `page: filter "${PAGE_FILTER}" to its first page`,
+      runs.map((r) => r.filter),
+      'ms',
+      `${runs[0].matched.toLocaleString('en')} rows match`,
+    );
+    addRow(
+      'page: filtered, next page',
+      runs.map((r) => r.nextPage),
+      'ms',
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
 async function main() {
-  const load = loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ');
+  const load = () =>
+    loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+  const before = load();
+  const started = Date.now();
   const stack = await startTeamBenchStack(ROWS);
   try {
     await overhead(stack);
-    await auditPaced(stack);
+    await auditInProcess();
+    const twin = await startTeamBenchStack(0, { auditOff: true });
+    try {
+      await auditAtRate(stack, twin, ROUNDS);
+    } finally {
+      await twin.stop();
+    }
     await listing(stack);
   } finally {
     await stack.stop();
   }
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+  await page();
   console.log(
-    `bench:team  load before: ${load}  after: ${loadavg()
-      .map((v) => v.toFixed(2))
-      .join(' ')}  node ${process.version}`,
+    `bench:team  ${new Date(started).toISOString()}  load before: ${before}  after: ${load()}  node ${process.version}`,
   );
-  for (const row of table) {
-    console.log(
-      row
-        .map((cell, c) => (c === 0 || c === 5 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-        .join('  '),
-    );
-  }
+  printTable();
 }
 
 await main();

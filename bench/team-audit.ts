@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAuditRepository } from '../console-server/audit/audit-repository';
+import { openDatabase } from '../console-server/db/database';
+import { cpuSample, otherCores } from './console-noise';
+import { cpuSeconds } from './processes';
+import type { TeamBenchStack } from './team-bench-stack';
+import { addCells, addRow, quantiles } from './team-table';
+
+/*
+ * bench:team's audit trail part: `audit.record` in-process (flat out, and one entry at 1,000/s),
+ * then HTTP at 1,000 requests/s open loop through the console server: the refused call that
+ * writes an audit row (a viewer's GET /people, 403), the same call on a twin console server
+ * whose audit trail records nothing (bench/console-server-entry.ts --audit-off), and two calls
+ * that write no row (GET /me signed in, GET /people signed out: 401).
+ */
+
+const RATE = 1000;
+const RATE_SECONDS = 5;
+
+function entry(i: number) {
+  return {
+    person: `person${i % 12}`,
+    appId: 'demoapp',
+    action: 'installation.credentials.reveal',
+    target: `installation-${i}`,
+    status: 200,
+    clientAddress: '127.0.0.1',
+    details: {
+      installationID: `installation-${i}`,
+      mqttTopic: `topic-${i}`,
+      ttlSeconds: 2147483647,
+    },
+  };
+}
+
+/** `audit.record` on a SQLite file as the server opens it: flat out, then paced at 1,000/s. */
+export async function auditInProcess(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kpc-audit-bench-'));
+  const db = openDatabase({ dataDir: dir, inMemory: false });
+  try {
+    const audit = createAuditRepository(db);
+    const flatOut = 20_000;
+    const started = performance.now();
+    for (let i = 0; i < flatOut; i++) audit.record(entry(i));
+    const perSecond = flatOut / ((performance.now() - started) / 1000);
+    addCells('audit.record flat out (SQLite file, WAL)', {
+      n: String(flatOut),
+      note: `${Math.round(perSecond).toLocaleString('en')} entries/s`,
+    });
+    const costs: number[] = [];
+    const begin = performance.now();
+    for (let i = 0; i < RATE * RATE_SECONDS; i++) {
+      const due = begin + (i * 1000) / RATE;
+      while (performance.now() < due) await sleep(0);
+      const at = performance.now();
+      audit.record(entry(flatOut + i));
+      costs.push((performance.now() - at) * 1000);
+    }
+    addRow(`audit.record at ${RATE}/s, one entry`, costs, 'us');
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface OpenLoopRun {
+  times: number[];
+  achieved: number;
+  /** The console server's CPU per request, µs. */
+  serverCpuUs: number;
+  /** Cores busy with processes outside this bench while it ran. */
+  others: number;
+  /** Requests that got no answer (connection reset): counted, never timed. */
+  failed: number;
+}
+
+/** `RATE` requests/s for `RATE_SECONDS` to `path`, each answered with `status`. */
+async function openLoop(
+  stack: TeamBenchStack,
+  path: string,
+  status: number,
+  cookie?: string,
+): Promise<OpenLoopRun> {
+  const times: number[] = [];
+  const failures: string[] = [];
+  const pending: Promise<void>[] = [];
+  const count = RATE * RATE_SECONDS;
+  const cpuBefore = cpuSeconds(stack.consolePid);
+  const machineBefore = cpuSample();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / RATE;
+    while (performance.now() < due) await sleep(0);
+    const sent = performance.now();
+    pending.push(
+      fetch(`${stack.origin}${path}`, { headers: cookie ? { cookie } : {} }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          if (response.status !== status) throw new Error(`${path}: ${response.status}`);
+          times.push(performance.now() - sent);
+        },
+        (error: unknown) => {
+          failures.push(String((error as Error).cause ?? error));
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const achieved = times.length / ((performance.now() - start) / 1000);
+  const serverCpuUs = ((cpuSeconds(stack.consolePid) - cpuBefore) / count) * 1e6;
+  if (failures.length) {
+    console.error(`${stack.origin}${path}: ${failures.length} failed, first: ${failures[0]}`);
+  }
+  const others = otherCores(machineBefore, cpuSample());
+  return { times, achieved, serverCpuUs, others, failed: failures.length };
+}
+
+/**
+ * The four calls at 1,000/s, `rounds` times, the order rotated each round so that a noisy
+ * moment does not always hit the same one. `twin` is the stack whose audit trail is off.
+ */
+export async function auditAtRate(
+  stack: TeamBenchStack,
+  twin: TeamBenchStack,
+  rounds: number,
+): Promise<void> {
+  const viewer = await stack.signIn('viewer');
+  const twinViewer = await twin.signIn('viewer');
+  const kinds = [
+    {
+      name: `GET /people at ${RATE}/s, 403 (session + audit row)`,
+      run: () => openLoop(stack, '/team/api/people', 403, viewer.cookie),
+    },
+    {
+      name: `same 403, audit trail off (twin server)`,
+      run: () => openLoop(twin, '/team/api/people', 403, twinViewer.cookie),
+    },
+    {
+      name: `GET /me at ${RATE}/s (session, no audit row)`,
+      run: () => openLoop(stack, '/team/api/me', 200, viewer.cookie),
+    },
+    {
+      name: `GET /people at ${RATE}/s, 401 (no session, no row)`,
+      run: () => openLoop(stack, '/team/api/people', 401),
+    },
+  ];
+  const runs = kinds.map(() => [] as OpenLoopRun[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const at = (k + round) % kinds.length;
+      runs[at].push(await kinds[at].run());
+    }
+  }
+  kinds.forEach((kind, k) => {
+    const all = runs[k];
+    const cpu = all.reduce((sum, run) => sum + run.serverCpuUs, 0) / all.length;
+    const achieved = all.map((run) => Math.round(run.achieved)).join('/');
+    const others = Math.max(...all.map((run) => run.others)).toFixed(2);
+    const failed = all.reduce((sum, run) => sum + run.failed, 0);
+    addRow(
+      kind.name,
+      all.flatMap((run) => run.times),
+      'ms',
+      `server CPU ${cpu.toFixed(0)} us/req; achieved/s ${achieved}; others <= ${others} cores` +
+        (failed ? `; ${failed} FAILED (no answer)` : ''),
+    );
+  });
+  const [audited, off] = [0, 1].map((k) => quantiles(runs[k].flatMap((run) => run.times)));
+  const difference = (q: 'p50' | 'p95' | 'p99') => `${(audited[q] - off[q]).toFixed(2)} ms`;
+  addCells('  audit row vs none, same 403', {
+    p50: difference('p50'),
+    p95: difference('p95'),
+    p99: difference('p99'),
+  });
+}
