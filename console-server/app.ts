@@ -25,6 +25,8 @@ import { MonitorKeeper } from './monitors/monitor-keeper';
 import { createMonitorThings } from './monitors/monitor-things';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './people/passwords';
 import { createPeopleRepository } from './people/people-repository';
+import { importDoneEntry } from './registry/import-audit';
+import { createImportJobStore } from './registry/import-job-store';
 import { createImportJobs } from './registry/import-jobs';
 import { createInstallationsRegistry } from './registry/installations-registry';
 import { appsRoutes } from './routes/apps-routes';
@@ -38,6 +40,7 @@ import { peopleRoutes } from './routes/people-routes';
 import { pushRoutes } from './routes/push-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { topicsRoutes } from './routes/topics-routes';
+import { createAddressThrottle } from './sessions/address-throttle';
 import { createSessionRepository } from './sessions/session-repository';
 import { createSignInLimiter } from './sessions/sign-in-limit';
 import './team-services';
@@ -74,7 +77,12 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
     db.close();
     throw error;
   }
-  const imports = createImportJobs();
+  const audit = createAuditRepository(db);
+  const imports = createImportJobs(createImportJobStore(db));
+  // Imports a crash cut off end now, as failed, with the audit row they never got.
+  for (const { job, clientAddress } of imports.recoverInterrupted()) {
+    audit.record(importDoneEntry(job, clientAddress));
+  }
   // Specs pass a fetch of their own built on guardedFetch (testing/kii-team-fixture.ts).
   const kiiClient = new KiiAdminClient({
     ...kii,
@@ -90,9 +98,13 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
       absoluteMs: config.sessionAbsoluteMinutes * 60_000,
       idleMs: config.sessionIdleMinutes * 60_000,
     }),
-    audit: createAuditRepository(db),
-    signInLimiter: createSignInLimiter({
+    audit,
+    signInLimiter: createSignInLimiter(db, {
       allowed: config.signInFailuresAllowed,
+      windowMs: config.signInLockMinutes * 60_000,
+    }),
+    signInThrottle: createAddressThrottle(db, {
+      allowed: config.signInAddressRefusalsAllowed,
       windowMs: config.signInLockMinutes * 60_000,
     }),
     passwordCost: passwordCost ?? DEFAULT_PASSWORD_COST,

@@ -28,6 +28,11 @@ export interface ConsoleServerConfig {
   signInFailuresAllowed: number;
   /** How long the lock-out (and the window counting failures) lasts. */
   signInLockMinutes: number;
+  /**
+   * Refused sign-ins allowed per client address (an IPv6 /64 counts as one), whatever the
+   * login, within the lock-out window before the address is throttled (sessions/address-throttle.ts).
+   */
+  signInAddressRefusalsAllowed: number;
   logLevel: string;
   /** Largest request body accepted, bytes; larger bodies get 413. */
   bodyLimit: number;
@@ -59,6 +64,10 @@ export const defaultConfig: ConsoleServerConfig = {
   sessionIdleMinutes: 30,
   signInFailuresAllowed: 5,
   signInLockMinutes: 15,
+  // An office behind one NAT address refuses far fewer sign-ins in 15 minutes (mistyped
+  // passwords, an expired one tried twice); a stranger spraying made-up logins reaches it
+  // quickly and then writes one audit row per window instead of one per try.
+  signInAddressRefusalsAllowed: 100,
   logLevel: 'warn',
   // The API takes small JSON bodies only (sign-in, people, roles).
   bodyLimit: 64 * 1024,
@@ -81,6 +90,7 @@ const serveFlags: Record<string, FlagSpec<ConsoleServerConfig>> = {
   '--session-idle-minutes': { key: 'sessionIdleMinutes', kind: 'int' },
   '--sign-in-failures': { key: 'signInFailuresAllowed', kind: 'int' },
   '--sign-in-lock-minutes': { key: 'signInLockMinutes', kind: 'int' },
+  '--sign-in-address-refusals': { key: 'signInAddressRefusalsAllowed', kind: 'int' },
   '--log-level': { key: 'logLevel', kind: 'string' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
   '--key-file': { key: 'keyFile', kind: 'string' },
@@ -108,6 +118,8 @@ Flags of serve:
   --session-idle-minutes <n>  idle session lifetime (default 30)
   --sign-in-failures <n>   failed sign-ins per account and address before the lock-out (default 5)
   --sign-in-lock-minutes <n>  length of the lock-out (default 15)
+  --sign-in-address-refusals <n>  refused sign-ins per client address (any login; an IPv6 /64 is
+                           one address) within that window before the address is throttled (default 100)
   --log-level <level>      fatal, error, warn, info, debug (default warn)
   --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
   --key-file <path>        the vault key sealing connected apps' credentials (default <data-dir>/vault.key,
@@ -174,6 +186,7 @@ export function parseServeArgs(argv: string[]): ConsoleServerConfig {
     ['--session-idle-minutes', config.sessionIdleMinutes],
     ['--sign-in-failures', config.signInFailuresAllowed],
     ['--sign-in-lock-minutes', config.signInLockMinutes],
+    ['--sign-in-address-refusals', config.signInAddressRefusalsAllowed],
   ] as const) {
     if (value < 1) throw new UsageError(`${flag} must be at least 1`);
   }

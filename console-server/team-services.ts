@@ -13,6 +13,7 @@ import type { RoleGrant } from './people/roles';
 import type { ImportJobs } from './registry/import-jobs';
 import type { InstallationsRegistry } from './registry/installations-registry';
 import type { Session, SessionRepository } from './sessions/session-repository';
+import type { AddressThrottle } from './sessions/address-throttle';
 import type { SignInLimiter } from './sessions/sign-in-limit';
 
 /** Everything the routes share, decorated on the fastify instance as `team`. */
@@ -23,13 +24,15 @@ export interface TeamServices {
   sessions: SessionRepository;
   audit: AuditRepository;
   signInLimiter: SignInLimiter;
+  /** Refused sign-ins per client address, whatever the login (bounds the audit rows they write). */
+  signInThrottle: AddressThrottle;
   passwordCost: PasswordCost;
   /** Connected Kii apps, their credentials sealed with the vault key. */
   apps: ConnectedApps;
   /** One Kii client per process, so admin tokens are cached once for every request. */
   kii: KiiAdminClient;
   registry: InstallationsRegistry;
-  /** CSV imports being verified, and those finished lately (in memory only). */
+  /** CSV imports being verified, and those finished lately (kept in the database). */
   imports: ImportJobs;
   /** MQTT broker origins of connected apps, for the CSP's connect-src. */
   brokers: BrokerOrigins;

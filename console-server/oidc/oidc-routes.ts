@@ -4,6 +4,7 @@ import { auditRequest } from '../access/request-audit';
 import { LOCALES, preferredLocale } from '../console-static';
 import { ApiError } from '../errors';
 import { beginSession } from '../sessions/begin-session';
+import { auditRefusedSignIn, throttledError } from '../sessions/sign-in-throttle';
 import { loadOidcConfig } from './oidc-config';
 import { createOidcFlows, type PendingFlow } from './oidc-flows';
 import { createOidcIdentities } from './oidc-identities';
@@ -47,7 +48,8 @@ function localeOf(request: FastifyRequest, asked: unknown): string {
  * answer, maps the role claim to roles, links the person by issuer and subject and starts the
  * same session a password sign-in does. The callback is a browser navigation: every outcome
  * is a redirect to the console (`/<locale>/`), a failure to its sign-in page with
- * `?ssoError=<code>` (never a 5xx page), and every outcome is audited (`sign-in` / `sign-in.failed` with `details.via = 'oidc'`).
+ * `?ssoError=<code>` (never a 5xx page), and every outcome is audited (`sign-in` / `sign-in.failed` with `details.via = 'oidc'`),
+ * refusals within the client address's budget (sessions/address-throttle.ts).
  */
 export const oidcRoutes: FastifyPluginAsync = async (app) => {
   const { config, db, people } = app.team;
@@ -73,16 +75,23 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
     locale: string,
     error: ApiError,
   ): FastifyReply {
-    auditRequest(request, {
-      person: null,
+    auditRefusedSignIn(request, {
       action: 'sign-in.failed',
       target: `oidc:${providerId}`,
       status: error.status,
       errorCode: error.code,
       details: { via: 'oidc', provider: providerId, reason: error.message, ...error.details },
     });
-    const to = `/${locale}/sign-in?${SSO_ERROR_PARAM}=${encodeURIComponent(error.code)}`;
-    return reply.redirect(to, 303);
+    return toSignInPage(reply, locale, error);
+  }
+
+  /**
+   * A throttled address (too many refused sign-ins, sessions/address-throttle.ts) is sent back
+   * to the sign-in page before any provider call, and without an audit row of its own.
+   */
+  function throttled(request: FastifyRequest, reply: FastifyReply, locale: string) {
+    const throttle = app.team.signInThrottle.throttled(request.ip);
+    return throttle && toSignInPage(reply, locale, throttledError(throttle.retryAfterSeconds));
   }
 
   app.get<{ Params: { id: string }; Querystring: { locale?: string } }>(
@@ -91,6 +100,8 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { id } = request.params;
       const locale = localeOf(request, request.query.locale);
+      const refused = throttled(request, reply, locale);
+      if (refused) return refused;
       const provider = await providers.get(id);
       if (!provider) return refuse(request, reply, id, locale, oidcErrors.providerUnknown(id));
       if (!provider.client) {
@@ -131,6 +142,8 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
       // Taken out whatever happens next: a callback is answered once.
       const flow = flows.take(request, reply);
       const locale = flow?.locale ?? localeOf(request, undefined);
+      const refused = throttled(request, reply, locale);
+      if (refused) return refused;
       try {
         if (!flow || flow.providerId !== id) throw oidcErrors.flowUnknown();
         // Before anything reaches the provider: an answer meant for another sign-in is refused.
@@ -164,3 +177,9 @@ export const oidcRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 };
+
+/** The console's sign-in page, showing the refusal's code (teamErrorMessage in the console). */
+function toSignInPage(reply: FastifyReply, locale: string, error: ApiError): FastifyReply {
+  const to = `/${locale}/sign-in?${SSO_ERROR_PARAM}=${encodeURIComponent(error.code)}`;
+  return reply.redirect(to, 303);
+}

@@ -2,15 +2,19 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireRole } from '../access/guard';
 import { auditRequest } from '../access/request-audit';
 import { ApiError } from '../errors';
-import { ImportBusyError, type ImportJob } from '../registry/import-jobs';
+import {
+  ImportBusyError,
+  KEEP_FINISHED_MS,
+  MAX_FINISHED,
+  type ImportJob,
+} from '../registry/import-jobs';
+import { importDoneEntry } from '../registry/import-audit';
 import { CsvImportError, parseInstallationCsv, type CsvImport } from '../registry/installation-csv';
 import { verifyInstallations } from '../registry/verify-installations';
 import { appIdParam, appParams, connectedApp } from './kii-action';
 
 /** An import file of 10,000 rows of long registration IDs fits (the API's usual limit is 64 KiB). */
 const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
-/** Items the audit row of a finished import lists one by one (all counted). */
-const AUDITED_IMPORT_ITEMS = 1000;
 
 const jobParams = {
   type: 'object',
@@ -20,7 +24,9 @@ const jobParams = {
 
 /**
  * The CSV import of installation references (operator), verified against Kii in the background
- * (bulk uninstall is bulk-uninstall-routes.ts). Import jobs live in memory (registry/import-jobs.ts): a restart forgets them, not their verdicts.
+ * (bulk uninstall is bulk-uninstall-routes.ts). Import jobs are kept in the database
+ * (registry/import-jobs.ts): a restart keeps finished ones, and one that was running reads as
+ * failed with `INTERRUPTED`.
  */
 export const bulkRoutes: FastifyPluginAsync = async (app) => {
   const { kii, registry, imports, audit } = app.team;
@@ -62,7 +68,7 @@ export const bulkRoutes: FastifyPluginAsync = async (app) => {
       let job: ImportJob;
       try {
         job = imports.start(
-          { appId, startedBy, total: parsed.refs.length },
+          { appId, startedBy, total: parsed.refs.length, clientAddress },
           (signal, onProgress) =>
             verifyInstallations({
               kii,
@@ -75,23 +81,8 @@ export const bulkRoutes: FastifyPluginAsync = async (app) => {
             }),
           (finished) => {
             // Written when the run ends, so the row holds the outcome; the request is long gone.
-            const notable = (finished.results ?? []).filter((item) => item.status !== 'exists');
             try {
-              audit.record({
-                person: startedBy,
-                appId,
-                action: 'installation.import.done',
-                target: finished.jobId,
-                status: finished.state === 'done' ? 200 : 500,
-                errorCode: finished.stoppedBy?.errorCode ?? null,
-                clientAddress,
-                details: {
-                  counts: finished.counts,
-                  stoppedBy: finished.stoppedBy ?? null,
-                  items: notable.slice(0, AUDITED_IMPORT_ITEMS),
-                  itemsLeftOut: Math.max(0, notable.length - AUDITED_IMPORT_ITEMS),
-                },
-              });
+              audit.record(importDoneEntry(finished, clientAddress));
             } catch (error) {
               app.log.error({ err: error, jobId: finished.jobId }, 'import audit row not written');
             }
@@ -130,7 +121,7 @@ export const bulkRoutes: FastifyPluginAsync = async (app) => {
         throw new ApiError(
           404,
           'IMPORT_NOT_FOUND',
-          `No import ${jobId} on app ${appId}; finished imports are kept for an hour, and none survive a restart`,
+          `No import ${jobId} on app ${appId}; finished imports are kept for ${KEEP_FINISHED_MS / 3_600_000} hours (the newest ${MAX_FINISHED} at most)`,
         );
       }
       return job;

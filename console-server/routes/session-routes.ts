@@ -6,6 +6,7 @@ import { spendPasswordCheck, verifyPassword } from '../people/passwords';
 import { beginSession } from '../sessions/begin-session';
 import { clearSessionCookie } from '../sessions/session-cookie';
 import { describeWait } from '../sessions/sign-in-limit';
+import { auditRefusedSignIn, refuseIfThrottled } from '../sessions/sign-in-throttle';
 import type { SignedIn } from '../team-services';
 import { personSchema, rolesSchema } from './schemas';
 
@@ -39,8 +40,9 @@ function me(request: FastifyRequest, signedIn: SignedIn) {
 }
 
 /**
- * Sign-in, sign-out (here and everywhere) and "who am I". Every sign-in, failed sign-in,
- * lock-out refusal and sign-out is recorded in the audit trail.
+ * Sign-in, sign-out (here and everywhere) and "who am I". Every sign-in and sign-out is
+ * recorded in the audit trail, and every failed sign-in and lock-out refusal while the client
+ * address is within its budget of refusals (sessions/address-throttle.ts).
  */
 export const sessionRoutes: FastifyPluginAsync = async (app) => {
   const { people, sessions, signInLimiter, config, passwordCost } = app.team;
@@ -65,6 +67,9 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const login = request.body.login.trim().toLowerCase();
       const address = request.ip;
+      // Before the account's own count and any password check: a throttled address costs
+      // the server (and the audit trail) nothing more.
+      refuseIfThrottled(request);
       const locked = signInLimiter.lockedOut(address, login);
       if (locked) {
         throw refused(request, 'sign-in.locked', login, lockedError(locked.retryAfterSeconds));
@@ -124,10 +129,12 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
   );
 };
 
-/** Records a refused sign-in (nobody is signed in: the login tried is the target). */
+/**
+ * Records a refused sign-in (nobody is signed in: the login tried is the target), within the
+ * address's budget of refusals.
+ */
 function refused(request: FastifyRequest, action: string, login: string, error: ApiError) {
-  auditRequest(request, {
-    person: null,
+  auditRefusedSignIn(request, {
     action,
     target: login,
     status: error.status,

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../db/database';
 import {
   expectApiError,
   expectOk,
@@ -60,16 +64,82 @@ describe('team sign-in rate limit', () => {
   });
 });
 
+describe('team sign-in lock-out across a restart', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'kpc-lockout-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const from = { headers: { 'x-forwarded-for': '10.0.0.9' } };
+  const config = { inMemory: false, trustProxy: '127.0.0.1' };
+
+  it('keeps a lock-out when the console server restarts on the same data directory', async () => {
+    const first = await startTestConsoleServer({ ...config, dataDir });
+    await first.addPerson('ada');
+    for (let i = 0; i < 4; i++) await first.client().signIn('ada', 'wrong-password', from);
+    await expectApiError(
+      await first.client().signIn('ada', 'wrong-password', from),
+      429,
+      'SIGN_IN_LOCKED',
+    );
+    await first.close();
+
+    // A new process would open the same file: the database is closed and opened afresh.
+    const second = await startTestConsoleServer({ ...config, dataDir });
+    try {
+      const right = await second.client().signIn('ada', undefined, from);
+      const wait = Number(right.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(800);
+      expect(wait).toBeLessThanOrEqual(900);
+      const locked = await expectApiError(right, 429, 'SIGN_IN_LOCKED');
+      expect(locked.message).toContain('Try again in 15 minutes');
+      // Counting goes on where it was, too: another address still has all its tries.
+      const other = await second.client().signIn('ada', 'wrong-password', {
+        headers: { 'x-forwarded-for': '10.0.0.10' },
+      });
+      expect((await expectApiError(other, 401, 'SIGN_IN_FAILED')).details).toEqual({
+        triesLeft: 4,
+      });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('sign-in limiter', () => {
+  const limiterAt = (clock: { now: number }, allowed = 2) =>
+    createSignInLimiter(
+      openDatabase({ dataDir: '', inMemory: true }),
+      {
+        allowed,
+        windowMs: 60_000,
+      },
+      () => clock.now,
+    );
+
   it('ends the lock-out when the window ends', () => {
-    let now = 0;
-    const limiter = createSignInLimiter({ allowed: 2, windowMs: 60_000 }, () => now);
+    const clock = { now: 0 };
+    const limiter = limiterAt(clock);
     limiter.failed('a', 'ada');
     expect(limiter.failed('a', 'ada').lockOut).toEqual({ retryAfterSeconds: 60 });
-    now = 59_500;
+    clock.now = 59_500;
     expect(limiter.lockedOut('a', 'ada')).toEqual({ retryAfterSeconds: 1 });
-    now = 60_000;
+    clock.now = 60_000;
     expect(limiter.lockedOut('a', 'ada')).toBeUndefined();
+    // A failure after the window starts a new count.
+    expect(limiter.failed('a', 'ada')).toEqual({ triesLeft: 1, lockOut: undefined });
+  });
+
+  it('prunes ended windows from the table as new failures arrive', () => {
+    const clock = { now: 0 };
+    const db = openDatabase({ dataDir: '', inMemory: true });
+    const limiter = createSignInLimiter(db, { allowed: 5, windowMs: 60_000 }, () => clock.now);
+    for (let i = 0; i < 20; i++) limiter.failed(`10.0.0.${i}`, 'ada');
+    const rows = db.prepare('SELECT COUNT(*) FROM sign_in_failures').pluck();
+    expect(rows.get()).toBe(20);
+    clock.now = 60_000;
+    limiter.failed('10.0.1.1', 'bob');
+    expect(rows.get()).toBe(1);
+    db.close();
   });
 
   it('describes waits in words', () => {
