@@ -64,6 +64,10 @@ export const AUDIT_ACTIONS: readonly { readonly action: string; readonly label: 
     label: $localize`:Audit action kind@@kpc.audit.action.signInLocked:Sign-in while locked out`,
   },
   {
+    action: 'sign-in.throttled',
+    label: $localize`:Audit action kind, sign-ins from one network address paused after too many refusals@@kpc.audit.action.signInThrottled:Sign-ins paused for an address`,
+  },
+  {
     action: 'sign-out',
     label: $localize`:Audit action kind@@kpc.audit.action.signOut:Sign-out`,
   },

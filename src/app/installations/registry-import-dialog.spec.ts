@@ -166,6 +166,76 @@ describe('RegistryImportDialog', () => {
     expect(text).toContain('not checked');
   });
 
+  it('rides out a console server restart and offers to import an interrupted list again', async () => {
+    await type('inst-a\ninst-b');
+    await (await button('Start import')).click();
+    const IMPORT_URL = '/team/api/apps/demo%20app/installations/import';
+    http.expectOne(IMPORT_URL).flush({
+      jobId: 'job-1',
+      total: 2,
+      header: false,
+      invalid: [],
+      duplicates: [],
+    });
+    jasmine.clock().tick(0);
+    http.expectOne(JOB_URL).flush(job({ total: 2, done: 1, counts: counts(1, 0) }));
+    // The server goes away: the poll fails without an answer, twice, and is asked again.
+    jasmine.clock().tick(500);
+    http.expectOne(JOB_URL).error(new ProgressEvent('error'), { status: 0 });
+    jasmine.clock().tick(1000);
+    http.expectOne(JOB_URL).error(new ProgressEvent('error'), { status: 0 });
+    await settle();
+    expect(await (await dialog.host()).text()).not.toContain('could not run');
+    jasmine.clock().tick(1000);
+    // Back: the job the old process ran reads as failed, INTERRUPTED.
+    http.expectOne(JOB_URL).flush(
+      job({
+        state: 'failed',
+        total: 2,
+        done: 1,
+        counts: counts(1, 0),
+        stoppedBy: { status: 0, errorCode: 'INTERRUPTED', message: 'The console server stopped' },
+      }),
+    );
+    await settle();
+    const text = await (await dialog.host()).text();
+    expect(text).toContain('The console server stopped while this import was running');
+    expect(text).toContain('Choose Import again');
+    expect(text).not.toContain('The import stopped early');
+    expect(await (await button('Close')).isDisabled()).toBeFalse();
+
+    await (await button('Import again')).click();
+    const again = http.expectOne(IMPORT_URL);
+    expect(again.request.body).toBe('inst-a\ninst-b');
+    again.flush({ jobId: 'job-1', total: 2, header: false, invalid: [], duplicates: [] });
+    jasmine.clock().tick(0);
+    http.expectOne(JOB_URL).flush(job({ state: 'done', total: 2, done: 2, counts: counts(2, 0) }));
+    await settle();
+    expect(await (await dialog.host()).text()).toContain('Checked 2 of 2: 2 exist');
+    expect(await dialog.getAllHarnesses(MatButtonHarness.with({ text: 'Import again' }))).toEqual(
+      [],
+    );
+  });
+
+  it('stops polling at a refusal that is not the server being away', async () => {
+    await type('inst-a');
+    await (await button('Start import')).click();
+    http
+      .expectOne('/team/api/apps/demo%20app/installations/import')
+      .flush({ jobId: 'job-1', total: 1, header: false, invalid: [], duplicates: [] });
+    jasmine.clock().tick(0);
+    http
+      .expectOne(JOB_URL)
+      .flush(
+        { error: { code: 'IMPORT_NOT_FOUND', message: 'No import job-1' } },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await settle();
+    expect(await (await dialog.host()).text()).toContain('The import could not run:');
+    jasmine.clock().tick(5000);
+    http.expectNone(JOB_URL);
+  });
+
   it('shows a refused start in the dialog, text kept, and closes with false on Cancel', async () => {
     await type('<script>alert(1)</script>');
     await (await button('Start import')).click();

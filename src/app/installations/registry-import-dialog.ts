@@ -18,7 +18,13 @@ import { MatTableModule } from '@angular/material/table';
 import { Observable, map, switchMap, tap } from 'rxjs';
 
 import { KiiError, toKiiError } from '../core/kii-error';
-import { ImportJob, ImportStarted, ImportVerdict, RegistryImport } from './registry-import';
+import {
+  ImportJob,
+  ImportStarted,
+  ImportVerdict,
+  RegistryImport,
+  interrupted,
+} from './registry-import';
 
 export interface RegistryImportData {
   readonly appId: string;
@@ -77,6 +83,11 @@ export class RegistryImportDialog {
     return state === 'done' || state === 'failed';
   });
   protected readonly results = computed(() => this.job()?.results ?? []);
+  /** The console server stopped while it ran: the list can simply be sent again. */
+  protected readonly interrupted = computed(() => {
+    const job = this.job();
+    return job !== null && interrupted(job);
+  });
 
   protected readFile(input: HTMLInputElement): void {
     const file = input.files?.[0];
@@ -108,6 +119,16 @@ export class RegistryImportDialog {
         },
         complete: () => this.busy.set(false),
       });
+  }
+
+  /**
+   * Sends the same list again, for a job the console server stopped under. The skipped lines
+   * shown stay (the same text gives the same ones) until the new answer replaces them.
+   */
+  protected again(): void {
+    if (this.busy()) return;
+    this.job.set(null);
+    this.start();
   }
 
   protected readonly verdictLabel = verdictLabel;

@@ -33,3 +33,14 @@ describe('teamErrorMessage, single sign-on codes', () => {
     expect(teamErrorMessage('OIDC_SOMETHING_NEW')).toBeUndefined();
   });
 });
+
+describe('teamErrorMessage, sign-in limits', () => {
+  it('says a throttled address waits, in whole minutes, and whom to ask on a shared address', () => {
+    const text = teamErrorMessage('SIGN_IN_THROTTLED', 61)!;
+    expect(text).toContain('from this network address');
+    expect(text).toContain('try again in 2 min');
+    expect(text).toContain('ask a team admin');
+    // Single sign-on's redirect names the code only: no made-up number of minutes.
+    expect(teamErrorMessage('SIGN_IN_THROTTLED')).toContain('try again later');
+  });
+});

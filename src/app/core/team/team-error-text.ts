@@ -20,6 +20,15 @@ export function teamErrorMessage(code: string, retryAfterSeconds?: number): stri
       const minutes = waitMinutes(retryAfterSeconds);
       return $localize`:Error when sign-in is locked after too many failures; MINUTES is a number@@kpc.team.error.signInLocked:Too many failed sign-ins for this account from this address. Sign-in is locked: try again in ${minutes}:MINUTES: min, or ask a team admin to check the account.`;
     }
+    case 'SIGN_IN_THROTTLED': {
+      // Any login from this address (docs/team-api.md, "Sign-in limits"); often a shared NAT.
+      // Single sign-on's redirect carries only the code, so the wait may be unknown.
+      if (retryAfterSeconds === undefined) {
+        return $localize`:Error when sign-in from the person's network address is paused after too many refused sign-ins, wait unknown@@kpc.team.error.signInThrottledLater:Too many refused sign-ins from this network address. Sign-in from here is paused for a while (at most the lock-out time); try again later. If many people share this address, ask a team admin.`;
+      }
+      const minutes = waitMinutes(retryAfterSeconds);
+      return $localize`:Error when sign-in from the person's network address is paused after too many refused sign-ins; MINUTES is a number@@kpc.team.error.signInThrottled:Too many refused sign-ins from this network address. Sign-in from here is paused: try again in ${minutes}:MINUTES: min. If many people share this address, ask a team admin.`;
+    }
     case 'ACCOUNT_DISABLED':
       return $localize`:Error when the person's account is disabled@@kpc.team.error.accountDisabled:This account is disabled. Ask a team admin to enable it.`;
     case 'FORBIDDEN':
