@@ -10,23 +10,31 @@ import { TEAM_ROLES, TeamRole } from '../app/core/team/team-types';
  */
 export type ByRole<T = boolean> = readonly [viewer: T, support: T, operator: T, admin: T];
 
-/** The table's answers for `role`: `{control: what that role gets}`. */
-export function expectedFor<T>(
-  table: Readonly<Record<string, ByRole<T>>>,
-  role: TeamRole,
-): Record<string, T> {
-  const column = TEAM_ROLES.indexOf(role);
-  return Object.fromEntries(Object.entries(table).map(([name, row]) => [name, row[column]]));
+/** What `role` gets in one row. */
+export function forRole<T>(row: ByRole<T>, role: TeamRole): T {
+  return row[TEAM_ROLES.indexOf(role)];
 }
 
-/** What the page shows for each control of the table, read by `probe`, in the table's shape. */
-export async function observedFor<T>(
-  table: Readonly<Record<string, ByRole<T>>>,
-  probe: (control: string) => Promise<T>,
-): Promise<Record<string, T>> {
-  const seen: Record<string, T> = {};
-  for (const control of Object.keys(table)) seen[control] = await probe(control);
-  return seen;
+/** A page's controls, each with what every role gets. */
+export class RoleTable<T> {
+  constructor(private readonly rows: Readonly<Record<string, ByRole<T>>>) {}
+
+  /** `{control: what role gets}` for every control of the table. */
+  expectedFor(role: TeamRole): Record<string, T> {
+    const entries = Object.entries(this.rows).map(([name, row]) => [name, forRole(row, role)]);
+    return Object.fromEntries(entries) as Record<string, T>;
+  }
+
+  /** What the page shows, read by `probe` for every control, in the same shape. */
+  async observe(probe: (control: string) => Promise<T>): Promise<Record<string, T>> {
+    const seen: Record<string, T> = {};
+    for (const control of Object.keys(this.rows)) seen[control] = await probe(control);
+    return seen;
+  }
+}
+
+export function roleTable<T>(rows: Readonly<Record<string, ByRole<T>>>): RoleTable<T> {
+  return new RoleTable(rows);
 }
 
 /** How a control appears: not rendered, or rendered and enabled or disabled. */

@@ -7,13 +7,7 @@ import { provideRouter } from '@angular/router';
 
 import { ComposePageHarness } from '../../testing/compose-page-harness';
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
-import {
-  ByRole,
-  ControlState,
-  buttonState,
-  expectedFor,
-  observedFor,
-} from '../../testing/team-roles';
+import { ByRole, ControlState, buttonState, forRole, roleTable } from '../../testing/team-roles';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { CSRF_HEADER } from '../core/team/team-api';
 import { TEAM_ROLES, TeamRole } from '../core/team/team-types';
@@ -25,12 +19,12 @@ const REFUSED =
 
 // What each role gets on the Compose page (issue 12: test pushes from support up).
 //                                          viewer     support    operator   admin
-const CONTROLS: Record<string, ByRole<ControlState>> = {
+const CONTROLS = roleTable<ControlState>({
   Send: /*                               */ ['hidden', 'enabled', 'enabled', 'enabled'],
   'Start over': /*                       */ ['hidden', 'enabled', 'enabled', 'enabled'],
   // Browser-only: team mode has no Connect page to send anyone to.
   'Go to Connect': /*                    */ ['hidden', 'hidden', 'hidden', 'hidden'],
-};
+});
 const SENDS: ByRole = [false, true, true, true];
 
 describe('ComposePage in team mode, per role', () => {
@@ -67,10 +61,10 @@ describe('ComposePage in team mode, per role', () => {
       it('offers exactly the actions of the role', async () => {
         const control = (name: string) =>
           buttonState(loader, MatButtonHarness.with({ text: new RegExp(`${name}$`) }));
-        expect(await observedFor(CONTROLS, control)).toEqual(expectedFor(CONTROLS, role));
+        expect(await CONTROLS.observe(control)).toEqual(CONTROLS.expectedFor(role));
       });
 
-      if (SENDS[TEAM_ROLES.indexOf(role)]) {
+      if (forRole(SENDS, role)) {
         it('sends a test push through the console server', async () => {
           expect(text()).not.toContain(REFUSED);
           await page.fill('Topic', 'news');

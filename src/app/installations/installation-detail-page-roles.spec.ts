@@ -9,13 +9,7 @@ import { provideRouter } from '@angular/router';
 import { settle } from '../../testing/installation-sessions';
 import { answerDiscovery } from '../../testing/installations-setup';
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
-import {
-  ByRole,
-  ControlState,
-  buttonState,
-  expectedFor,
-  observedFor,
-} from '../../testing/team-roles';
+import { ByRole, ControlState, buttonState, forRole, roleTable } from '../../testing/team-roles';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { TEAM_ROLES, TeamRole } from '../core/team/team-types';
 import InstallationDetailPage from './installation-detail-page';
@@ -48,7 +42,7 @@ const ENDPOINT = {
 
 // What each role gets on an installation's page (issue 12; docs/team-api.md).
 //                                              viewer     support    operator   admin
-const CONTROLS: Record<string, ByRole<ControlState>> = {
+const CONTROLS = roleTable<ControlState>({
   'Copy installation ID': /*                 */ ['enabled', 'enabled', 'enabled', 'enabled'],
   'Watch live traffic': /*                   */ ['hidden', 'hidden', 'enabled', 'enabled'],
   'Uninstall…': /*                           */ ['hidden', 'hidden', 'enabled', 'enabled'],
@@ -56,7 +50,7 @@ const CONTROLS: Record<string, ByRole<ControlState>> = {
   'Fetch again': /*                          */ ['hidden', 'hidden', 'enabled', 'enabled'],
   // Diagnose is browser-only: the trace extension takes the browser's own admin token.
   'Diagnose a push': /*                      */ ['hidden', 'hidden', 'hidden', 'hidden'],
-};
+});
 /** Roles whose page asks for the MQTT endpoint (the credential reveal, audited). */
 const REVEALS: ByRole = [false, false, true, true];
 
@@ -106,7 +100,7 @@ describe('InstallationDetailPage in team mode, per role', () => {
       beforeEach(() => render(role));
 
       it('reveals the MQTT credentials only to roles that may, and says why to the others', async () => {
-        const reveals = REVEALS[TEAM_ROLES.indexOf(role)];
+        const reveals = forRole(REVEALS, role);
         if (reveals) {
           http.expectOne(ENDPOINT_URL).flush(ENDPOINT);
           await fixture.whenStable();
@@ -121,11 +115,11 @@ describe('InstallationDetailPage in team mode, per role', () => {
       });
 
       it('offers exactly the actions of the role', async () => {
-        if (REVEALS[TEAM_ROLES.indexOf(role)]) {
+        if (forRole(REVEALS, role)) {
           http.expectOne(ENDPOINT_URL).flush(ENDPOINT);
           await fixture.whenStable();
         }
-        expect(await observedFor(CONTROLS, control)).toEqual(expectedFor(CONTROLS, role));
+        expect(await CONTROLS.observe(control)).toEqual(CONTROLS.expectedFor(role));
       });
     });
   }

@@ -10,13 +10,7 @@ import { provideRouter } from '@angular/router';
 import { inputLabelled } from '../../testing/installations-harness';
 import { answerDiscovery } from '../../testing/installations-setup';
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
-import {
-  ByRole,
-  ControlState,
-  buttonState,
-  expectedFor,
-  observedFor,
-} from '../../testing/team-roles';
+import { ByRole, ControlState, buttonState, forRole, roleTable } from '../../testing/team-roles';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { TEAM_ROLES, TeamRole } from '../core/team/team-types';
 import InstallationsPage from './installations-page';
@@ -31,13 +25,13 @@ const REGISTRY = [
 
 // What each role gets on the Installations page (issue 12; docs/team-api.md, "Installations").
 //                                                 viewer     support    operator   admin
-const CONTROLS: Record<string, ByRole<ControlState>> = {
+const CONTROLS = roleTable<ControlState>({
   'Look up': /*                                 */ ['enabled', 'enabled', 'enabled', 'enabled'],
   'Install…': /*                                */ ['hidden', 'hidden', 'enabled', 'enabled'],
   'Uninstall many…': /*                         */ ['hidden', 'hidden', 'enabled', 'enabled'],
   'Import into registry…': /*                   */ ['hidden', 'hidden', 'enabled', 'enabled'],
   'Uninstall inst-1 (row button)': /*           */ ['hidden', 'hidden', 'enabled', 'enabled'],
-};
+});
 const ROW_SELECTION: ByRole = [false, false, true, true];
 
 describe('InstallationsPage in team mode, per role', () => {
@@ -89,15 +83,14 @@ describe('InstallationsPage in team mode, per role', () => {
       });
 
       it('offers exactly the actions of the role', async () => {
-        expect(await observedFor(CONTROLS, control)).toEqual(expectedFor(CONTROLS, role));
+        expect(await CONTROLS.observe(control)).toEqual(CONTROLS.expectedFor(role));
       });
 
       it('offers row selection for a bulk uninstall only to roles that may uninstall', async () => {
         const boxes = await loader.getAllHarnesses(
           MatCheckboxHarness.with({ label: /^Select installation / }),
         );
-        const column = TEAM_ROLES.indexOf(role);
-        expect(boxes.length).toBe(ROW_SELECTION[column] ? REGISTRY.length : 0);
+        expect(boxes.length).toBe(forRole(ROW_SELECTION, role) ? REGISTRY.length : 0);
       });
     });
   }

@@ -20,6 +20,7 @@ import { Router } from '@angular/router';
 import { filter } from 'rxjs';
 
 import { Notifier } from '../core/notifier';
+import { TeamAccess } from '../core/team/team-access';
 import { installBenchProbe } from './bench-probe';
 import { FileSaver } from '../shared/file-saver';
 import { LIVE_CLOCK } from './live-clock';
@@ -73,6 +74,8 @@ export default class LivePage {
   private readonly clock = inject(LIVE_CLOCK);
   private readonly announcer = inject(StreamAnnouncer);
   private readonly locale = inject(LOCALE_ID);
+  /** What the person's role allows (everything in browser-only mode). */
+  private readonly access = inject(TeamAccess);
   private readonly stream = viewChild.required(MessageStream);
   private readonly cards = viewChildren(MonitorCard);
 
@@ -85,6 +88,8 @@ export default class LivePage {
   );
   protected readonly selected = signal<LiveMessage | null>(null);
   protected readonly busy = this.store.busy;
+  /** Saving what a monitor shows is support's and up in team mode (issue 12's role list). */
+  protected readonly canExport = computed(() => this.access.can('export'));
   /** Where J / K continue from when no message is selected. */
   private cursor: LiveMessage | null = null;
 
@@ -101,7 +106,14 @@ export default class LivePage {
 
   /** Opens the new monitor dialog (on the takeover warning when an installation is given). */
   protected openStart(installationID?: string): void {
-    const data: StartMonitorData = { tapAvailable: this.store.tapAvailable(), installationID };
+    // Below operator the console server refuses an installation's endpoint: no takeover
+    // warning for a link such a person followed, just the choices their role has.
+    const asInstallation = this.access.can('live.asInstallation');
+    const data: StartMonitorData = {
+      tapAvailable: this.store.tapAvailable(),
+      installationID: asInstallation ? installationID : undefined,
+      asInstallation,
+    };
     if (installationID) {
       // Consumed: a reload or Back must not warn again.
       void this.router.navigate([], {

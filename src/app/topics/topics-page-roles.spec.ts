@@ -7,13 +7,7 @@ import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
 
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
-import {
-  ByRole,
-  ControlState,
-  buttonState,
-  expectedFor,
-  observedFor,
-} from '../../testing/team-roles';
+import { ControlState, buttonState, roleTable } from '../../testing/team-roles';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
 import { TopicsPageHarness } from '../../testing/topics-page-harness';
 import { TEAM_ROLES, TeamRole } from '../core/team/team-types';
@@ -23,18 +17,18 @@ const TOPICS_URL = `/team/api/apps/${TEAM_APP_ID}/topics`;
 
 // What each role gets on the Topics page (issue 12; docs/team-api.md, "Topics").
 //                                                viewer     support    operator   admin
-const TOPIC_CONTROLS: Record<string, ByRole<ControlState>> = {
+const TOPIC_CONTROLS = roleTable<ControlState>({
   'Show topics': /*                            */ ['enabled', 'enabled', 'enabled', 'enabled'],
   'Subscriptions (news row)': /*               */ ['enabled', 'enabled', 'enabled', 'enabled'],
   'Create topic': /*                           */ ['hidden', 'hidden', 'enabled', 'enabled'],
   'Delete topic news': /*                      */ ['hidden', 'hidden', 'enabled', 'enabled'],
-};
+});
 // The subscriptions of the topic "news", once opened.
-const SUBSCRIPTION_CONTROLS: Record<string, ByRole<ControlState>> = {
+const SUBSCRIPTION_CONTROLS = roleTable<ControlState>({
   Check: /*                                    */ ['enabled', 'enabled', 'enabled', 'enabled'],
   Subscribe: /*                                */ ['hidden', 'hidden', 'enabled', 'enabled'],
   Unsubscribe: /*                              */ ['hidden', 'hidden', 'enabled', 'enabled'],
-};
+});
 
 describe('TopicsPage in team mode, per role', () => {
   let fixture: ComponentFixture<TopicsPage>;
@@ -86,9 +80,7 @@ describe('TopicsPage in team mode, per role', () => {
       });
 
       it('offers exactly the topic actions of the role', async () => {
-        expect(await observedFor(TOPIC_CONTROLS, control)).toEqual(
-          expectedFor(TOPIC_CONTROLS, role),
-        );
+        expect(await TOPIC_CONTROLS.observe(control)).toEqual(TOPIC_CONTROLS.expectedFor(role));
       });
 
       it('offers exactly the subscription actions of the role', async () => {
@@ -98,8 +90,8 @@ describe('TopicsPage in team mode, per role', () => {
             loader,
             MatButtonHarness.with({ text: name, ancestor: 'kpc-subscription-panel' }),
           );
-        expect(await observedFor(SUBSCRIPTION_CONTROLS, panel)).toEqual(
-          expectedFor(SUBSCRIPTION_CONTROLS, role),
+        expect(await SUBSCRIPTION_CONTROLS.observe(panel)).toEqual(
+          SUBSCRIPTION_CONTROLS.expectedFor(role),
         );
       });
     });

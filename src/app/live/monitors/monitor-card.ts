@@ -56,6 +56,8 @@ const KIND_ICONS = { installation: 'smartphone', topics: 'topic', tap: 'all_incl
 })
 export class MonitorCard {
   readonly monitor = input.required<Monitor>();
+  /** False hides Export (a team role below support: exports are support's, issue 12). */
+  readonly canExport = input(true);
 
   readonly pauseChange = output<boolean>();
   readonly cleared = output<void>();

@@ -27,6 +27,11 @@ export interface StartMonitorData {
   readonly tapAvailable: boolean;
   /** Open on the takeover warning for this installation (the Installations page's link). */
   readonly installationID?: string;
+  /**
+   * Watching as an installation is offered (absent means yes). False for a team role below
+   * operator: the console server refuses it, so the choice is not shown (docs/team-api.md).
+   */
+  readonly asInstallation?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export class StartMonitorDialog {
   private readonly dialogRef =
     inject<MatDialogRef<StartMonitorDialog, StartMonitorRequest>>(MatDialogRef);
   protected readonly data = inject<StartMonitorData>(MAT_DIALOG_DATA);
+  protected readonly asInstallation = this.data.asInstallation !== false;
 
   protected readonly kind = signal<MonitorKind>(
     this.data.installationID ? 'installation' : this.data.tapAvailable ? 'tap' : 'topics',
