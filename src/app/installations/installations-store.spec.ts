@@ -82,6 +82,31 @@ describe('InstallationsStore', () => {
       expect(store.loading()).toBeNull();
     });
 
+    it('keeps rows added or dropped while the listing runs, each once', async () => {
+      await open('local');
+      http
+        .expectOne((r) => r.url === LIST_URL)
+        .flush({
+          installations: [1, 2].map((n) => installationBody(installationRow(n))),
+          total: 4,
+          nextPaginationKey: '2',
+        });
+      // Imported and uninstalled between two pages of the listing.
+      store.adopt([installationRow(3)]);
+      store.forget(['inst-1']);
+      await settle();
+      http
+        .expectOne((r) => r.url === LIST_URL && r.params.get('paginationKey') === '2')
+        .flush({
+          installations: [3, 4].map((n) => installationBody(installationRow(n))),
+          total: 4,
+        });
+      expect(store.rows().map((r) => r.installationID)).toEqual(['inst-3', 'inst-2', 'inst-4']);
+      expect(store.find('inst-1')).toBeUndefined();
+      expect(store.find('inst-3')?.owner?.name).toBe('user3');
+      expect(store.find('inst-4')?.registrationID).toBe('reg-4');
+    });
+
     it('keeps a failed listing inline and loads again on reload', async () => {
       await open('local');
       http
