@@ -1,10 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuditRepository } from '../console-server/audit/audit-repository';
-import { openDatabase } from '../console-server/db/database';
+import { DATABASE_FILE, openDatabase } from '../console-server/db/database';
 import { cpuSample, otherCores } from './console-noise';
 import { cpuSeconds } from './processes';
 import type { TeamBenchStack } from './team-bench-stack';
@@ -119,6 +120,19 @@ async function openLoop(
   return { times, achieved, serverCpuUs, others, failed: failures.length };
 }
 
+/** The `access.refused` rows in a stack's audit trail, read from its SQLite file. */
+function refusalRows(stack: TeamBenchStack): number {
+  const db = new Database(join(stack.dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    return db
+      .prepare<[], number>("SELECT COUNT(*) FROM audit_log WHERE action = 'access.refused'")
+      .pluck()
+      .get()!;
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * The four calls at 1,000/s, `rounds` times, the order rotated each round so that a noisy
  * moment does not always hit the same one. `twin` is the stack whose audit trail is off.
@@ -169,6 +183,13 @@ export async function auditAtRate(
         (failed ? `; ${failed} FAILED (no answer)` : ''),
     );
   });
+  // The comparison only means something if the one wrote a row per 403 and the other none.
+  const refusals = refusalRows(stack);
+  const twinRefusals = refusalRows(twin);
+  const sent = rounds * RATE * RATE_SECONDS;
+  if (refusals < sent || twinRefusals !== 0) {
+    throw new Error(`audit rows of the 403s: ${refusals} (sent ${sent}), twin ${twinRefusals}`);
+  }
   const [audited, off] = [0, 1].map((k) => quantiles(runs[k].flatMap((run) => run.times)));
   const difference = (q: 'p50' | 'p95' | 'p99') => `${(audited[q] - off[q]).toFixed(2)} ms`;
   addCells('  audit row vs none, same 403', {

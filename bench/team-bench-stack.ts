@@ -4,18 +4,6 @@
  * people, and `registryRows` rows in the demo app's installations registry.
  */
 
-/** What else a stack needs besides its registry rows. */
-export interface TeamBenchStackOptions {
-  /** The built console (its `browser` folder) for the console server to serve. */
-  consoleDir?: string;
-  /**
-   * Connect the demo app through a Kii Cloud stand-in (bench/kii-cloud-stand-in.ts): the console
-   * server then lists it from the registry, as it does a Kii Cloud app.
-   */
-  kiiCloud?: boolean;
-  /** Run bench/console-server-entry.ts with `--audit-off`: the audit trail records nothing. */
-  auditOff?: boolean;
-}
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +16,27 @@ import { startLocalKii, type LocalKiiProcess } from '../console-server/kii/local
 import { startKiiCloudStandIn } from './kii-cloud-stand-in';
 import { insertRegistryRows } from './registry-rows';
 
+/** What else a stack needs besides its registry rows. */
+export interface TeamBenchStackOptions {
+  /** The built console (its `browser` folder) for the console server to serve. */
+  consoleDir?: string;
+  /**
+   * Connect the demo app through a Kii Cloud stand-in (bench/kii-cloud-stand-in.ts): the console
+   * server then lists it from the registry, as it does a Kii Cloud app.
+   */
+  kiiCloud?: boolean;
+  /** Run bench/console-server-entry.ts with `--audit-off`: the audit trail records nothing. */
+  auditOff?: boolean;
+}
+
 export interface TeamBenchStack {
   kii: LocalKiiProcess;
   app: KiiAppCredentials;
   consolePid: number;
   origin: string;
   people: DemoPerson[];
+  /** The console server's data directory (its SQLite file). */
+  dataDir: string;
   /** A signed-in API client for a demo person. */
   signIn(login: string): Promise<LauncherClient>;
   stop(): Promise<void>;
@@ -87,6 +90,7 @@ export async function startTeamBenchStack(
     consolePid: server.pid,
     origin,
     people,
+    dataDir: dir,
     async signIn(login) {
       const client = new LauncherClient(origin);
       await client.call('POST', '/session', { login, password: passwordOf(login) });
