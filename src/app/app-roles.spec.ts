@@ -37,7 +37,7 @@ const CASES: readonly { who: string; roles: RoleGrant[]; areas: string[]; status
 
 describe('App shell in team mode, per role', () => {
   for (const { who, roles, areas, status } of CASES) {
-    it(`lists the areas an ${who} works in and names the role in the toolbar`, async () => {
+    it(`lists the areas the ${who} works in and names the role in the toolbar`, async () => {
       TestBed.configureTestingModule({
         imports: [App],
         providers: [

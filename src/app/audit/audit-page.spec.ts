@@ -217,7 +217,7 @@ describe('AuditPage', () => {
   });
 
   for (const { who, roles, sees } of ROLE_CASES) {
-    it(`shows an ${who} what the server lets them read, with the filters that fit`, async () => {
+    it(`shows the ${who} what the server lets them read, with the filters that fit`, async () => {
       http.expectOne(isAudit).flush({ entries: [], nextBefore: null });
       TestBed.resetTestingModule();
       await render(roles);

@@ -83,7 +83,7 @@ describe('PeoplePage in team mode, per role', () => {
 
   for (const { who, roles, manages } of CASES) {
     if (manages) {
-      it(`lets an ${who} add people, change roles and disable people`, async () => {
+      it(`lets the ${who} add people, change roles and disable people`, async () => {
         await render(roles);
         http.expectOne('/team/api/people').flush([VERA]);
         http.expectOne('/team/api/apps').flush(APPS);
@@ -98,7 +98,7 @@ describe('PeoplePage in team mode, per role', () => {
         });
       });
     } else {
-      it(`tells an ${who} to ask a team admin, and loads nobody`, async () => {
+      it(`tells the ${who} to ask a team admin, and loads nobody`, async () => {
         await render(roles);
         http.expectNone('/team/api/people');
         expect(text()).toContain(ADMIN_ONLY);
