@@ -4,14 +4,17 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatCheckboxHarness } from '@angular/material/checkbox/testing';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
 
 import { inputLabelled } from '../../testing/installations-harness';
+import { settle } from '../../testing/installation-sessions';
 import { answerDiscovery } from '../../testing/installations-setup';
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
 import { ByRole, ControlState, buttonState, forRole, roleTable } from '../../testing/team-roles';
 import { createTestBrowser, provideTestBrowser } from '../../testing/test-providers';
+import { CSRF_HEADER } from '../core/team/team-api';
 import { TEAM_ROLES, TeamRole } from '../core/team/team-types';
 import InstallationsPage from './installations-page';
 
@@ -85,6 +88,48 @@ describe('InstallationsPage in team mode, per role', () => {
       it('offers exactly the actions of the role', async () => {
         expect(await CONTROLS.observe(control)).toEqual(CONTROLS.expectedFor(role));
       });
+
+      if (forRole(ROW_SELECTION, role)) {
+        it('dry-runs an uninstall of the selected rows on the bulk route', async () => {
+          const box = MatCheckboxHarness.with({ label: 'Select installation inst-1' });
+          await (await loader.getHarness(box)).check();
+          await (
+            await loader.getHarness(MatButtonHarness.with({ text: /Uninstall 1 selected…$/ }))
+          ).click();
+          const overlays = TestbedHarnessEnvironment.documentRootLoader(fixture);
+          const dialog = await overlays.getHarness(MatDialogHarness);
+          expect(await dialog.getTitleText()).toBe('Uninstall many');
+          await (await dialog.getHarness(MatButtonHarness.with({ text: 'Dry run' }))).click();
+          const run = http.expectOne(`${LISTING}/bulk-uninstall`);
+          expect(run.request.headers.get(CSRF_HEADER)).toBe(`csrf-${role}`);
+          expect(JSON.parse(run.request.body as string)).toEqual({
+            refs: ['inst-1'],
+            dryRun: true,
+          });
+          const found = {
+            ref: 'inst-1',
+            status: 'would-uninstall',
+            installationID: 'inst-1',
+            installation: { registrationID: 'reg-1', deviceType: 'MQTT', development: false },
+            kii: { status: 200 },
+          };
+          run.flush(
+            [
+              { index: 0, result: found },
+              { dryRun: true, counts: {}, results: [found] },
+            ]
+              .map((line) => `${JSON.stringify(line)}\n`)
+              .join(''),
+          );
+          // The dialog's progress is throttled (100 ms, trailing): wait for the last update.
+          let text = '';
+          for (let tries = 0; tries < 40 && !text.includes('inst-1'); tries++) {
+            await settle(50);
+            text = await dialog.getContentText();
+          }
+          expect(text).toContain('inst-1');
+        });
+      }
 
       it('offers row selection for a bulk uninstall only to roles that may uninstall', async () => {
         const boxes = await loader.getAllHarnesses(
