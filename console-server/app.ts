@@ -11,6 +11,7 @@ import { createAuditRepository } from './audit/audit-repository';
 import type { ConsoleServerConfig } from './config';
 import { consoleStatic } from './console-static';
 import { openDatabase } from './db/database';
+import { startWalCheckpointer } from './db/wal-checkpointer';
 import { ApiError, apiErrorHandler, sendApiError } from './errors';
 import {
   addSecurityHeaders,
@@ -77,6 +78,8 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
     db.close();
     throw error;
   }
+  // After the key check: a start that fails there has no worker to stop.
+  const checkpointer = startWalCheckpointer(db);
   const audit = createAuditRepository(db);
   const imports = createImportJobs(createImportJobStore(db));
   // Imports a crash cut off end now, as failed, with the audit row they never got.
@@ -119,6 +122,7 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
   app.addHook('onClose', async () => {
     // Running imports write verdicts to the registry: stop them before the database goes.
     await imports.close();
+    await checkpointer.stop();
     db.close();
   });
 });
