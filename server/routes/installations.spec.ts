@@ -48,6 +48,27 @@ describe('installations', () => {
     expect(Object.keys(body.invalidFields)).toEqual(['userID']);
   });
 
+  it('answers an admin install for an owner that does not exist with 404 naming it, and writes nothing', async () => {
+    const path = `/apps/${server.config.appId}/installations`;
+    const cases = [
+      [{ userID: 'no-such-user' }, 'USER_NOT_FOUND', 'userID', 'no-such-user'],
+      [{ userID: 'LOGIN_NAME:nobody' }, 'USER_NOT_FOUND', 'userID', 'LOGIN_NAME:nobody'],
+      [{ thingID: 'th.no-such-thing' }, 'THING_NOT_FOUND', 'thingID', 'th.no-such-thing'],
+      [{ thingID: 'VENDOR_THING_ID:none' }, 'THING_NOT_FOUND', 'thingID', 'VENDOR_THING_ID:none'],
+    ] as const;
+    for (const [owner, errorCode, field, value] of cases) {
+      const response = await server.api(path, {
+        token: admin,
+        body: { deviceType: 'MQTT', ...owner },
+      });
+      expect(response.status).withContext(value).toBe(404);
+      expect(await response.json())
+        .withContext(value)
+        .toEqual(jasmine.objectContaining({ errorCode, field, value }));
+    }
+    expect(server.app.kii.installations.list({ limit: 10 }).total).toBe(0);
+  });
+
   it('moves a push token that another owner installs, and answers with the new owner afterwards', async () => {
     const [alice, bob] = [await registerUser('alice'), await registerUser('bobby')];
     const path = `/apps/${server.config.appId}/installations`;

@@ -89,6 +89,12 @@ export const installationRoutes: FastifyPluginAsyncJsonSchemaToTs = async (app) 
     if (Boolean(body.userID) === Boolean(body.thingID)) {
       throw kiiErrors.invalid('userID', 'the app admin must give exactly one of userID or thingID');
     }
+    // A plain ID's existence is checked once, inside the install's transaction (a read outside
+    // one costs SQLite a read transaction of its own: about 15 us per install, measured with
+    // bench:server-ab); a qualified form (LOGIN_NAME:, VENDOR_THING_ID:) is resolved here.
+    const plain = (ref: string) => !ref.includes(':');
+    if (body.userID && plain(body.userID)) return { userID: body.userID };
+    if (body.thingID && plain(body.thingID)) return { thingID: body.thingID };
     if (body.userID) {
       const userID = users.idOf(body.userID);
       if (!userID) throw kiiErrors.userNotFound(config.appId, 'userID', body.userID);
