@@ -89,7 +89,12 @@ export function startWalCheckpointer(db: Db, everyMs = 200): WalCheckpointer {
         worker.postMessage('frames');
       }),
     async stop() {
-      if (!ended) worker.postMessage('stop');
+      if (!ended) {
+        // Held until it has closed its connection: an unref'd worker would let a process with
+        // nothing else to do exit in the middle of this wait, before its own database closes.
+        worker.ref();
+        worker.postMessage('stop');
+      }
       await exited;
     },
   };
