@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 
+import { expectNoSeriousViolations } from './support/axe';
 import { unique } from './support/console';
 import { demoKii, signInOnPage } from './support/team-pages';
 import { expect, teamTest as test } from './support/team-stack';
@@ -34,6 +35,10 @@ test.describe('team mode live traffic', () => {
     const dialog = page.getByRole('dialog');
     // Team mode offers no all-traffic tap, so the dialog opens on Topics.
     await expect(dialog.getByRole('radio', { name: 'Topics' })).toBeChecked();
+    // Watching as an installation is an operator's (the console server refuses it below).
+    await expect(dialog.getByRole('radio', { name: 'As an installation' })).toHaveCount(0);
+    await expect(dialog).toContainText('needs the operator role or higher on this app');
+    await expectNoSeriousViolations(page, 'viewer new monitor dialog');
     await dialog.getByRole('option', { name: topic, exact: true }).click();
     // The monitor thing's ID is read as the route passes the response on: Chromium's
     // Network.getResponseBody (behind response.json()) sometimes answers "No data found for
@@ -51,6 +56,8 @@ test.describe('team mode live traffic', () => {
     await expect.poll(() => thingID).toBeDefined();
     const card = page.getByRole('region', { name: `Topics: ${topic}` });
     await expect(card.getByRole('status')).toContainText('Connected', { timeout: 15_000 });
+    // Exports are support's and up.
+    await expect(card.getByRole('button', { name: 'Export' })).toHaveCount(0);
 
     const marker = unique('team-topic-push');
     const sent = await kii.post(`/topics/${topic}/push/messages`, { data: { marker } });
@@ -66,5 +73,22 @@ test.describe('team mode live traffic', () => {
     await expect
       .poll(async () => (await (await page.request.get(subscription)).json()) as unknown)
       .toEqual({ subscribed: false });
+  });
+
+  test('an operator is offered watching as an installation, with no role note', async ({
+    page,
+    teamStack,
+  }) => {
+    await signInOnPage(page, teamStack, 'operator');
+    await page.goto(`${teamStack.origin}/en/live`);
+    await page.getByRole('button', { name: 'New monitor' }).click();
+    const dialog = page.getByRole('dialog');
+    // With the app's topics listed the content overflows a 720 px window and scrolls.
+    await expect(dialog.getByRole('listbox', { name: 'App topics to watch' })).toBeVisible();
+    await dialog.getByRole('radio', { name: 'As an installation' }).click();
+    await expect(dialog.getByRole('textbox', { name: 'Installation ID' })).toBeVisible();
+    await expect(dialog).not.toContainText('needs the operator role');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
   });
 });
