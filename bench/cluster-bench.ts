@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cluster`: the local server's cluster mode (issue 14) on one machine: 100,000
+ * `npm run bench:cluster`: the local server's cluster mode (docs/scale-out.md) on one machine: 100,000
  * MQTT-over-WebSocket clients held across broker nodes, one push to all of them, memory per
  * connection, a broker node killed mid-run, and the same fan-out on one single process beside it.
  *

@@ -19,7 +19,7 @@ import {
 } from './rest-arbitraries';
 
 /**
- * Property-based fuzz of the REST API (issue 11): thousands of malformed requests over every
+ * Property-based fuzz of the REST API (docs/architecture.md, "Checks"): thousands of malformed requests over every
  * route of server/routes/*.ts, and malformed HTTP over a bare socket. Every answer must come
  * within 5 s, never be a 5xx, carry the CORS header, and every error must be Kii's envelope that
  * the SDK can read (docs/kii-api.md §1.3, §2.1). Afterwards the server must still answer and its

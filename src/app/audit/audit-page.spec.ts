@@ -27,7 +27,7 @@ interface Seen {
 }
 
 /**
- * What each person sees (issue 12: viewers and up their own actions, admins the whole trail;
+ * What each person sees (README.md, "What each role sees": viewers and up their own actions, admins the whole trail;
  * console-server/routes/audit-routes.ts also shows an admin of some apps everyone's actions on
  * those). The CSV export holds only what the person may read, so everyone has it.
  */

@@ -17,7 +17,7 @@ const BASE = `/team/api/apps/${TEAM_APP_ID}`;
 const REFUSED =
   'Your role on this app does not allow test pushes: they need the support role or higher.';
 
-// What each role gets on the Compose page (issue 12: test pushes from support up).
+// What each role gets on the Compose page (README.md, "What each role sees": test pushes from support up).
 //                                          viewer     support    operator   admin
 const CONTROLS = roleTable<ControlState>({
   Send: /*                               */ ['hidden', 'enabled', 'enabled', 'enabled'],

@@ -40,7 +40,7 @@ const ENDPOINT = {
   ttl: 600,
 };
 
-// What each role gets on an installation's page (issue 12; docs/team-api.md).
+// What each role gets on an installation's page (README.md, "What each role sees"; docs/team-api.md).
 //                                              viewer     support    operator   admin
 const CONTROLS = roleTable<ControlState>({
   'Copy installation ID': /*                 */ ['enabled', 'enabled', 'enabled', 'enabled'],

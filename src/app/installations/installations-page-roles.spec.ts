@@ -26,7 +26,7 @@ const REGISTRY = [
   { installationID: 'inst-2', registrationID: 'reg-2', deviceType: 'ANDROID', addedBy: 'sam' },
 ].map((row) => ({ ...row, owner: { type: 'user', id: 'user-1' }, addedAt: 1_764_000_000_000 }));
 
-// What each role gets on the Installations page (issue 12; docs/team-api.md, "Installations").
+// What each role gets on the Installations page (README.md, "What each role sees"; docs/team-api.md, "Installations").
 //                                                 viewer     support    operator   admin
 const CONTROLS = roleTable<ControlState>({
   'Look up': /*                                 */ ['enabled', 'enabled', 'enabled', 'enabled'],

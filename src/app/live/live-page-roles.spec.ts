@@ -37,7 +37,7 @@ const endpoint = (mqttTopic: string, extra: object) => ({
   ...extra,
 });
 
-// What each role may watch (issue 12: viewers live traffic on topics, support also exports,
+// What each role may watch (README.md, "What each role sees": viewers live traffic on topics, support also exports,
 // operators also watch as an installation; the console server checks the same routes).
 //                                                    viewer   support  operator admin
 const MONITOR_KINDS = roleTable<boolean>({

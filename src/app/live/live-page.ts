@@ -88,7 +88,7 @@ export default class LivePage {
   );
   protected readonly selected = signal<LiveMessage | null>(null);
   protected readonly busy = this.store.busy;
-  /** Saving what a monitor shows is support's and up in team mode (issue 12's role list). */
+  /** Saving what a monitor shows is support's and up in team mode (README.md, "What each role sees"). */
   protected readonly canExport = computed(() => this.access.can('export'));
   /** Where J / K continue from when no message is selected. */
   private cursor: LiveMessage | null = null;

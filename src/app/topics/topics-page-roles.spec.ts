@@ -15,7 +15,7 @@ import TopicsPage from './topics-page';
 
 const TOPICS_URL = `/team/api/apps/${TEAM_APP_ID}/topics`;
 
-// What each role gets on the Topics page (issue 12; docs/team-api.md, "Topics").
+// What each role gets on the Topics page (README.md, "What each role sees"; docs/team-api.md, "Topics").
 //                                                viewer     support    operator   admin
 const TOPIC_CONTROLS = roleTable<ControlState>({
   'Show topics': /*                            */ ['enabled', 'enabled', 'enabled', 'enabled'],

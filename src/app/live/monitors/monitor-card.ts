@@ -56,7 +56,7 @@ const KIND_ICONS = { installation: 'smartphone', topics: 'topic', tap: 'all_incl
 })
 export class MonitorCard {
   readonly monitor = input.required<Monitor>();
-  /** False hides Export (a team role below support: exports are support's, issue 12). */
+  /** False hides Export (a team role below support: exports are support's: README.md, "What each role sees"). */
   readonly canExport = input(true);
 
   readonly pauseChange = output<boolean>();
