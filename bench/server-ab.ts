@@ -5,10 +5,11 @@
  *
  *   node --import tsx bench/server-ab.ts --variant on --variant 'off=--delivery-ledger=false'
  *     [--root <variant>=<checkout>] [--recipients 10000] [--installs 2000] [--rounds 3]
- *     [--pushes 3] [--workers 2] [--concurrency 64]
+ *     [--pushes 3] [--workers 2] [--concurrency 64] [--cpu-prof <dir>]
  *
  * A variant is a name and the server flags it adds; `--root` runs that variant's server/ from
  * another checkout (its migrations must match this one's, as the data directory is shared).
+ * `--cpu-prof` writes each server's V8 CPU profile under `<dir>/<variant>-<round>/`.
  *
  * Set-up, once: a SQLite data directory with `recipients + installs` users (written through the
  * server's repositories, one real password hash: registering 10,000 users through REST hashes
@@ -46,6 +47,7 @@ function parse(argv: string[]) {
     workers: 2,
     concurrency: 64,
     variants: [] as Variant[],
+    cpuProf: undefined as string | undefined,
   };
   const roots = new Map<string, string>();
   const numbers = ['recipients', 'installs', 'rounds', 'pushes', 'workers', 'concurrency'];
@@ -58,6 +60,9 @@ function parse(argv: string[]) {
       const [variant, flags = ''] = (argv[++i] ?? '').split(/=(.*)/s);
       if (!variant) throw new Error('--variant needs a name');
       options.variants.push({ name: variant, args: flags.split(/\s+/).filter(Boolean) });
+    } else if (flag === '--cpu-prof') {
+      options.cpuProf = argv[++i];
+      if (!options.cpuProf) throw new Error('--cpu-prof needs a directory');
     } else if (flag === '--root') {
       const [variant, root] = (argv[++i] ?? '').split(/=(.*)/s);
       if (!variant || !root) throw new Error('--root needs <variant>=<checkout>');
@@ -130,7 +135,10 @@ async function run(): Promise<RoundResult[]> {
       const dataDir = mkdtempSync(join(tmpdir(), 'kpc-ab-run-'));
       cleanUp.push(dataDir);
       cpSync(template, dataDir, { recursive: true });
-      const server = await startKiiServer([], variant.root, dataDir, variant.args);
+      const profile = options.cpuProf
+        ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProf, `${variant.name}-${round + 1}`)]
+        : [];
+      const server = await startKiiServer(profile, variant.root, dataDir, variant.args);
       const pid = server.ready.pid;
       ownPids.add(pid);
       const session = await adminSession(server.ready, options.concurrency);
