@@ -14,11 +14,12 @@ import { LocalServer } from './core/local-server';
 import { RoleGrant, TEAM_ROLES } from './core/team/team-types';
 
 const ROLE_NAMES = { viewer: 'Viewer', support: 'Support', operator: 'Operator', admin: 'Admin' };
-const EVERYONE = ['Installations', 'Live traffic', 'Compose push', 'Topics', 'Audit'];
+const EVERYONE = ['Installations', 'Live traffic', 'Compose push', 'Topics', 'Audit', 'Apps'];
 
 /**
- * The side navigation of team mode: the browser-only areas (Connect, Diagnose) for nobody,
- * People & roles only for an admin of every app (the console server's people routes need it).
+ * The side navigation of team mode: the browser-only areas (Connect, Diagnose) for nobody, Apps
+ * (the list; managing is gated on the page) for everyone, People & roles only for an admin of
+ * every app (the console server's people routes need it).
  */
 const CASES: readonly { who: string; roles: RoleGrant[]; areas: string[]; status: string }[] = [
   ...TEAM_ROLES.map((role) => ({

@@ -84,5 +84,12 @@ export const routes: Routes = [
     canActivate: [teamOnly, requireSession],
     loadComponent: () => import('./people/people-page'),
   },
+  {
+    path: 'apps',
+    title: $localize`:Browser tab title of the Apps page@@kpc.title.apps:Connected apps · Kii Push Console`,
+    // No app needs to be chosen: a team admin connects the first one here.
+    canActivate: [teamOnly, requireTeamPerson],
+    loadComponent: () => import('./apps/apps-page'),
+  },
   { path: '**', redirectTo: 'connect' },
 ];

@@ -54,6 +54,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: $localize`:Side navigation entry for the Audit page@@kpc.nav.audit:Audit`,
   },
   {
+    path: '/apps',
+    icon: 'apps',
+    mode: 'team',
+    label: $localize`:Side navigation entry for the Apps page@@kpc.nav.apps:Apps`,
+  },
+  {
     path: '/people',
     icon: 'group',
     mode: 'team',
