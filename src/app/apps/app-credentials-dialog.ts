@@ -20,6 +20,14 @@ export interface AppCredentialsData {
   readonly submit$: (app: NewApp) => Observable<ActionResult<TeamAppRow>>;
 }
 
+/** One of the three credential fields, drawn by one loop of the template. */
+interface CredentialField {
+  readonly name: 'appKey' | 'clientId' | 'clientSecret';
+  readonly type: 'text' | 'password';
+  readonly label: string;
+  readonly hint?: string;
+}
+
 /** Kii app IDs as the console server accepts them (console-server/apps/connected-apps.ts). */
 const APP_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -50,7 +58,7 @@ export class AppCredentialsDialog {
 
   protected readonly sites = KII_SITES;
   protected readonly siteName = siteLabel;
-  protected readonly credentialFields = [
+  protected readonly credentialFields: readonly CredentialField[] = [
     {
       name: 'appKey',
       type: 'text',
@@ -67,7 +75,7 @@ export class AppCredentialsDialog {
       label: $localize`:Label of the client secret field@@kpc.apps.clientSecretLabel:Client secret`,
       hint: $localize`:Hint under the client secret field@@kpc.apps.clientSecretHint:Sent once to the console server; never shown again.`,
     },
-  ] as const;
+  ];
   protected readonly replacing = this.data.app !== undefined;
   protected readonly form = inject(NonNullableFormBuilder).group({
     appId: [this.data.app?.appId ?? '', [Validators.required, Validators.pattern(APP_ID_PATTERN)]],
