@@ -112,6 +112,11 @@ base(
       await confirm.getByRole('button', { name: 'Disconnect', exact: true }).click();
       await expect(page.getByText('No connected app gives you a role yet.')).toBeVisible();
 
+      // With no app left, the app choice leads a team admin to the Apps page.
+      await page.goto(`${stack.origin}/en/choose-app`);
+      await expect(page.getByText('You hold no role on any connected app yet.')).toBeVisible();
+      await page.getByRole('link', { name: 'Connect an app on the Apps page' }).click();
+      await expect(page.getByRole('heading', { name: 'Connected apps', level: 1 })).toBeVisible();
       await page.getByRole('button', { name: 'Connect an app…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Connect a Kii app' });
       await typeConnectForm(page, dialog, stack, stack.appId, WRONG_SECRET);
@@ -133,3 +138,33 @@ base(
     }
   },
 );
+
+test('the Apps page and its dialogs are axe clean in Japanese', async ({
+  page,
+  context,
+  teamStack,
+}) => {
+  await signInByApi(context, teamStack, 'admin');
+  await page.goto(`${teamStack.origin}/ja/apps`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await expect(page.getByRole('heading', { name: '接続済みアプリ', level: 1 })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: teamStack.appId })).toBeVisible();
+  await expectNoSeriousViolations(page, 'ja Apps page');
+
+  await page.getByRole('button', { name: 'アプリを接続…' }).click();
+  const connect = page.getByRole('dialog', { name: 'Kii アプリを接続' });
+  await connect.getByRole('button', { name: '接続', exact: true }).click();
+  await expect(connect.getByText('必須です。').first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'ja connect dialog, fields refused');
+  await page.keyboard.press('Escape');
+  await expect(connect).toHaveCount(0);
+
+  // Opened and cancelled only: the shared stack's demo app stays connected.
+  await page.getByRole('button', { name: `${teamStack.appId} を切断` }).click();
+  const disconnect = page.getByRole('dialog', { name: /を切断しますか/ });
+  await expect(disconnect).toContainText('レジストリ');
+  await expectNoSeriousViolations(page, 'ja disconnect dialog');
+  await disconnect.getByRole('button', { name: 'キャンセル' }).click();
+  await expect(disconnect).toHaveCount(0);
+  await expect(page.getByRole('row').filter({ hasText: teamStack.appId })).toBeVisible();
+});

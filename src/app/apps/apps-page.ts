@@ -9,7 +9,7 @@ import { filter } from 'rxjs';
 
 import { teamRoleLabel } from '../core/team/team-role-label';
 import { TeamSession } from '../core/team/team-session';
-import { ALL_APPS } from '../core/team/team-types';
+import { isTeamAdmin } from '../core/team/team-types';
 import { LoadError } from '../shared/load-error';
 import { AppsDialogs } from './apps-dialogs';
 import { AppsStore } from './apps-store';
@@ -42,9 +42,7 @@ export default class AppsPage {
   private readonly roles = inject(TeamSession).roles;
 
   /** Connecting takes admin on every app (POST /team/api/apps). */
-  protected readonly teamAdmin = computed(() =>
-    this.roles().some((grant) => grant.appId === ALL_APPS && grant.role === 'admin'),
-  );
+  protected readonly teamAdmin = computed(() => isTeamAdmin(this.roles()));
   /** True when some listed app is the person's to manage (admin of it). */
   protected readonly managesAny = computed(() =>
     this.store.apps().some((app) => app.role === 'admin'),

@@ -1,20 +1,28 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 
 import { KiiError, toKiiError } from '../core/kii-error';
 import { TeamSession } from '../core/team/team-session';
 import { LoadError } from '../shared/load-error';
 import { teamRoleLabel } from '../core/team/team-role-label';
+import { isTeamAdmin } from '../core/team/team-types';
 
 /** Team mode: the connected apps the person holds a role on; choosing one opens it. */
 @Component({
   selector: 'kpc-choose-app-page',
-  imports: [MatButtonModule, MatCardModule, MatIconModule, MatListModule, LoadError],
+  imports: [MatButtonModule, MatCardModule, MatIconModule, MatListModule, LoadError, RouterLink],
   template: `
     <h1 i18n="Heading of the app choice page@@kpc.team.chooseApp.heading">Choose an app</h1>
     <p class="kpc-lead" i18n="Introduction on the app choice page@@kpc.team.chooseApp.lead">
@@ -32,6 +40,16 @@ import { teamRoleLabel } from '../core/team/team-role-label';
         <p role="status" i18n="Shown when the person holds no role@@kpc.team.chooseApp.none">
           You hold no role on any connected app yet. Ask a team admin to give you one.
         </p>
+        @if (teamAdmin()) {
+          <p>
+            <a
+              matButton="filled"
+              routerLink="/apps"
+              i18n="Link for a team admin when no app is connected@@kpc.apps.chooseAppConnect"
+              >Connect an app on the Apps page</a
+            >
+          </p>
+        }
       } @else {
         <mat-card appearance="outlined" class="kpc-card">
           <mat-nav-list
@@ -74,6 +92,8 @@ export default class ChooseAppPage {
   protected readonly chosen = this.team.appId;
   protected readonly error = signal<KiiError | null>(null);
   protected readonly roleLabel = teamRoleLabel;
+  /** An admin of every app can connect the first app (the Apps page, apps-routes.ts). */
+  protected readonly teamAdmin = computed(() => isTeamAdmin(this.team.roles()));
 
   constructor() {
     this.load();

@@ -57,6 +57,14 @@ export function effectiveRole(grants: readonly RoleGrant[], appId: string): Team
   return best;
 }
 
+/**
+ * True for a team admin (admin on every app): connecting apps and managing people need it
+ * (console-server/routes/apps-routes.ts, people-routes.ts).
+ */
+export function isTeamAdmin(grants: readonly RoleGrant[]): boolean {
+  return grants.some((grant) => grant.appId === ALL_APPS && grant.role === 'admin');
+}
+
 /** True when `held` is at least `needed`. */
 export function roleAtLeast(held: TeamRole | null, needed: TeamRole): boolean {
   return held !== null && rank(held) >= rank(needed);
