@@ -158,10 +158,18 @@ test.describe('team audit and roles', () => {
 async function pickOption(page: Page, name: string) {
   const option = page.getByRole('option', { name, exact: true });
   await expect(option).toBeVisible();
+  const options = page.getByRole('option');
+  const index = (await options.allTextContents()).findIndex((text) => text.trim() === name);
+  expect(index).toBeGreaterThanOrEqual(0);
+  // Each key moves the active option in a later render: wait for it to arrive before the next
+  // key. (Reading the class straight after a key raced the render: the loop then stepped past
+  // the option and Enter picked the last one.)
+  const active = /mat-mdc-option-active/;
   await page.keyboard.press('Home');
-  for (let step = 0; step < 40; step++) {
-    if ((await option.getAttribute('class'))?.includes('mat-mdc-option-active')) break;
+  await expect(options.first()).toHaveClass(active);
+  for (let step = 1; step <= index; step++) {
     await page.keyboard.press('ArrowDown');
+    await expect(options.nth(step)).toHaveClass(active);
   }
   await page.keyboard.press('Enter');
   await expect(option).toHaveCount(0);

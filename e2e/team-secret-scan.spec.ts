@@ -83,6 +83,10 @@ test('no app admin secret or admin token reaches the browser during a full sessi
       // The demo operator's row: other specs on the same stack add people with operator roles.
       .filter({ has: page.getByRole('cell', { name: 'operator', exact: true }) }),
   ).toBeVisible();
+  // The Apps page lists the connected app: never its key or secret.
+  await page.getByRole('link', { name: 'Apps', exact: true }).click();
+  await expect(page.getByRole('table')).toContainText(teamStack.appId);
+  await snapshot('apps');
   await page.getByRole('link', { name: 'Audit' }).click();
   await expect(page.getByRole('table', { name: 'Audit entries, newest first' })).toContainText(
     'installation.install',
