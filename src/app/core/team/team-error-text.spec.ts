@@ -29,10 +29,6 @@ describe('teamErrorMessage, single sign-on codes', () => {
     expect(teamErrorMessage('OIDC_NO_ROLE')).toContain('Ask a team admin');
   });
 
-  it('says an answer held back for a failed audit write may still have acted', () => {
-    expect(teamErrorMessage('AUDIT_UNAVAILABLE')).toContain('may have been carried out');
-  });
-
   it('leaves codes it does not own to the caller', () => {
     expect(teamErrorMessage('OIDC_SOMETHING_NEW')).toBeUndefined();
   });

@@ -42,8 +42,6 @@ export function teamErrorMessage(code: string, retryAfterSeconds?: number): stri
     case 'KII_UNREACHABLE':
     case 'KII_TIMEOUT':
       return $localize`:Error when the console server could not reach Kii@@kpc.team.error.kiiUnreachable:The console server could not reach Kii. Try again in a moment.`;
-    case 'AUDIT_UNAVAILABLE':
-      return $localize`:Error when the console server could not store the audit row of a call@@kpc.team.error.auditUnavailable:The console server could not write the audit trail, so it held back the answer; the action may have been carried out. Check its result before trying again, and tell a team admin.`;
     case 'KII_UNAVAILABLE':
     case 'KII_INVALID_RESPONSE':
       return $localize`:Error when Kii failed behind the console server@@kpc.team.error.kiiUnavailable:Kii failed to answer the console server. Try again later.`;
