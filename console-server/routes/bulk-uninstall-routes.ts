@@ -191,9 +191,6 @@ export const bulkUninstallRoutes: FastifyPluginAsync = async (app) => {
           errorCode: counts.failed ? 'PARTLY_FAILED' : null,
           details: { dryRun, counts, results },
         });
-        // The streamed answer's last line goes after the row is stored, as other answers do
-        // (app.ts holds those in onSend; a stream's lines are past it).
-        await request.server.team.audit.committed();
         const outcome: BulkOutcome = { dryRun, counts, results };
         return outcome;
       };
