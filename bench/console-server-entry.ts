@@ -1,7 +1,7 @@
 /**
  * bench:team's console server process: what `console-server/main.ts serve` does, plus one
- * bench-only switch, `--audit-off`, that replaces the audit trail's `record` and `queue` with
- * functions that write nothing. It lets the bench time the same call with its audit row and without it.
+ * bench-only switch, `--audit-off`, that replaces the audit trail's `record` with a function
+ * that writes nothing. It lets the bench time the same call with its audit row and without it.
  * Only bench/team-bench-stack.ts starts this file and nothing under console-server/ imports it,
  * so a production console server has no flag, variable or code path that reaches it.
  */
@@ -16,7 +16,7 @@ const config = parseServeArgs(argv.filter((arg) => arg !== AUDIT_OFF));
 const { app, port } = await startConsoleServer({ config });
 
 if (argv.includes(AUDIT_OFF)) {
-  // Callers read `team.audit.record` / `queue` at call time, so every route sees the replacement.
+  // Callers read `team.audit.record` at call time, so every route sees the replacement.
   const unrecorded: AuditRow = {
     seq: 0,
     at: 0,
@@ -32,8 +32,6 @@ if (argv.includes(AUDIT_OFF)) {
     hash: '',
   };
   app.team.audit.record = () => unrecorded;
-  // Request paths queue their rows for the group commit.
-  app.team.audit.queue = () => undefined;
 }
 
 process.stdout.write(

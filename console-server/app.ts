@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,7 @@ import type { ConsoleServerConfig } from './config';
 import { consoleStatic } from './console-static';
 import { openDatabase } from './db/database';
 import { startWalCheckpointer } from './db/wal-checkpointer';
-import { ApiError, apiErrorHandler, errorBody, sendApiError } from './errors';
+import { ApiError, apiErrorHandler, sendApiError } from './errors';
 import {
   addSecurityHeaders,
   clientError,
@@ -122,33 +122,10 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
   app.addHook('onClose', async () => {
     // Running imports write verdicts to the registry: stop them before the database goes.
     await imports.close();
-    audit.flush();
     await checkpointer.stop();
     db.close();
   });
 });
-
-/**
- * Audit rows are group-committed (audit/audit-repository.ts): no answer leaves before the rows
- * of its call are stored. When they cannot be, the answer becomes a 500 saying so (an onSend
- * hook that threw would keep the route's status and fastify's own body).
- */
-async function answerAfterAudit(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-  try {
-    await request.server.team.audit.committed();
-    return payload;
-  } catch (error) {
-    request.log.error({ err: error }, 'audit rows could not be stored');
-    reply.code(500).type('application/json; charset=utf-8').header('cache-control', 'no-store');
-    return errorBody(
-      new ApiError(
-        500,
-        'AUDIT_UNAVAILABLE',
-        'The audit trail could not be written, so this answer is withheld; the action may have been carried out. Check its result before trying again, and the console server log and disk.',
-      ),
-    );
-  }
-}
 
 /**
  * The team API under /team/api: JSON only (no form or text bodies, which a cross-site form
@@ -167,7 +144,6 @@ const teamApi = fp(async (app) => {
       api.addHook('onRequest', loadSession);
       // Before the body is even parsed: a forged request gets nothing but the refusal.
       api.addHook('onRequest', csrfGuard(app.team.config));
-      api.addHook('onSend', answerAfterAudit);
       await api.register(sessionRoutes);
       await api.register(oidcRoutes);
       await api.register(peopleRoutes);

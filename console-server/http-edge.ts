@@ -138,7 +138,7 @@ export function csrfGuard(config: ConsoleServerConfig) {
 function refuse(request: FastifyRequest, message: string): ApiError {
   const error = apiErrors.csrf(message);
   if (request.signedIn) {
-    request.server.team.audit.queue({
+    request.server.team.audit.record({
       person: request.signedIn.person.login,
       action: 'csrf.refused',
       target: `${request.method} ${request.url.split('?')[0]}`,

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../audit/audit-repository';
+import type { AuditRow } from '../audit/audit-chain';
 
 /**
  * Records an audit row for a request: the signed-in person (unless the entry names someone)
@@ -8,9 +9,8 @@ import type { AuditEntry } from '../audit/audit-repository';
 export function auditRequest(
   request: FastifyRequest,
   entry: Omit<AuditEntry, 'person' | 'clientAddress'> & { person?: string | null },
-): void {
-  // Group-committed: the response waits for it (app.ts), so it is stored before the answer.
-  request.server.team.audit.queue({
+): AuditRow {
+  return request.server.team.audit.record({
     ...entry,
     person: entry.person === undefined ? (request.signedIn?.person.login ?? null) : entry.person,
     clientAddress: request.ip,

@@ -131,12 +131,11 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
     'SELECT row_count AS rows, seq, head_hash AS headHash FROM audit_anchor WHERE id = 1',
   );
 
-  // One row: the caller holds the transaction. `at` is when the row was asked for.
-  const appendOne = (entry: AuditEntry, at: number): AuditRow => {
+  const append = db.transaction((entry: AuditEntry): AuditRow => {
     const previous = last.get();
     const unhashed = {
       seq: (previous?.seq ?? 0) + 1,
-      at,
+      at: now(),
       person: entry.person,
       appId: entry.appId ?? null,
       action: entry.action,
@@ -151,55 +150,14 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
     insert.run(row);
     moveAnchor.run({ seq: row.seq, hash: row.hash });
     return row;
-  };
-  const appendAll = db.transaction((entries: { entry: AuditEntry; at: number }[]) =>
-    entries.map(({ entry, at }) => appendOne(entry, at)),
-  );
-
-  // Group commit for rows recorded while requests are answered: a commit per row cost about
-  // 58 of a row's 95 us (in-process, SQLite file in WAL), so the rows asked for in one
-  // event-loop turn go in one transaction on the next turn, and the console server holds each
-  // response until the batch holding its rows has committed (app.ts, onSend), so a row is in
-  // the database before the answer to the call it records.
-  let queued: { entry: AuditEntry; at: number }[] = [];
-  let batch: Promise<void> | null = null;
-  function flush(): void {
-    if (queued.length === 0) return;
-    const entries = queued;
-    queued = [];
-    appendAll.immediate(entries);
-  }
+  });
 
   return {
-    /** Appends a row now and returns it (rows queued before it go first, in order). */
     record(entry: AuditEntry): AuditRow {
-      flush();
-      return appendAll.immediate([{ entry, at: now() }])[0];
+      return append.immediate(entry);
     },
-    /** Queues a row for the group commit on the next turn; `committed()` says when it is in. */
-    queue(entry: AuditEntry): void {
-      queued.push({ entry, at: now() });
-      batch ??= new Promise<void>((resolve, reject) =>
-        setImmediate(() => {
-          batch = null;
-          try {
-            flush();
-            resolve();
-          } catch (error) {
-            reject(error as Error);
-          }
-        }),
-      );
-    },
-    /** Resolves when every row queued so far has committed; rejects if their batch failed. */
-    committed(): Promise<void> {
-      return batch ?? Promise.resolve();
-    },
-    /** Commits what is queued now (readers and shutdown call it). */
-    flush,
     /** Newest first, `limit` rows older than `beforeSeq` (keyset paging). */
     page(scope: AuditScope, filters: AuditFilters, limit: number, beforeSeq?: number): AuditRow[] {
-      flush();
       const { sql, params } = where(scope, filters, beforeSeq);
       return db
         .prepare<unknown[], StoredRow>(`SELECT * FROM audit_log ${sql} ORDER BY seq DESC LIMIT ?`)
@@ -225,7 +183,6 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
      * transaction, so an append by the running server cannot fall between the walk and the tail.
      */
     verify(): ChainCheck {
-      flush();
       return db.transaction(() => {
         const anchor = readAnchor.get();
         if (!anchor)
@@ -235,7 +192,6 @@ export function createAuditRepository(db: Db, now = () => Date.now()) {
     },
     /** The whole trail in seq order, for verification. */
     *inOrder(): Generator<AuditRow> {
-      flush();
       for (const row of inOrder.iterate()) yield fromStored(row);
     },
   };
