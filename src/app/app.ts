@@ -11,7 +11,7 @@ import { map } from 'rxjs';
 
 import { ConsoleMode } from './core/team/console-mode';
 import { TeamSession } from './core/team/team-session';
-import { ALL_APPS } from './core/team/team-types';
+import { isTeamAdmin } from './core/team/team-types';
 import { ThemeStore } from './core/theme';
 import { NAV_ITEMS } from './nav';
 import { LanguageMenu } from './shell/language-menu';
@@ -46,7 +46,7 @@ export class App {
   private readonly roles = inject(TeamSession).roles;
   /** The areas of this mode; People & roles only for an admin of every app. */
   protected readonly navItems = computed(() => {
-    const teamAdmin = this.roles().some((g) => g.appId === ALL_APPS && g.role === 'admin');
+    const teamAdmin = isTeamAdmin(this.roles());
     return NAV_ITEMS.filter(
       (item) => (!item.mode || item.mode === this.mode()) && (!item.teamAdminOnly || teamAdmin),
     );

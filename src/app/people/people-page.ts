@@ -8,7 +8,7 @@ import { MatTableModule } from '@angular/material/table';
 import { filter } from 'rxjs';
 
 import { TeamSession } from '../core/team/team-session';
-import { ALL_APPS } from '../core/team/team-types';
+import { isTeamAdmin } from '../core/team/team-types';
 import { LoadError } from '../shared/load-error';
 import { PeopleDialogs } from './people-dialogs';
 import { PeopleStore } from './people-store';
@@ -41,9 +41,7 @@ export default class PeoplePage {
   private readonly roles = inject(TeamSession).roles;
 
   /** Managing people takes admin on every app, as the server checks (people-routes.ts). */
-  protected readonly teamAdmin = computed(() =>
-    this.roles().some((grant) => grant.appId === ALL_APPS && grant.role === 'admin'),
-  );
+  protected readonly teamAdmin = computed(() => isTeamAdmin(this.roles()));
 
   protected readonly columns = ['login', 'displayName', 'state', 'roles', 'actions'] as const;
   protected readonly rolesText = rolesText;
