@@ -18,7 +18,7 @@ import { AuditEntry, actionLabel, outcomeOf } from './audit-entry';
   template: `
     <div class="kpc-scroll">
       <table mat-table [dataSource]="entries()" [trackBy]="bySeq">
-        <caption class="kpc-caption">
+        <caption class="kpc-visually-hidden">
           {{
             caption()
           }}
@@ -124,14 +124,6 @@ import { AuditEntry, actionLabel, outcomeOf } from './audit-entry';
     }
     table {
       width: 100%;
-    }
-    .kpc-caption {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
     td {
       vertical-align: top;
