@@ -1,6 +1,6 @@
 import { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatButtonToggleHarness } from '@angular/material/button-toggle/testing';
@@ -16,6 +16,10 @@ import {
   createLiveFakes,
   provideLiveTesting,
 } from '../../testing/live-test-bed';
+import {
+  answerUntilConnecting as answerStarts,
+  teamMonitorEndpoint,
+} from '../../testing/team-monitors';
 import { TEAM_APP_ID, signInToTeam } from '../../testing/team-session';
 import { ByRole, ControlState, buttonState, forRole, roleTable } from '../../testing/team-roles';
 import { TestBrowser, createTestBrowser } from '../../testing/test-providers';
@@ -25,18 +29,6 @@ import LivePage from './live-page';
 
 const BASE = `/team/api/apps/${TEAM_APP_ID}`;
 const ROLE_NOTE = 'Watching as an installation takes over the device';
-const endpoint = (mqttTopic: string, extra: object) => ({
-  host: '127.0.0.1',
-  portWS: 8081,
-  portWSS: 0,
-  username: `user-${mqttTopic}`,
-  password: 'p',
-  mqttTopic,
-  ttl: 600,
-  expiresAt: Date.now() + 600_000,
-  ...extra,
-});
-
 // What each role may watch (README.md, "What each role sees": viewers live traffic on topics, support also exports,
 // operators also watch as an installation; the console server checks the same routes).
 //                                                    viewer   support  operator admin
@@ -98,18 +90,8 @@ describe('LivePage in team mode, per role', () => {
   }
 
   /** Answers every request to `url` until an MQTT connection is opened; returns them. */
-  async function answerUntilConnecting(url: string, body: () => object): Promise<TestRequest[]> {
-    const answered: TestRequest[] = [];
-    for (let round = 0; round < 10 && fakes.mqtt.clients.length === 0; round++) {
-      await settle();
-      for (const request of http.match(url)) {
-        request.flush(body());
-        answered.push(request);
-      }
-    }
-    expect(answered.length).toBeGreaterThan(0);
-    return answered;
-  }
+  const answerUntilConnecting = (url: string, body: () => object) =>
+    answerStarts(http, fakes.mqtt, url, body);
 
   async function kinds(dialog: MatDialogHarness): Promise<Record<string, boolean>> {
     return MONITOR_KINDS.observe(async (name) => {
@@ -137,7 +119,7 @@ describe('LivePage in team mode, per role', () => {
         await (await dialog.getHarness(MatButtonHarness.with({ text: 'Start' }))).click();
         // Subscribing the monitor thing, then its endpoint for the connection: each a POST.
         const starts = await answerUntilConnecting(`${BASE}/monitors/topic`, () =>
-          endpoint('topic-monitor', { thingID: 'th.monitor' }),
+          teamMonitorEndpoint('topic-monitor', { thingID: 'th.monitor' }),
         );
         for (const start of starts) {
           expect(start.request.headers.get(CSRF_HEADER)).toBe(`csrf-${role}`);
@@ -178,7 +160,7 @@ describe('LivePage in team mode, per role', () => {
             owner: { type: 'user', id: 'user-7' },
           });
           const starts = await answerUntilConnecting(`${BASE}/monitors/installation/inst-7`, () =>
-            endpoint('topic-inst-7', { installationID: 'inst-7', takeover: true }),
+            teamMonitorEndpoint('topic-inst-7', { installationID: 'inst-7', takeover: true }),
           );
           for (const start of starts) {
             expect(start.request.method).toBe('POST');
