@@ -32,7 +32,7 @@ import { createImportJobs } from './registry/import-jobs';
 import { createInstallationsRegistry } from './registry/installations-registry';
 import { appsRoutes } from './routes/apps-routes';
 import { auditRoutes } from './routes/audit-routes';
-import { guardedFetch } from './kii/guarded-fetch';
+import { guardedTransport } from './kii/guarded-fetch';
 import { bulkRoutes } from './routes/bulk-routes';
 import { bulkUninstallRoutes } from './routes/bulk-uninstall-routes';
 import { installationsRoutes } from './routes/installations-routes';
@@ -89,7 +89,7 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
   // Specs pass a fetch of their own built on guardedFetch (testing/kii-team-fixture.ts).
   const kiiClient = new KiiAdminClient({
     ...kii,
-    fetch: kii?.fetch ?? guardedFetch({ allowPrivate: config.allowPrivateKii }),
+    transport: kii?.fetch ? undefined : guardedTransport({ allowPrivate: config.allowPrivateKii }),
   });
   const brokers = createBrokerOrigins(db);
   const monitorThings = createMonitorThings(db, apps);

@@ -87,6 +87,8 @@ describe('connected apps (the credentials vault)', () => {
         "SELECT sealed_credentials b FROM connected_apps WHERE app_id = 'demoapp'",
       )
       .get()!.b;
+    // Opened once already: what was opened is reused only for the very same sealed bytes.
+    expect(apps.credentials('demoapp')?.clientSecret).toBe(secret);
     const flipped = Buffer.from(blob);
     flipped[20] ^= 0x01;
     db.prepare("UPDATE connected_apps SET sealed_credentials = ? WHERE app_id = 'demoapp'").run(
@@ -154,10 +156,12 @@ describe('connected apps (the credentials vault)', () => {
       ConnectedAppError,
       /clientSecret is required/,
     );
+    expect(apps.credentials('demoapp')?.clientSecret).toBe(secret);
     const replaced = apps.replace({ ...demo, clientSecret: 'new-secret-value' });
     expect(replaced.addedBy).toBe('first-person');
     expect(apps.credentials('demoapp')?.clientSecret).toBe('new-secret-value');
     expect(apps.remove('demoapp')).toBeTrue();
+    expect(apps.credentials('demoapp')).toBeUndefined();
     expect(apps.remove('demoapp')).toBeFalse();
     expect(apps.list()).toEqual([]);
   });

@@ -130,6 +130,8 @@ export function openConnectedApps(
     'INSERT OR REPLACE INTO vault_key_check (id, check_value, set_at) VALUES (1, ?, ?)',
   );
 
+  const opened = new Map<string, { sealed: Buffer; credentials: KiiAppCredentials }>();
+
   const row = (input: ConnectedAppInput, addedBy: string, addedAt: number): AppRow => {
     const secrets = validated(input);
     return {
@@ -170,9 +172,19 @@ export function openConnectedApps(
     },
     credentials(appId) {
       const found = selectOne.get(appId);
-      if (!found) return undefined;
+      if (!found) {
+        opened.delete(appId);
+        return undefined;
+      }
+      // Every Kii call asks; opening the blob (AES-GCM, JSON) cost about 50 us each time. The
+      // row is still read, so a replace, a removal or a key rotation (by this process or the
+      // CLI) is seen at once: only the very same sealed bytes reuse what they opened to.
+      const cached = opened.get(appId);
+      if (cached?.sealed.equals(found.sealed_credentials)) return cached.credentials;
       const secrets = openSecrets(currentKey, appId, found.sealed_credentials);
-      return { appId, ...secrets };
+      const credentials = Object.freeze({ appId, ...secrets });
+      opened.set(appId, { sealed: found.sealed_credentials, credentials });
+      return credentials;
     },
     remove: (appId) => deleteOne.run(appId).changes > 0,
     seal: (aad, text) => sealText(currentKey, aad, text),

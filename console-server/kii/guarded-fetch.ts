@@ -1,18 +1,20 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { KiiTransport, KiiWireAnswer, KiiWireRequest } from './kii-http';
 import { checkLiteralHost, guardedLookup, type KiiTargetPolicy } from './kii-target-policy';
 
 /** Statuses whose Response may carry no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /**
- * The fetch of the console server's Kii calls: node:http(s) with a `lookup` that refuses what
- * `policy` refuses as the socket connects, so a base URL whose name later resolves to a metadata
- * or private address (DNS rebinding) is refused too; the global fetch offers no such hook. Only
- * what kii-http.ts uses is supported: a URL string, method, headers, a string body and a signal.
- * A refusal rejects with `KiiTargetRefusedError` (kii-call-error.ts makes it TARGET_REFUSED).
+ * The transport of the console server's Kii calls: node:http(s) with a `lookup` that refuses
+ * what `policy` refuses as the socket connects, so a base URL whose name later resolves to a
+ * metadata or private address (DNS rebinding) is refused too; the global fetch offers no such
+ * hook. A refusal rejects with `KiiTargetRefusedError` (kii-call-error.ts makes it
+ * TARGET_REFUSED); the timeout with a DOMException named TimeoutError, as AbortSignal.timeout
+ * would, but from one timer instead of a transferable signal per call.
  */
-export function guardedFetch(policy: KiiTargetPolicy): typeof fetch {
+export function guardedTransport(policy: KiiTargetPolicy): KiiTransport {
   const lookup = guardedLookup(policy);
   // Agents of this policy alone: Node's global agents keep sockets alive, and a socket another
   // fetch opened (under another policy, or before a name was re-pointed) is reused without a
@@ -21,64 +23,91 @@ export function guardedFetch(policy: KiiTargetPolicy): typeof fetch {
     'http:': new HttpAgent({ keepAlive: true, lookup }),
     'https:': new HttpsAgent({ keepAlive: true, lookup }),
   };
-  return (input, init = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
+  return (wire) =>
+    new Promise<KiiWireAnswer>((resolve, reject) => {
+      const url = new URL(wire.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         reject(new TypeError(`Only http and https are fetched, not ${url.protocol}`));
         return;
       }
       checkLiteralHost(url, policy);
-      const signal = init.signal ?? undefined;
+      const { signal } = wire;
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const headers = Object.fromEntries(new Headers(init.headers ?? {}).entries());
       const request = send(url, {
-        method: init.method ?? 'GET',
-        headers,
+        method: wire.method,
+        headers: wire.headers,
         lookup,
         agent: agents[url.protocol],
       });
-      // As fetch does: the signal's reason (e.g. a TimeoutError) is what the caller sees.
-      const abort = () => {
-        request.destroy();
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      const settle = () => signal?.removeEventListener('abort', abort);
-      request.on('error', (error) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
         settle();
-        // A refusal by the lookup arrives as the socket's error, itself.
+        request.destroy();
         reject(error);
-      });
+      };
+      const abort = () => fail(signal!.reason);
+      signal?.addEventListener('abort', abort, { once: true });
+      const timer =
+        wire.timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () => fail(new DOMException(`No answer within ${wire.timeoutMs} ms`, 'TimeoutError')),
+              wire.timeoutMs,
+            );
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+      };
+      // A refusal by the lookup arrives as the socket's error, itself.
+      request.on('error', fail);
       request.on('response', (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => {
-          settle();
-          reject(error);
-        });
+        response.on('error', fail);
         response.on('end', () => {
+          if (settled) return;
           settle();
-          const status = response.statusCode ?? 0;
-          const answer = new Headers();
+          const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(response.headers)) {
-            for (const each of Array.isArray(value) ? value : value === undefined ? [] : [value])
-              answer.append(name, each);
+            if (value !== undefined)
+              headers[name] = Array.isArray(value) ? value.join(', ') : value;
           }
-          resolve(
-            new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), {
-              status,
-              statusText: response.statusMessage,
-              headers: answer,
-            }),
-          );
+          resolve({
+            status: response.statusCode ?? 0,
+            headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
         });
       });
-      if (typeof init.body === 'string') request.write(init.body);
+      if (wire.body !== undefined) request.write(wire.body);
       request.end();
     });
+}
+
+/**
+ * {@link guardedTransport} as a fetch, for specs that watch or hold back the console server's
+ * Kii exchanges (testing/kii-team-fixture.ts). Only what kii-http.ts uses is supported: a URL
+ * string, method, headers, a string body and a signal.
+ */
+export function guardedFetch(policy: KiiTargetPolicy): typeof fetch {
+  const transport = guardedTransport(policy);
+  return async (input, init = {}) => {
+    const answer = await transport({
+      url: input instanceof Request ? input.url : String(input),
+      method: (init.method ?? 'GET') as KiiWireRequest['method'],
+      headers: Object.fromEntries(new Headers(init.headers ?? {}).entries()),
+      body: typeof init.body === 'string' ? init.body : undefined,
+      signal: init.signal ?? undefined,
+    });
+    return new Response(NULL_BODY.has(answer.status) ? null : answer.text, {
+      status: answer.status,
+      headers: answer.headers,
+    });
+  };
 }

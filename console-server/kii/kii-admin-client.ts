@@ -293,7 +293,7 @@ function endpointFrom(operation: string, answer: KiiAnswer): MqttEndpoint {
       throw new KiiCallError(operation, 200, 'INVALID_RESPONSE', `${operation}: no ${field}`);
     return value as number;
   };
-  const ttl = Number(answer.headers.get('x-mqtt-ttl') ?? body['X-MQTT-TTL']);
+  const ttl = Number(answer.headers['x-mqtt-ttl'] ?? body['X-MQTT-TTL']);
   return {
     installationID: stringField(operation, body, 'installationID'),
     username: stringField(operation, body, 'username'),

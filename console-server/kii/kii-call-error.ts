@@ -129,8 +129,10 @@ export function errorFromFailure(
   if (failure instanceof KiiTargetRefusedError) {
     return new KiiCallError(operation, 0, failure.code, `${operation}: ${failure.message}`);
   }
-  const cause = (failure as { cause?: { code?: unknown } } | undefined)?.cause;
-  const reason = typeof cause?.code === 'string' ? cause.code : 'the request failed';
+  // fetch puts the socket's error in `cause`; node:http (guardedTransport) rejects with it.
+  const { cause, code } = (failure ?? {}) as { cause?: { code?: unknown }; code?: unknown };
+  const named = cause?.code ?? code;
+  const reason = typeof named === 'string' ? named : 'the request failed';
   return new KiiCallError(
     operation,
     0,

@@ -1,8 +1,52 @@
 import { errorFromAnswer, errorFromFailure, KiiCallError } from './kii-call-error';
 
+/**
+ * One exchange as a transport sends it. The console server's own transport is
+ * `guardedTransport` (guarded-fetch.ts): node:http with the target policy, and none of a
+ * WHATWG Response's stream machinery, which cost more CPU per call than the rest of the relay.
+ */
+export interface KiiWireRequest {
+  url: string;
+  method: KiiRequest['method'];
+  headers: Record<string, string>;
+  body?: string;
+  /** Headers and body included; past it the transport rejects with a TimeoutError DOMException. */
+  timeoutMs?: number;
+  /** Aborts the exchange; the transport rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface KiiWireAnswer {
+  status: number;
+  /** Lower-case names; a repeated header's values joined by ", ", as `Headers.get` does. */
+  headers: Readonly<Record<string, string>>;
+  text: string;
+}
+
+export type KiiTransport = (request: KiiWireRequest) => Promise<KiiWireAnswer>;
+
+/** A transport over a fetch: the global one, or a spec's own (which may watch the exchanges). */
+export function fetchTransport(send: typeof fetch): KiiTransport {
+  return async (request) => {
+    const timeout = request.timeoutMs === undefined ? [] : [AbortSignal.timeout(request.timeoutMs)];
+    const signals = [...timeout, ...(request.signal ? [request.signal] : [])];
+    const response = await send(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    });
+    // The timeout covers the body too: a server that sends headers and stalls still fails.
+    const text = await response.text();
+    return { status: response.status, headers: Object.fromEntries(response.headers), text };
+  };
+}
+
 /** What the transport needs to know; tests pass a counting `fetch`. */
 export interface KiiHttpOptions {
-  /** Defaults to the global fetch. */
+  /** The transport; the console server passes `guardedTransport`. Wins over `fetch`. */
+  transport?: KiiTransport;
+  /** A fetch to send with when there is no `transport` (defaults to the global fetch). */
   fetch?: typeof fetch;
   /** Per request, headers and body included (default 10,000 ms). */
   timeoutMs?: number;
@@ -22,7 +66,8 @@ export interface KiiRequest {
 
 export interface KiiAnswer {
   status: number;
-  headers: Headers;
+  /** Lower-case names (see {@link KiiWireAnswer}). */
+  headers: Readonly<Record<string, string>>;
   /** Parsed JSON, or undefined for an empty body (204). */
   body: unknown;
 }
@@ -37,43 +82,41 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export async function kiiFetch(request: KiiRequest, options: KiiHttpOptions): Promise<KiiAnswer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const send = options.fetch ?? fetch;
+  const transport = options.transport ?? fetchTransport(options.fetch ?? fetch);
   // As the SDK's KiiRequest does (docs/kii-api.md §1.2): Kii answers in vendor media types.
   const headers: Record<string, string> = { accept: '*/*', ...request.headers };
   if (request.body !== undefined)
     headers['content-type'] = request.contentType ?? 'application/json';
-  let response: Response;
-  let text: string;
+  let answer: KiiWireAnswer;
   try {
-    response = await send(request.url, {
+    answer = await transport({
+      url: request.url,
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
-    // The timeout covers the body too: a server that sends headers and stalls still fails.
-    text = await response.text();
   } catch (failure) {
     throw errorFromFailure(request.operation, request.url, failure, timeoutMs);
   }
+  const ok = answer.status >= 200 && answer.status < 300;
   let body: unknown;
-  if (text !== '') {
+  if (answer.text !== '') {
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(answer.text);
     } catch {
-      if (response.ok) {
+      if (ok) {
         throw new KiiCallError(
           request.operation,
-          response.status,
+          answer.status,
           'INVALID_RESPONSE',
           `${request.operation}: the answer was not JSON`,
         );
       }
     }
   }
-  if (!response.ok)
-    throw errorFromAnswer(request.operation, response.status, body, request.secrets);
-  return { status: response.status, headers: response.headers, body };
+  if (!ok) throw errorFromAnswer(request.operation, answer.status, body, request.secrets);
+  return { status: answer.status, headers: answer.headers, body };
 }
 
 /** Reads a required string field of a 2xx body, or fails with INVALID_RESPONSE. */

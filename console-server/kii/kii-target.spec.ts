@@ -8,8 +8,9 @@ import {
   type TestConsoleServer,
 } from '../testing/test-console-server';
 import { AdminTokens } from './admin-tokens';
-import { guardedFetch } from './guarded-fetch';
+import { guardedFetch, guardedTransport } from './guarded-fetch';
 import { KiiCallError } from './kii-call-error';
+import { kiiFetch } from './kii-http';
 import { KiiTargetRefusedError, targetRefusal } from './kii-target-policy';
 
 const strict = { allowPrivate: false };
@@ -57,11 +58,15 @@ describe('guardedFetch', () => {
   let server: Server;
   let port: number;
   let stall = false;
+  /** Sends the headers and then nothing: the body never ends. */
+  let stallBody = false;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (stall) return; // never answers
+      if (stallBody) return void response.writeHead(200).write('{"partial":');
       response.setHeader('x-echo-method', request.method ?? '');
+      response.setHeader('X-Many', ['a', 'b']);
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => response.writeHead(201).end(JSON.stringify({ got: body })));
@@ -73,7 +78,10 @@ describe('guardedFetch', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  afterEach(() => (stall = false));
+  afterEach(() => {
+    stall = false;
+    stallBody = false;
+  });
 
   it('fetches an allowed target as fetch would: status, headers, body', async () => {
     const response = await guardedFetch(permissive)(`http://127.0.0.1:${port}/api`, {
@@ -113,6 +121,54 @@ describe('guardedFetch', () => {
       (error: unknown) => error,
     );
     expect(failure instanceof DOMException && failure.name).toBe('TimeoutError');
+  });
+
+  it('times out on its own timer when a target sends headers and stalls the body', async () => {
+    stallBody = true;
+    const started = Date.now();
+    const failure = await guardedTransport(permissive)({
+      url: `http://127.0.0.1:${port}/api`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 200,
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure instanceof DOMException && failure.name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(5000);
+    // As the console server calls Kii: the same stall is a TIMEOUT KiiCallError naming the host.
+    const call = kiiFetch(
+      {
+        operation: 'get installation',
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/api`,
+        headers: {},
+        secrets: [],
+      },
+      { transport: guardedTransport(permissive), timeoutMs: 200 },
+    );
+    await expectAsync(call).toBeRejectedWith(
+      jasmine.objectContaining({
+        status: 0,
+        errorCode: 'TIMEOUT',
+        message: `get installation: no answer from 127.0.0.1:${port} within 200 ms`,
+      }),
+    );
+  });
+
+  it('answers with lower-case header names, repeated values joined as Headers.get does', async () => {
+    const answer = await guardedTransport(permissive)({
+      url: `http://127.0.0.1:${port}/api`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"b":2}',
+      timeoutMs: 1000,
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.headers['x-echo-method']).toBe('POST');
+    expect(answer.headers['x-many']).toBe('a, b');
+    expect(JSON.parse(answer.text)).toEqual({ got: '{"b":2}' });
   });
 
   it('makes a refused Kii call a TARGET_REFUSED KiiCallError with no answer', async () => {
