@@ -26,7 +26,9 @@ import { TestBrowser, createTestBrowser } from '../../../testing/test-providers'
 import ComposePage from '../../compose/compose-page';
 import { provideComposeMonitorPanel } from '../../compose/monitor-panel';
 import { CSRF_HEADER } from '../../core/team/team-api';
+import { TopicScope } from '../../core/kii/topic-scope';
 import { TEAM_ROLES, TeamRole } from '../../core/team/team-types';
+import { ComposeMonitorPanel } from './compose-monitor-panel';
 import { ComposeMonitorSlot } from './compose-monitor-slot';
 
 const BASE = `/team/api/apps/${TEAM_APP_ID}`;
@@ -152,6 +154,36 @@ describe('The Compose page monitors panel in team mode, per role', () => {
           expect(panelText()).toContain('1 received');
         });
       }
+    });
+  }
+});
+
+describe('The monitors panel in team mode, per topic scope', () => {
+  // POST /apps/:appId/monitors/topic takes app topics only (400 MONITOR_SCOPE_UNSUPPORTED
+  // otherwise, monitor-routes.ts): a push to a user's or a thing's topic gets no Watch button.
+  const owner = (kind: 'user' | 'thing') => ({ kind, id: `${kind}-1`, name: `${kind}-one` });
+  const CASES: readonly { scope: TopicScope; watch: ControlState }[] = [
+    { scope: { kind: 'app' }, watch: 'enabled' },
+    { scope: { kind: 'user', owner: owner('user') }, watch: 'hidden' },
+    { scope: { kind: 'thing', owner: owner('thing') }, watch: 'hidden' },
+  ];
+
+  for (const { scope, watch } of CASES) {
+    it(`offers ${watch === 'hidden' ? 'no' : 'a'} Topics monitor for a push to a${scope.kind === 'app' ? 'n' : ''} ${scope.kind} topic`, async () => {
+      const browser = createTestBrowser();
+      TestBed.configureTestingModule({
+        imports: [ComposeMonitorPanel],
+        providers: [...provideLiveTesting(browser, createLiveFakes()), provideRouter([])],
+      });
+      const http = TestBed.inject(HttpTestingController);
+      await signInToTeam('support');
+      const fixture = TestBed.createComponent(ComposeMonitorPanel);
+      fixture.componentRef.setInput('target', { kind: 'topic', topic: { scope, name: 'news' } });
+      answerDiscovery(browser, 'absent');
+      await fixture.whenStable();
+      const loader = TestbedHarnessEnvironment.loader(fixture);
+      expect(await buttonState(loader, MatButtonHarness.with({ text: /Watch news/ }))).toBe(watch);
+      http.verify();
     });
   }
 });

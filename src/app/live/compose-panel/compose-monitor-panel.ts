@@ -9,6 +9,7 @@ import { LiveMessage } from '../feed/live-message';
 import { DEFAULT_MONITOR_SETTINGS, Monitor, StartMonitorRequest } from '../monitors/monitor';
 import { MonitorStore } from '../monitors/monitor-store';
 import { TopicRef, topicLabel } from '../../core/kii/topic-scope';
+import { ConsoleMode } from '../../core/team/console-mode';
 
 /** What the Compose page last sent to (its `PushTarget`, structurally). */
 export type ComposeTarget =
@@ -44,6 +45,7 @@ const MAX_SCAN = 5000;
 })
 export class ComposeMonitorPanel {
   private readonly store = inject(MonitorStore);
+  private readonly mode = inject(ConsoleMode);
 
   readonly target = input<ComposeTarget | null>(null);
   readonly latest = input<ComposeSend | null>(null);
@@ -51,9 +53,15 @@ export class ComposeMonitorPanel {
   protected readonly running = computed(() => this.store.monitors().filter((m) => m.running()));
   protected readonly tapAvailable = this.store.tapAvailable;
   protected readonly tapRunning = computed(() => this.running().some((m) => m.kind === 'tap'));
+  /**
+   * The pushed topic, when a Topics monitor could watch it. In team mode only app topics: the
+   * console server subscribes its monitor thing to nothing else (400 MONITOR_SCOPE_UNSUPPORTED,
+   * console-server/routes/monitor-routes.ts), so offering a user or thing topic would only fail.
+   */
   protected readonly topic = computed(() => {
     const target = this.target();
-    return target?.kind === 'topic' ? target.topic : null;
+    if (target?.kind !== 'topic') return null;
+    return this.mode.team() && target.topic.scope.kind !== 'app' ? null : target.topic;
   });
   protected readonly topicLabel = computed(() => {
     const topic = this.topic();
