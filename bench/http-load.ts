@@ -26,8 +26,14 @@ class LeanConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    socket.on('close', () => {
+      this.closed = true;
+      this.fail(new Error('connection closed'));
+    });
   }
+
+  /** Set once the socket has closed (e.g. the server's keep-alive timeout). */
+  closed = false;
 
   request(raw: Buffer): Promise<LeanResponse> {
     return new Promise((resolve, reject) => {
@@ -66,6 +72,69 @@ class LeanConnection {
   }
 }
 
+async function openConnection(host: string, port: number): Promise<LeanConnection> {
+  const socket = connect(port, host);
+  await once(socket, 'connect');
+  return new LeanConnection(socket);
+}
+
+/** The bytes of one request to `host:port`, built once and sent as one write. */
+function requestBytes(
+  host: string,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Buffer {
+  const lines = [`${method} ${path} HTTP/1.1`, `host: ${host}:${port}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  if (body !== undefined) lines.push(`content-length: ${Buffer.byteLength(body)}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
+}
+
+/**
+ * Keep-alive connections taken as they come free and opened when none is: for open-loop load,
+ * where a request is sent on schedule whether or not the previous ones were answered.
+ */
+export class LeanHttpPool {
+  private readonly free: LeanConnection[] = [];
+
+  private constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  /** A pool with `warm` connections open already, so the first timed requests open none. */
+  static async open(host: string, port: number, warm: number): Promise<LeanHttpPool> {
+    const pool = new LeanHttpPool(host, port);
+    for (let i = 0; i < warm; i++) pool.free.push(await openConnection(host, port));
+    return pool;
+  }
+
+  build(method: string, path: string, headers: Record<string, string>, body?: string): Buffer {
+    return requestBytes(this.host, this.port, method, path, headers, body);
+  }
+
+  async send(raw: Buffer): Promise<LeanResponse> {
+    let connection = this.free.pop();
+    while (connection?.closed) connection = this.free.pop();
+    connection ??= await openConnection(this.host, this.port);
+    try {
+      const response = await connection.request(raw);
+      this.free.push(connection);
+      return response;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    for (const connection of this.free.splice(0)) connection.close();
+  }
+}
+
 /** A fixed set of keep-alive connections to one host and port. */
 export class LeanHttpClient {
   private constructor(
@@ -76,21 +145,14 @@ export class LeanHttpClient {
 
   static async open(host: string, port: number, connections: number): Promise<LeanHttpClient> {
     const sockets = await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const socket = connect(port, host);
-        await once(socket, 'connect');
-        return new LeanConnection(socket);
-      }),
+      Array.from({ length: connections }, () => openConnection(host, port)),
     );
     return new LeanHttpClient(host, port, sockets);
   }
 
   /** The bytes of one request, built once and sent as one write. */
   build(method: string, path: string, headers: Record<string, string>, body?: string): Buffer {
-    const lines = [`${method} ${path} HTTP/1.1`, `host: ${this.host}:${this.port}`];
-    for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-    if (body !== undefined) lines.push(`content-length: ${Buffer.byteLength(body)}`);
-    return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
+    return requestBytes(this.host, this.port, method, path, headers, body);
   }
 
   /**

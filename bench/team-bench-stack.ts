@@ -27,6 +27,8 @@ export interface TeamBenchStackOptions {
   kiiCloud?: boolean;
   /** Run bench/console-server-entry.ts with `--audit-off`: the audit trail records nothing. */
   auditOff?: boolean;
+  /** Write the console server's V8 CPU profile into this directory when it stops. */
+  cpuProfDir?: string;
 }
 
 export interface TeamBenchStack {
@@ -66,6 +68,7 @@ export async function startTeamBenchStack(
       ? join(import.meta.dirname, 'console-server-entry.ts')
       : join(root, 'console-server/main.ts'),
     cwd: root,
+    nodeArgs: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
     // The local Kii server listens on loopback, a private target the flag allows.
     args: [
       ...['--port', '0', '--data-dir', dir, '--log-level', 'warn', '--allow-private-kii'],

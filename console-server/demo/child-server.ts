@@ -14,7 +14,7 @@ export interface ChildServer<Ready> {
 }
 
 /**
- * Starts `node --import tsx <script> <args>` and waits for its one JSON ready line on stdout.
+ * Starts `node [nodeArgs] --import tsx <script> <args>` and waits for its one JSON ready line on stdout.
  * Its stderr goes to ours, each line prefixed with `[name]`; a server that exits or stays
  * silent for `timeoutMs` rejects with what it wrote.
  */
@@ -24,9 +24,12 @@ export function startChildServer<Ready>(options: {
   args: string[];
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** Node's own flags, before the script (benchmarks pass `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }): Promise<ChildServer<Ready>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script, ...options.args], {
+  const nodeArgs = [...(options.nodeArgs ?? []), '--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, options.script, ...options.args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
