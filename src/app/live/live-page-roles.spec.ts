@@ -38,6 +38,8 @@ const MONITOR_KINDS = roleTable<boolean>({
   // The local server's tap: never offered by the console server.
   'All traffic': /*                               */ [false, false, false, false],
   [`note: ${ROLE_NOTE}`]: /*                      */ [true, true, false, false],
+  // Watched by the console server's monitor thing, which takes app topics only (monitor-routes.ts).
+  'note: User or thing topics': /*                */ [false, false, false, false],
 });
 //                                                    viewer     support    operator   admin
 const CARD_CONTROLS = roleTable<ControlState>({
@@ -95,7 +97,7 @@ describe('LivePage in team mode, per role', () => {
 
   async function kinds(dialog: MatDialogHarness): Promise<Record<string, boolean>> {
     return MONITOR_KINDS.observe(async (name) => {
-      if (name.startsWith('note: ')) return (await dialog.getContentText()).includes(ROLE_NOTE);
+      if (name.startsWith('note: ')) return (await dialog.getContentText()).includes(name.slice(6));
       const toggles = await dialog.getAllHarnesses(MatButtonToggleHarness.with({ text: name }));
       return toggles.length > 0;
     });

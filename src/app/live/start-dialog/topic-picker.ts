@@ -15,13 +15,14 @@ import { KiiError, isKiiError, toKiiError } from '../../core/kii-error';
 import { PrincipalLookup } from '../../core/principal-lookup';
 import { MonitorSources } from '../monitors/monitor-sources';
 import { TopicRef, sameTopic, topicLabel } from '../../core/kii/topic-scope';
+import { ConsoleMode } from '../../core/team/console-mode';
 
 /** Kii's topic ID rule (docs/kii-api.md §6.1). */
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * Picks the topics a Topics monitor watches: any of the app's topics, plus topics of a user or
- * thing named by login name / vendor thing ID.
+ * Picks the topics a Topics monitor watches: any of the app's topics, plus (browser-only mode)
+ * topics of a user or thing named by login name / vendor thing ID.
  */
 @Component({
   selector: 'kpc-topic-picker',
@@ -43,6 +44,8 @@ const TOPIC_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export class TopicPicker {
   private readonly sources = inject(MonitorSources);
   private readonly lookup = inject(PrincipalLookup);
+  /** Team mode offers app topics only (see the template). */
+  protected readonly team = inject(ConsoleMode).team;
 
   /** Every change of the chosen topics. */
   readonly topicsChange = output<readonly TopicRef[]>();
