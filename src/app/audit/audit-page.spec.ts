@@ -240,7 +240,9 @@ describe('AuditPage', () => {
   }
 
   it('says so when nothing matches', async () => {
-    expect(fixture.nativeElement.textContent).toContain('You see the whole trail');
+    // The lead's two sentences are two i18n units; the space between them is the template's.
+    const lead = (fixture.nativeElement as HTMLElement).querySelector('.kpc-lead')!.textContent!;
+    expect(lead).toContain('how it ended. You see the whole trail');
     await answer({ entries: [], nextBefore: null });
     expect(fixture.nativeElement.textContent).toContain('No entry matches these filters.');
   });
