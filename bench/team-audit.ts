@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAuditRepository } from '../console-server/audit/audit-repository';
+import {
+  createAuditRepository,
+  type AuditRepository,
+} from '../console-server/audit/audit-repository';
 import { DATABASE_FILE, openDatabase } from '../console-server/db/database';
 import { startWalCheckpointer } from '../console-server/db/wal-checkpointer';
 import { cpuSample, otherCores } from './console-noise';
@@ -40,11 +43,27 @@ function entry(i: number) {
   };
 }
 
+/** `audit.record` paced at `RATE`/s for `RATE_SECONDS`: µs per call. */
+async function paced(audit: AuditRepository, from: number): Promise<number[]> {
+  const costs: number[] = [];
+  const begin = performance.now();
+  for (let i = 0; i < RATE * RATE_SECONDS; i++) {
+    const due = begin + (i * 1000) / RATE;
+    while (performance.now() < due) await sleep(0);
+    const at = performance.now();
+    audit.record(entry(from + i));
+    costs.push((performance.now() - at) * 1000);
+  }
+  return costs;
+}
+
 /**
  * `audit.record` on a SQLite file as the server opens it (its WAL checkpoints on a worker):
- * flat out, then paced at 1,000/s.
+ * flat out, then paced at 1,000/s; then the same pace once the trail holds `largeRows` rows,
+ * to see whether an append costs more as the trail grows (it is a B-tree append at the end
+ * of the table and of each index, so it should not).
  */
-export async function auditInProcess(): Promise<void> {
+export async function auditInProcess(largeRows: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kpc-audit-bench-'));
   const db = openDatabase({ dataDir: dir, inMemory: false });
   const checkpointer = startWalCheckpointer(db);
@@ -58,16 +77,33 @@ export async function auditInProcess(): Promise<void> {
       n: String(flatOut),
       note: `${Math.round(perSecond).toLocaleString('en')} entries/s`,
     });
-    const costs: number[] = [];
-    const begin = performance.now();
-    for (let i = 0; i < RATE * RATE_SECONDS; i++) {
-      const due = begin + (i * 1000) / RATE;
-      while (performance.now() < due) await sleep(0);
-      const at = performance.now();
-      audit.record(entry(flatOut + i));
-      costs.push((performance.now() - at) * 1000);
+    addRow(`audit.record at ${RATE}/s, one entry`, await paced(audit, flatOut), 'us');
+    if (largeRows <= 0) return;
+    // Real appends (chain, anchor and all), 10,000 to a transaction so that filling is quick.
+    const fillStarted = performance.now();
+    const batch = db.transaction((from: number, count: number) => {
+      for (let i = 0; i < count; i++) audit.record(entry(from + i));
+    });
+    let rows = flatOut + RATE * RATE_SECONDS;
+    while (rows < largeRows) {
+      const count = Math.min(10_000, largeRows - rows);
+      batch(rows, count);
+      rows += count;
     }
-    addRow(`audit.record at ${RATE}/s, one entry`, costs, 'us');
+    const fillSeconds = (performance.now() - fillStarted) / 1000;
+    const mb = (statSync(join(dir, DATABASE_FILE)).size / 1e6).toFixed(0);
+    addRow(
+      `  same, the trail at ${rows.toLocaleString('en')} rows`,
+      await paced(audit, rows),
+      'us',
+      `file ${mb} MB; filled in ${fillSeconds.toFixed(0)} s`,
+    );
+    const verifyStarted = performance.now();
+    const check = audit.verify();
+    if (!check.ok) throw new Error(`the filled trail does not verify: ${JSON.stringify(check)}`);
+    addCells(`  verify-audit over ${check.rows.toLocaleString('en')} rows`, {
+      note: `${((performance.now() - verifyStarted) / 1000).toFixed(1)} s, chain and anchor intact`,
+    });
   } finally {
     await checkpointer.stop();
     db.close();

@@ -36,6 +36,8 @@ const flag = (name: string, fallback: number) => {
 const ROWS = flag('--rows', 100_000);
 const CALLS = flag('--calls', 500);
 const ROUNDS = flag('--rounds', 8);
+/** Rows in the trail for the second in-process pace (`--audit-rows 0` skips it). */
+const AUDIT_ROWS = flag('--audit-rows', 1_000_000);
 const PAGE_RUNS = flag('--page-runs', 5);
 const USERS = 100;
 const cpuProfAt = args.indexOf('--cpu-prof');
@@ -288,7 +290,7 @@ async function main() {
   try {
     if (PARTS.has('overhead')) await overhead(stack);
     if (PARTS.has('audit')) {
-      await auditInProcess();
+      await auditInProcess(AUDIT_ROWS);
       const twin = await startTeamBenchStack(0, { auditOff: true });
       try {
         await auditAtRate(stack, twin, ROUNDS);
