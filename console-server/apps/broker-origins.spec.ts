@@ -1,6 +1,9 @@
 import { startKiiTeamFixture, type KiiTeamFixture } from '../testing/kii-team-fixture';
 import { expectOk, type TeamClient } from '../testing/test-console-server';
-import { brokerOriginsOf } from './broker-origins';
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brokerOriginsOf, createBrokerOrigins } from './broker-origins';
 
 const connectSrc = (response: Response) =>
   /(?:^|; )connect-src ([^;]*)/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
@@ -26,6 +29,35 @@ describe('Broker origins in the CSP', () => {
         .toEqual([]);
     }
     expect(brokerOriginsOf({ host: 'h', portWS: 70000, portWSS: -1 })).toEqual([]);
+  });
+
+  it('stores an origin once, and again after the app is forgotten', () => {
+    const db = new Database(':memory:');
+    for (const name of ['002_apps_registry.sql', '003_monitor_things_brokers.sql']) {
+      db.exec(readFileSync(join(import.meta.dirname, '..', 'db', 'migrations', name), 'utf8'));
+    }
+    const rows = () =>
+      db.prepare('SELECT app_id, origin FROM broker_origins ORDER BY origin').all();
+    const brokers = createBrokerOrigins(db);
+    const address = { host: 'mqtt.example', portWS: 8080, portWSS: 8443 };
+    expect(brokers.record('app1', address)).toBeTrue();
+    // Known already: nothing new, nothing written (the table is as it was).
+    expect(brokers.record('app1', address)).toBeFalse();
+    expect(brokers.record('app1', { ...address, portWSS: 9443 })).toBeTrue();
+    expect(brokers.of('app1')).toEqual([
+      'ws://mqtt.example:8080',
+      'wss://mqtt.example:8443',
+      'wss://mqtt.example:9443',
+    ]);
+    brokers.forgetApp('app1');
+    expect(rows()).toEqual([]);
+    // Forgotten means stored again on the next endpoint, not skipped as known.
+    expect(brokers.record('app1', address)).toBeTrue();
+    expect(rows()).toEqual([
+      { app_id: 'app1', origin: 'ws://mqtt.example:8080' },
+      { app_id: 'app1', origin: 'wss://mqtt.example:8443' },
+    ]);
+    db.close();
   });
 
   describe('against the local Kii server', () => {

@@ -59,12 +59,20 @@ export function createBrokerOrigins(db: Database, now: () => number = Date.now):
        JOIN connected_apps a ON a.app_id = b.app_id ORDER BY b.origin`,
   );
   let cached: string | undefined;
+  // Origins this process has stored, per app: every endpoint fetch records its broker, nearly
+  // always one already known, and a no-op INSERT OR IGNORE is still a write transaction. Only
+  // this server writes the table, so what it stored (and has not forgotten) is still there.
+  const stored = new Map<string, Set<string>>();
 
   return {
     record(appId, address) {
       let added = false;
+      const known = stored.get(appId) ?? new Set<string>();
+      stored.set(appId, known);
       for (const origin of brokerOriginsOf(address)) {
+        if (known.has(origin)) continue;
         if (insert.run(appId, origin, now()).changes > 0) added = true;
+        known.add(origin);
       }
       if (added) cached = undefined;
       return added;
@@ -72,6 +80,7 @@ export function createBrokerOrigins(db: Database, now: () => number = Date.now):
     of: (appId) => ofApp.all(appId).map((row) => row.origin),
     forgetApp(appId) {
       deleteApp.run(appId);
+      stored.delete(appId);
       cached = undefined;
     },
     csp() {

@@ -54,6 +54,20 @@ function unmapped(address: string): { address: string; type: 'ipv4' | 'ipv6' } {
 
 /** Why `address` (an IP literal) may not be reached under `policy`, or null. */
 export function targetRefusal(address: string, policy: KiiTargetPolicy): TargetRefusal | null {
+  // Every Kii call checks its literal host; three BlockList checks cost about 25 us, and the
+  // answer is a pure function of the address and the flag.
+  const key = `${policy.allowPrivate ? 'p' : 's'} ${address}`;
+  const known = decided.get(key);
+  if (known !== undefined) return known;
+  const refusal = decideRefusal(address, policy);
+  if (decided.size >= 1024) decided.clear();
+  decided.set(key, refusal);
+  return refusal;
+}
+
+const decided = new Map<string, TargetRefusal | null>();
+
+function decideRefusal(address: string, policy: KiiTargetPolicy): TargetRefusal | null {
   const { address: ip, type } = unmapped(address);
   if (NEVER.check(ip, type)) {
     return LINK_LOCAL.check(ip, type) ? 'link-local or metadata' : 'unspecified or reserved';
