@@ -7,6 +7,21 @@ import { checkLiteralHost, guardedLookup, type KiiTargetPolicy } from './kii-tar
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /**
+ * Kii's answers the console server reads are small (an installation, an endpoint, a listing page
+ * of at most a few hundred rows); a base URL that points somewhere else could stream without end
+ * into the server's memory. Past this the exchange is dropped.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** An answer body past {@link MAX_ANSWER_BYTES}; kii-call-error.ts makes it INVALID_RESPONSE. */
+export class KiiAnswerTooLargeError extends Error {
+  override readonly name = 'KiiAnswerTooLargeError';
+  constructor(readonly limit: number) {
+    super(`the answer was larger than ${limit} bytes`);
+  }
+}
+
+/**
  * The transport of the console server's Kii calls: node:http(s) with a `lookup` that refuses
  * what `policy` refuses as the socket connects, so a base URL whose name later resolves to a
  * metadata or private address (DNS rebinding) is refused too; the global fetch offers no such
@@ -14,7 +29,10 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  * TARGET_REFUSED); the timeout with a DOMException named TimeoutError, as AbortSignal.timeout
  * would, but from one timer instead of a transferable signal per call.
  */
-export function guardedTransport(policy: KiiTargetPolicy): KiiTransport {
+export function guardedTransport(
+  policy: KiiTargetPolicy,
+  maxAnswerBytes = MAX_ANSWER_BYTES,
+): KiiTransport {
   const lookup = guardedLookup(policy);
   // Agents of this policy alone: Node's global agents keep sockets alive, and a socket another
   // fetch opened (under another policy, or before a name was re-pointed) is reused without a
@@ -68,7 +86,12 @@ export function guardedTransport(policy: KiiTargetPolicy): KiiTransport {
       request.on('error', fail);
       request.on('response', (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxAnswerBytes) fail(new KiiAnswerTooLargeError(maxAnswerBytes));
+          else chunks.push(chunk);
+        });
         response.on('error', fail);
         response.on('end', () => {
           if (settled) return;

@@ -1,3 +1,4 @@
+import { KiiAnswerTooLargeError } from './guarded-fetch';
 import { KiiTargetRefusedError } from './kii-target-policy';
 
 /**
@@ -124,6 +125,14 @@ export function errorFromFailure(
       0,
       'TIMEOUT',
       `${operation}: no answer from ${where} within ${timeoutMs} ms`,
+    );
+  }
+  if (failure instanceof KiiAnswerTooLargeError) {
+    return new KiiCallError(
+      operation,
+      0,
+      'INVALID_RESPONSE',
+      `${operation}: ${where} sent ${failure.message}, which is not a Kii answer; check the app's site or base URL`,
     );
   }
   if (failure instanceof KiiTargetRefusedError) {

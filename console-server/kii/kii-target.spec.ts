@@ -8,7 +8,7 @@ import {
   type TestConsoleServer,
 } from '../testing/test-console-server';
 import { AdminTokens } from './admin-tokens';
-import { guardedFetch, guardedTransport } from './guarded-fetch';
+import { guardedFetch, guardedTransport, KiiAnswerTooLargeError } from './guarded-fetch';
 import { KiiCallError } from './kii-call-error';
 import { kiiFetch } from './kii-http';
 import { KiiTargetRefusedError, targetRefusal } from './kii-target-policy';
@@ -60,11 +60,20 @@ describe('guardedFetch', () => {
   let stall = false;
   /** Sends the headers and then nothing: the body never ends. */
   let stallBody = false;
+  /** Streams a body without end, a chunk every few milliseconds, until the client goes. */
+  let endless = false;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (stall) return; // never answers
       if (stallBody) return void response.writeHead(200).write('{"partial":');
+      if (endless) {
+        response.writeHead(200);
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        const timer = setInterval(() => response.write(chunk), 2);
+        response.on('close', () => clearInterval(timer));
+        return;
+      }
       response.setHeader('x-echo-method', request.method ?? '');
       response.setHeader('X-Many', ['a', 'b']);
       let body = '';
@@ -81,6 +90,7 @@ describe('guardedFetch', () => {
   afterEach(() => {
     stall = false;
     stallBody = false;
+    endless = false;
   });
 
   it('fetches an allowed target as fetch would: status, headers, body', async () => {
@@ -153,6 +163,40 @@ describe('guardedFetch', () => {
         status: 0,
         errorCode: 'TIMEOUT',
         message: `get installation: no answer from 127.0.0.1:${port} within 200 ms`,
+      }),
+    );
+  });
+
+  it('drops an answer that streams past its size limit, and says the base URL is wrong', async () => {
+    endless = true;
+    const transport = guardedTransport(permissive, 1024 * 1024);
+    const failure = await transport({
+      url: `http://127.0.0.1:${port}/api`,
+      method: 'GET',
+      headers: {},
+      timeoutMs: 10_000,
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(KiiAnswerTooLargeError);
+    const call = kiiFetch(
+      {
+        operation: 'get installation',
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/api`,
+        headers: {},
+        secrets: [],
+      },
+      { transport, timeoutMs: 10_000 },
+    );
+    await expectAsync(call).toBeRejectedWith(
+      jasmine.objectContaining({
+        status: 0,
+        errorCode: 'INVALID_RESPONSE',
+        message: jasmine.stringMatching(
+          /larger than 1048576 bytes.*check the app's site or base URL/,
+        ),
       }),
     );
   });
