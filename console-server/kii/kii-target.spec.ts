@@ -10,7 +10,7 @@ import {
 import { AdminTokens } from './admin-tokens';
 import { guardedFetch, guardedTransport, KiiAnswerTooLargeError } from './guarded-fetch';
 import { KiiCallError } from './kii-call-error';
-import { kiiFetch } from './kii-http';
+import { kiiFetch, type KiiTransport } from './kii-http';
 import { KiiTargetRefusedError, targetRefusal } from './kii-target-policy';
 
 const strict = { allowPrivate: false };
@@ -93,6 +93,25 @@ describe('guardedFetch', () => {
     endless = false;
   });
 
+  /** A GET to the test server through `transport`; settles with the error it failed with. */
+  const failureOf = (transport: KiiTransport, timeoutMs: number) =>
+    transport({ url: `http://127.0.0.1:${port}/api`, method: 'GET', headers: {}, timeoutMs }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+  /** The same GET as the console server's Kii client sends it (kiiFetch). */
+  const kiiGet = (transport: KiiTransport, timeoutMs: number) =>
+    kiiFetch(
+      {
+        operation: 'get installation',
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/api`,
+        headers: {},
+        secrets: [],
+      },
+      { transport, timeoutMs },
+    );
+
   it('fetches an allowed target as fetch would: status, headers, body', async () => {
     const response = await guardedFetch(permissive)(`http://127.0.0.1:${port}/api`, {
       method: 'POST',
@@ -136,28 +155,11 @@ describe('guardedFetch', () => {
   it('times out on its own timer when a target sends headers and stalls the body', async () => {
     stallBody = true;
     const started = Date.now();
-    const failure = await guardedTransport(permissive)({
-      url: `http://127.0.0.1:${port}/api`,
-      method: 'GET',
-      headers: {},
-      timeoutMs: 200,
-    }).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const failure = await failureOf(guardedTransport(permissive), 200);
     expect(failure instanceof DOMException && failure.name).toBe('TimeoutError');
     expect(Date.now() - started).toBeLessThan(5000);
     // As the console server calls Kii: the same stall is a TIMEOUT KiiCallError naming the host.
-    const call = kiiFetch(
-      {
-        operation: 'get installation',
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/api`,
-        headers: {},
-        secrets: [],
-      },
-      { transport: guardedTransport(permissive), timeoutMs: 200 },
-    );
+    const call = kiiGet(guardedTransport(permissive), 200);
     await expectAsync(call).toBeRejectedWith(
       jasmine.objectContaining({
         status: 0,
@@ -170,26 +172,8 @@ describe('guardedFetch', () => {
   it('drops an answer that streams past its size limit, and says the base URL is wrong', async () => {
     endless = true;
     const transport = guardedTransport(permissive, 1024 * 1024);
-    const failure = await transport({
-      url: `http://127.0.0.1:${port}/api`,
-      method: 'GET',
-      headers: {},
-      timeoutMs: 10_000,
-    }).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(KiiAnswerTooLargeError);
-    const call = kiiFetch(
-      {
-        operation: 'get installation',
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/api`,
-        headers: {},
-        secrets: [],
-      },
-      { transport, timeoutMs: 10_000 },
-    );
+    expect(await failureOf(transport, 10_000)).toBeInstanceOf(KiiAnswerTooLargeError);
+    const call = kiiGet(transport, 10_000);
     await expectAsync(call).toBeRejectedWith(
       jasmine.objectContaining({
         status: 0,
