@@ -51,8 +51,11 @@ export interface ServerConfig {
   cluster?: string;
   /** A cluster's broker node: MQTT only, credentials from the API node's directory in Redis. */
   brokerOnly: boolean;
-  /** Specs only (no flag): how long a subscriber's full socket may stay full (5000 ms). */
-  mqttDrainTimeoutMs?: number;
+  /**
+   * How long a subscriber's socket may stay full before the broker cuts the connection and its
+   * waiting writes end DROPPED_SLOW_CONSUMER (docs/kii-api.md §13.1).
+   */
+  mqttDrainTimeoutMs: number;
 }
 
 export const NEVER_EXPIRES_SECONDS = 2147483647;
@@ -83,9 +86,18 @@ export const defaultConfig: ServerConfig = {
   requestTimeoutMs: 30_000,
   deliveryLedger: true,
   brokerOnly: false,
+  // A frozen subscriber must not stall delivery to everybody else (aedes needs a drain timeout
+  // for that, and its own default is 60 s), nor keep a push's ledger record open for long; a
+  // healthy client on a slow link drains a full buffer well within 5 s.
+  mqttDrainTimeoutMs: 5000,
 };
 
-type FlagSpec = { key: keyof ServerConfig; kind: 'string' | 'int' | 'bool' | 'float' };
+type FlagSpec = {
+  key: keyof ServerConfig;
+  kind: 'string' | 'int' | 'bool' | 'float';
+  /** Bounds of a number flag; without them any non-negative number. */
+  range?: [min: number, max: number];
+};
 
 const flags: Record<string, FlagSpec> = {
   '--host': { key: 'host', kind: 'string' },
@@ -111,6 +123,9 @@ const flags: Record<string, FlagSpec> = {
   '--mqtt-connections-per-address': { key: 'mqttConnectionsPerAddress', kind: 'int' },
   '--mqtt-pending-per-address': { key: 'mqttPendingPerAddress', kind: 'int' },
   '--request-timeout': { key: 'requestTimeoutMs', kind: 'int' },
+  // 0 would mean "wait forever" to aedes, bringing the stall back; under 100 ms a healthy
+  // client's momentary backlog (a GC pause, a scheduling hiccup) would get it cut.
+  '--mqtt-drain-timeout': { key: 'mqttDrainTimeoutMs', kind: 'int', range: [100, 600_000] },
   '--delivery-ledger': { key: 'deliveryLedger', kind: 'bool' },
   '--cluster': { key: 'cluster', kind: 'string' },
   '--broker-only': { key: 'brokerOnly', kind: 'bool' },
@@ -136,6 +151,7 @@ export const usage = `Usage: npm run --silent server -- [flags]
   --mqtt-pending-per-address <n>       of those, connections that have not completed CONNECT (default 1000; 0 = unlimited)
   --log-level <level>      fatal, error, warn, info, debug (default warn)
   --request-timeout <ms>   answer 408 to a request not received in full in this time (default 30000)
+  --mqtt-drain-timeout <ms>   cut a subscriber whose socket stays full this long (default 5000; 100-600000)
   --delivery-ledger=false  keep no per-push delivery ledger (default on; for measuring its cost)
   --cluster <redis>        join a cluster on Redis (redis://host:port or a Unix socket path): this node
                            is its API node (REST, SQLite and a broker); see docs/scale-out.md
@@ -164,8 +180,15 @@ export function parseArgs(argv: string[], base: ServerConfig = defaultConfig): S
     }
     const value = Number(raw);
     const valid = spec.kind === 'int' ? Number.isInteger(value) : Number.isFinite(value);
-    if (!valid || value < 0)
+    if (spec.range) {
+      const [min, max] = spec.range;
+      if (!valid || value < min || value > max)
+        throw new UsageError(
+          `${name} needs ${spec.kind === 'int' ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`,
+        );
+    } else if (!valid || value < 0) {
       throw new UsageError(`${name} needs a non-negative number, got "${raw}"`);
+    }
     record[spec.key] = value;
   }
   if (config.brokerOnly && !config.cluster) {

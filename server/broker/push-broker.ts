@@ -36,12 +36,6 @@ const BAD_USERNAME_OR_PASSWORD = 4;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * A slow or frozen subscriber is cut off after this long instead of stalling delivery to
- * everybody else (toolchain notes: aedes needs drainTimeout for that).
- */
-const DRAIN_TIMEOUT_MS = 5000;
-
-/**
  * A connection must complete its CONNECT (and, on TLS, its handshake) within this long, or it
  * is closed (aedes' default is 30 s). Real clients send CONNECT at once; this bounds how long a
  * half-open socket holds a pending slot and its buffered bytes.
@@ -113,7 +107,9 @@ export async function createPushBroker(deps: BrokerDeps) {
   const tapClients = new Set<string>();
 
   const aedes = await Aedes.createBroker({
-    drainTimeout: config.mqttDrainTimeoutMs ?? DRAIN_TIMEOUT_MS,
+    // A slow or frozen subscriber is cut off after this long instead of stalling delivery to
+    // everybody else (default and its reason in config.ts).
+    drainTimeout: config.mqttDrainTimeoutMs,
     concurrency: 1000,
     maxClientsIdLength: 64,
     connectTimeout: CONNECT_TIMEOUT_MS,
