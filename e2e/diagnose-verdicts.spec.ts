@@ -19,10 +19,9 @@ import { expect, test, testWithOwnServer } from './support/fixtures';
 /**
  * More Diagnose verdicts, driven for real (diagnose.spec.ts has the first five): a takeover by
  * a second connection with the same client ID, before a push and while a write waits, expired
- * MQTT credentials (a server of its own with a 2-second --mqtt-ttl), and, in Kii Cloud mode, a
- * thing's online status as evidence. DROPPED_SLOW_CONSUMER is not here: it needs the broker's
- * 5-second drain timeout to run out, and the server has no flag to shorten it (the server
- * spec produces it with a 300 ms timeout).
+ * MQTT credentials (a server of its own with a 2-second --mqtt-ttl), a device that stops reading
+ * dropped as a slow consumer (a server of its own with a 400 ms --mqtt-drain-timeout), and, in
+ * Kii Cloud mode, a thing's online status as evidence.
  */
 
 test('after a takeover, the delivered row names the new connection and the one it replaced', async ({
@@ -152,6 +151,120 @@ test.describe('with MQTT credentials that live 2 seconds', () => {
         await expect(verdict(page)).toContainText('DELIVERED');
       } finally {
         await jade.close();
+      }
+    },
+  );
+});
+
+test.describe('with a 400 ms drain timeout', () => {
+  const quickToCut = testWithOwnServer(['--mqtt-drain-timeout', '400']);
+
+  quickToCut(
+    'DROPPED_SLOW_CONSUMER: a device that stops reading is cut, and the pushes waiting on it dropped',
+    async ({ page, request, server }) => {
+      test.slow(); // A thousand or more 3.7 KB pushes fill the frozen device's socket buffers.
+      const lou = await owner(request, server);
+      const trace = traceApi(request, server);
+      try {
+        // A real MQTT.js device that subscribes, then stops reading its socket: the broker's
+        // writes back up. Keep-alive 0: no PINGREQ whose unread answer would end it first.
+        const { client } = await lou.connect(true, { keepalive: 0 });
+        client.stream.unpipe();
+        client.stream.pause();
+
+        // How many pushes fill the buffers: a push is at most 4096 bytes (docs/kii-api.md §9.4);
+        // 3,700 characters plus the system keys make about 3.9 KB on the wire. A write waits
+        // once the server's kernel send buffer (autotuned up to net.ipv4.tcp_wmem's maximum,
+        // 4 MiB on Debian 12), the paused device's receive buffer (128 KiB: it grows only as
+        // the application reads) and Node's 16 KiB stream buffer are full: about 4.3 MB. Seen
+        // here: 1,040-1,065 pushes written, then 12-125 dropped (annotation "buffers"). 160
+        // bursts of 25 (4,000 pushes, about 15 MB) leave more than 3x margin; the loop stops at
+        // the cut, so the margin costs nothing, and a run that never sees a cut fails.
+        const blob = 'x'.repeat(3700);
+        const sent: string[] = [];
+        let connected = true;
+        for (let burst = 0; burst < 160 && connected; burst++) {
+          sent.push(
+            ...(await Promise.all(Array.from({ length: 25 }, () => lou.push({}, { blob })))),
+          );
+          // Once a write waits on the full socket, the broker cuts it 400 ms later.
+          ({ connected } = await trace.connections(lou.installationID));
+        }
+        expect(connected, `still connected after ${sent.length} pushes of 3.7 KB`).toBe(false);
+        const history = await trace.connections(lou.installationID);
+        expect(history.connections[0]).toEqual(
+          expect.objectContaining({ closeReason: 'DRAIN_TIMEOUT', detail: 'drain timeout' }),
+        );
+
+        // As the server sent them: written while the buffers took them, then dropped with the
+        // connection, then nobody there. Every write pending at the cut settles with it. The
+        // ledger lists pushes as they settled (a push sent just after the cut can settle before
+        // the dropped ones) and the requests of a burst arrive in any order, so the order sent
+        // is read from sentAt (milliseconds: equal times may belong to either side).
+        await expect
+          .poll(async () => (await trace.outcomes(lou.installationID)).size)
+          .toBe(sent.length);
+        const byPush = await trace.outcomes(lou.installationID);
+        expect(sent.filter((id) => !byPush.has(id))).toEqual([]);
+        const sentAt = (outcome: string) =>
+          [...byPush.values()].filter((row) => row.outcome === outcome).map((row) => row.sentAt);
+        const [written, droppedAt, afterCut] = [
+          sentAt('DELIVERED'),
+          sentAt('DROPPED_SLOW_CONSUMER'),
+          sentAt('NOT_CONNECTED'),
+        ];
+        expect(written.length + droppedAt.length + afterCut.length).toBe(sent.length);
+        expect(written.length, 'pushes written before the cut').toBeGreaterThan(0);
+        expect(droppedAt.length, 'pushes dropped with the connection').toBeGreaterThan(0);
+        expect(Math.max(...written)).toBeLessThanOrEqual(Math.min(...droppedAt));
+        expect(Math.max(...droppedAt)).toBeLessThanOrEqual(Math.min(...afterCut, Infinity));
+        test.info().annotations.push({
+          type: 'buffers',
+          description: `${written.length} pushes written, ${droppedAt.length} dropped, ${afterCut.length} after the cut`,
+        });
+        const [dropped] = [...byPush].find(([, row]) => row.outcome === 'DROPPED_SLOW_CONSUMER')!;
+        const { connectionID } = history.connections[0];
+        expect(byPush.get(dropped)!.connectionID).toBe(connectionID);
+
+        await signInAsAdmin(page, server);
+        await openDiagnosis(page, lou.installationID, dropped);
+        const answer = verdict(page);
+        await expect(answer.getByRole('heading')).toHaveText(/Dropped: the device read too slowly/);
+        await expect(answer).toContainText('DROPPED_SLOW_CONSUMER');
+        await expect(answer).toContainText(
+          `Connection ${connectionID} had a full buffer and was cut after the drain timeout.`,
+        );
+        await expect(answer).toContainText(
+          'What to do: Make the device read its socket promptly; the broker cuts a full buffer',
+        );
+        const slow = checksOf(page)
+          .getByRole('listitem')
+          .filter({ hasText: 'Not dropped as a slow consumer' });
+        await expect(slow).toContainText('Failed');
+
+        // The installation's timeline says why the connection ended.
+        await page.getByRole('link', { name: lou.installationID }).click();
+        const timeline = page.getByRole('list', { name: 'Connections, newest first' });
+        await expect(timeline.getByRole('listitem').first()).toContainText(connectionID);
+        await expect(timeline.getByRole('listitem').first()).toContainText('DRAIN_TIMEOUT');
+
+        // The same verdict in Japanese.
+        await page.goto(
+          `/ja/diagnose?installation=${lou.installationID}&push=${encodeURIComponent(dropped)}`,
+        );
+        const ja = page.getByRole('region', { name: '破棄: デバイスの読み取りが遅すぎました' });
+        await expect(ja).toContainText('DROPPED_SLOW_CONSUMER');
+        await expect(ja).toContainText(
+          `接続 ${connectionID} はバッファーが一杯で、ドレインのタイムアウト後に切断されました。`,
+        );
+        await expect(ja).toContainText('対処:');
+        const jaSlow = page
+          .getByRole('list', { name: 'チェック (順番どおり)' })
+          .getByRole('listitem')
+          .filter({ hasText: '低速な受信者として切断されていない' });
+        await expect(jaSlow).toContainText('失敗');
+      } finally {
+        await lou.close();
       }
     },
   );

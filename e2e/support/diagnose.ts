@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 import { kiiAdmin, unique } from './console';
@@ -20,12 +20,16 @@ export interface Endpoint {
 }
 
 /** A device of the installation: MQTT.js over TCP, its client ID the endpoint's mqttTopic. */
-export function connectDevice(endpoint: Endpoint): Promise<MqttClient> {
+export function connectDevice(
+  endpoint: Endpoint,
+  options: Pick<IClientOptions, 'keepalive'> = {},
+): Promise<MqttClient> {
   return mqtt.connectAsync(`mqtt://127.0.0.1:${endpoint.portTCP}`, {
     clientId: endpoint.mqttTopic,
     username: endpoint.username,
     password: endpoint.password,
     reconnectPeriod: 0,
+    ...options,
   });
 }
 
@@ -67,9 +71,9 @@ export async function owner(
     install,
     endpoint,
     /** Connects a device with the installation's endpoint; subscribes to its topic if asked. */
-    async connect(subscribe: boolean) {
+    async connect(subscribe: boolean, options: Pick<IClientOptions, 'keepalive'> = {}) {
       const { mqttTopic, ...rest } = await endpoint();
-      const client = await connectDevice({ mqttTopic, ...rest });
+      const client = await connectDevice({ mqttTopic, ...rest }, options);
       clients.push(client);
       const received: string[] = [];
       client.on('message', (_topic, payload) => received.push(payload.toString('utf8')));
@@ -133,18 +137,52 @@ export function traceApi(request: APIRequestContext, server: LocalServer) {
     }
     return { authorization: `Bearer ${token}` };
   };
+  const get = async (path: string) => {
+    const response = await request.get(`${server.baseUrl}/x-local/v1/apps/${server.appId}${path}`, {
+      headers: await headers(),
+    });
+    expect(response.status()).toBe(200);
+    return response.json() as Promise<unknown>;
+  };
   return {
     async push(pushMessageID: string) {
-      const response = await request.get(
-        `${server.baseUrl}/x-local/v1/apps/${server.appId}/pushes/${pushMessageID}`,
-        { headers: await headers() },
-      );
-      expect(response.status()).toBe(200);
-      return (await response.json()) as {
+      return (await get(`/pushes/${pushMessageID}`)) as {
         complete: boolean;
         outcomes: Record<string, number>;
         recipientRows: { outcome: string; detail?: string; connectionID?: string }[];
       };
+    },
+    /** The installation's connection history (docs/kii-api.md §13.2): open one first. */
+    async connections(installationID: string) {
+      return (await get(`/installations/${installationID}/connections`)) as {
+        connected: boolean;
+        connections: { connectionID: string; closeReason: string | null; detail: string | null }[];
+      };
+    },
+    /**
+     * Every outcome the ledger kept for the installation, by pushMessageID (all pages), in the
+     * order the pushes settled, newest first (sentAt orders them as sent).
+     */
+    async outcomes(installationID: string) {
+      const outcomes = new Map<
+        string,
+        { outcome: string; sentAt: number; connectionID?: string }
+      >();
+      let page = '?limit=1000';
+      for (;;) {
+        const body = (await get(`/installations/${installationID}/deliveries${page}`)) as {
+          deliveries: {
+            pushMessageID: string;
+            outcome: string;
+            sentAt: number;
+            connectionID?: string;
+          }[];
+          nextPaginationKey?: string;
+        };
+        for (const { pushMessageID, ...row } of body.deliveries) outcomes.set(pushMessageID, row);
+        if (!body.nextPaginationKey) return outcomes;
+        page = `?limit=1000&paginationKey=${body.nextPaginationKey}`;
+      }
     },
   };
 }
