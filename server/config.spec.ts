@@ -2,16 +2,28 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { defaultConfig, parseArgs, usage, UsageError } from './config';
 
-/** Runs the server's entry with `args` and answers its exit code and stderr. */
+/**
+ * Runs the server's entry with `args` and answers its exit code and stderr. On free ports; if it
+ * wrongly starts, its ready line on stdout stops it by its PID (20 s at most, within the spec's
+ * 30 s), so it never stays behind.
+ */
 function runMain(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const root = join(import.meta.dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', '--port', '0', '--mqtt-port', '0', ...args],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  child.stdout.once('data', () => child.kill('SIGKILL'));
+  const stop = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(stop);
+      resolve({ code, stderr });
+    }),
+  );
 }
 
 describe('server flags: --mqtt-drain-timeout', () => {
@@ -57,5 +69,5 @@ describe('server flags: --mqtt-drain-timeout', () => {
       '--mqtt-drain-timeout needs a whole number from 100 to 600000, got "50"',
     );
     expect(stderr).toContain('Usage: npm run --silent server -- [flags]');
-  });
+  }, 30_000);
 });
