@@ -5,15 +5,16 @@
  *
  *   node --import tsx bench/cluster-bench.ts [--connections 100000] [--nodes <2 or what the open-file limit needs>]
  *     [--single-connections <all that fit>] [--workers 4] [--addresses 8] [--window 100] [--repeats 3]
- *     [--sample 200] [--hop-messages 100000] [--concurrency 32] [--markdown] [--json <file>]
+ *     [--sample 200] [--hop-messages 100000] [--concurrency 32] [--stop] [--markdown] [--json <file>]
  *
  * Quick run: `--connections 2000 --nodes 2` (under two minutes). The order: set-up (users
  * written into a SQLite file, installs and endpoints through REST on the single process); the
  * single process (no --cluster) with `--single-connections` clients and its pushes; then on the
  * same file the API node (--cluster) and the broker nodes (--broker-only) on a real Redis, the
  * same fan-out, all clients, their pushes, a SIGKILL to broker node 1 with every client of it
- * reconnecting to the other nodes, a push to all and a direct push per sampled client; last, the
- * Redis hop alone (bench/redis-hop.ts). Everything runs as a child process, stopped by its PID.
+ * reconnecting to the other nodes, a push to all and a direct push per sampled client; with
+ * `--stop`, broker node 2 stopped with SIGTERM (bench/cluster-stop.ts; one more broker node is
+ * fitted so the survivors still hold everyone); last, the Redis hop alone (bench/redis-hop.ts). Everything runs as a child process, stopped by its PID.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSpec, MissingClient, RecoveryReport } from './cluster-clients';
 import { clusterMeasures } from './cluster-measure';
+import { measureStop } from './cluster-stop';
 import {
   raiseOpenFileLimit,
   runRedisHop,
@@ -281,6 +283,27 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
         ).flatMap((r) => r.missing)
       : [];
 
+  // 4. With --stop: broker node 2 stopped with SIGTERM (bench/cluster-stop.ts).
+  const stop = options.stop
+    ? await measureStop({
+        measures: { all, share, connect, fanOut },
+        victim: brokers[1],
+        node: 1,
+        down: [0],
+        killedAt,
+        clients: recovery.reduce((sum, r) => sum + r.perNode[1], 0),
+        connections: n,
+        sample: options.sample,
+        installations: installs.result,
+        groups: {
+          ...survivors,
+          'broker nodes': survivors['broker nodes'].filter((pid) => pid !== brokers[1].ready.pid),
+        },
+        withSession: (use) => withSession(api.ready, use),
+        log,
+      })
+    : undefined;
+
   log(`the Redis hop alone: ${options.hopMessages} messages`);
   const hop = await runRedisHop<ClusterResults['hop']>(redis.socketPath, options.hopMessages);
 
@@ -327,6 +350,7 @@ async function run(): Promise<Omit<ClusterResults, 'machine'>> {
       direct,
       directMissing: missing,
     },
+    stop,
     hop,
   };
 }

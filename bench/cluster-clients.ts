@@ -42,6 +42,8 @@ export type ClientRequest =
   | { id: number; type: 'wait'; run: string; timeoutMs: number }
   | { id: number; type: 'recovery'; node: number; timeoutMs: number }
   | { id: number; type: 'missing'; run: string; indices: number[] }
+  | { id: number; type: 'moved'; node: number }
+  | { id: number; type: 'recovery-reset'; down: number[] }
   | { id: number; type: 'close' };
 
 export interface ConnectReply {
@@ -61,6 +63,11 @@ export interface RecoveryReport {
   attempts: number;
   perNode: number[];
   failures: string[];
+  /**
+   * How the lost connections ended, by WebSocket close code: 1001 (going away) and 1000 are a
+   * close frame from the server; 1006 is the socket ending without one.
+   */
+  closeCodes: Record<string, number>;
 }
 
 /** A client a push addressed to it did not reach. */
@@ -98,6 +105,7 @@ const recovery = {
   lastBackAt: 0,
   attempts: 0,
   failures: [] as string[],
+  closeCodes: {} as Record<string, number>,
   waiter: undefined as (() => void) | undefined,
 };
 
@@ -156,7 +164,9 @@ function open(client: LeanClient): Promise<void> {
       if (client.ws !== ws || !client.up) return;
       client.up = false;
       client.ws = undefined;
-      if (!closing) lost(client);
+      if (closing) return;
+      recovery.closeCodes[code] = (recovery.closeCodes[code] ?? 0) + 1;
+      lost(client);
     });
   });
 }
@@ -171,6 +181,7 @@ function lost(client: LeanClient) {
 
 // Reconnection: a window of attempts in flight, each moving on to the next node on failure.
 const reconnectQueue: LeanClient[] = [];
+const downNodes = new Set<number>();
 let reconnecting = 0;
 
 function enqueue(client: LeanClient) {
@@ -184,7 +195,10 @@ function pump() {
     // Spread over the other nodes (by index), never back to the one lost; the next on failure.
     const others = urls.length - 1;
     const from = client.lostFrom ?? client.node;
-    client.node = (from + 1 + ((client.spec.index + client.attempts++) % others)) % urls.length;
+    // Nodes known gone (an earlier measure's) are skipped, not tried and refused.
+    do {
+      client.node = (from + 1 + ((client.spec.index + client.attempts++) % others)) % urls.length;
+    } while (downNodes.has(client.node) && downNodes.size < others);
     reconnecting++;
     recovery.attempts++;
     open(client).then(
@@ -274,9 +288,15 @@ async function closeAll() {
     client.ws = undefined;
     client.lostFrom = undefined;
   }
+  resetRecovery();
+  return open.length;
+}
+
+/** Counts a new failure from zero; where clients were lost from (`lostFrom`) stays. */
+function resetRecovery() {
   Object.assign(recovery, { lost: 0, back: 0, firstLostAt: 0, lastBackAt: 0, attempts: 0 });
   recovery.failures = [];
-  return open.length;
+  recovery.closeCodes = {};
 }
 
 function reply(id: number, body: object) {
@@ -341,6 +361,15 @@ process.on('message', async (request: ClientRequest) => {
         .map((c) => ({ index: c.spec.index, node: c.node, lostFrom: c.lostFrom, up: c.up }));
       return reply(request.id, { missing });
     }
+    case 'moved': {
+      // The clients that were on this node when it went, by index.
+      const indices = clients.filter((c) => c.lostFrom === request.node).map((c) => c.spec.index);
+      return reply(request.id, { indices });
+    }
+    case 'recovery-reset':
+      resetRecovery();
+      for (const node of request.down) downNodes.add(node);
+      return reply(request.id, {});
     case 'close':
       return reply(request.id, { closed: await closeAll() });
   }

@@ -20,6 +20,8 @@ export interface ClusterOptions {
   sample: number;
   hopMessages: number;
   concurrency: number;
+  /** After the kill, broker node 2 stopped with SIGTERM (one more node is fitted for it). */
+  stop: boolean;
   markdown: boolean;
   json?: string;
 }
@@ -37,6 +39,7 @@ export function parseClusterOptions(argv: string[]): ClusterOptions {
     sample: 200,
     hopMessages: 100_000,
     concurrency: 32,
+    stop: false,
     markdown: false,
   };
   const numbers: Record<string, keyof ClusterOptions> = {
@@ -56,6 +59,7 @@ export function parseClusterOptions(argv: string[]): ClusterOptions {
     options: {
       ...Object.fromEntries(Object.keys(numbers).map((name) => [name, { type: 'string' }])),
       markdown: { type: 'boolean' },
+      stop: { type: 'boolean' },
       json: { type: 'string' },
     },
     strict: true,
@@ -66,9 +70,12 @@ export function parseClusterOptions(argv: string[]): ClusterOptions {
       (options as unknown as Record<string, number>)[key] = positiveInteger(`--${name}`, raw);
   }
   options.markdown = values.markdown === true;
+  options.stop = values.stop === true;
   if (typeof values.json === 'string') options.json = values.json;
   if (options.addresses > 8) throw new Error('--addresses: at most 8 (127.0.0.2 .. 127.0.0.9)');
   if (options.nodes === 1) throw new Error('--nodes: at least 2 (one of them is killed)');
+  if (options.stop && options.nodes === 2)
+    throw new Error('--nodes: at least 3 with --stop (one is killed, one stopped)');
   options.sample = Math.min(options.sample, options.connections);
   return options;
 }
@@ -90,16 +97,18 @@ export function fitToOpenFiles(
   const sockets = socketsUnder(openFileLimit);
   const n = options.connections;
   const notes: string[] = [];
-  const nodesNeeded = Math.max(2, Math.ceil(n / sockets) + 1);
+  // Survivors of the kill (and of the stop, with --stop) hold everything.
+  const gone = options.stop ? 2 : 1;
+  const nodesNeeded = Math.max(gone + 1, Math.ceil(n / sockets) + gone);
   if (!explicit.nodes) {
-    options.nodes = Math.max(2, nodesNeeded);
-    if (options.nodes > 2)
+    options.nodes = nodesNeeded;
+    if (options.nodes > gone + 1)
       notes.push(
-        `${options.nodes} broker nodes: the open-file limit ${openFileLimit} lets one hold about ${sockets} sockets, and after a kill each holds connections / (nodes - 1)`,
+        `${options.nodes} broker nodes: the open-file limit ${openFileLimit} lets one hold about ${sockets} sockets, and after a kill${options.stop ? ' and a stop' : ''} each holds connections / (nodes - ${gone})`,
       );
   } else if (options.nodes < nodesNeeded) {
     throw new Error(
-      `--nodes ${options.nodes}: under the open-file limit ${openFileLimit} a node holds about ${sockets} sockets; ${n} connections need ${nodesNeeded} nodes to survive a kill`,
+      `--nodes ${options.nodes}: under the open-file limit ${openFileLimit} a node holds about ${sockets} sockets; ${n} connections need ${nodesNeeded} nodes to survive a kill${options.stop ? ' and a stop' : ''}`,
     );
   }
   const workersNeeded = Math.ceil(n / sockets);
@@ -180,21 +189,41 @@ export interface ClusterResults {
     compare: ClusterFanOut[];
     pushes: ClusterFanOut[];
   };
-  kill: {
-    pid: number;
-    lost: number;
-    back: number;
-    detectMs: number;
-    reconnectMs: number;
-    attempts: number;
-    failures: string[];
-    perNode: number[];
-    pushAfter: ClusterFanOut;
+  kill: NodeLoss & {
     direct: ClusterFanOut;
     /** Sampled clients the direct push did not reach: index, node now, node lost (if moved). */
     directMissing: { index: number; node: number; lostFrom?: number; up: boolean }[];
   };
+  /** With --stop: SIGTERM to broker node 2 after the kill. */
+  stop?: StopFigures;
   hop: { inProcess: HopFigures; throughRedis: HopFigures };
+}
+
+/** A broker node gone (killed or stopped): its clients lost and back elsewhere, then a push. */
+export interface NodeLoss {
+  pid: number;
+  lost: number;
+  back: number;
+  /** From the signal to the first lost connection, and to the last one subscribed again. */
+  detectMs: number;
+  reconnectMs: number;
+  attempts: number;
+  failures: string[];
+  perNode: number[];
+  pushAfter: ClusterFanOut;
+}
+
+/** A broker node stopped (SIGTERM) as a supervisor or a rolling deploy does. */
+export interface StopFigures extends NodeLoss {
+  /** Its clients when the signal went. */
+  clients: number;
+  exitMs: number;
+  exitCode: number | null;
+  exitSignal: string | null;
+  closeCodes: Record<string, number>;
+  /** Of the moved clients' histories (up to --sample), how the connection on the node ended. */
+  historyChecked: number;
+  historyEnds: Record<string, number>;
 }
 
 const medianBy = <T>(items: T[], key: (item: T) => number): T =>
@@ -231,7 +260,7 @@ const cpuSplit = (cpu: Record<string, number>, connections: number) =>
     .join(', ');
 
 export function printClusterReport(results: ClusterResults, options: ClusterOptions): void {
-  const { single, cluster, kill, hop, setup } = results;
+  const { single, cluster, kill, stop, hop, setup } = results;
   const n = options.connections;
   const s = options.singleConnections;
   const singlePush = medianBy(single.pushes, (f) => f.last);
@@ -281,6 +310,7 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
       `direct push to ${int(options.sample)} sampled clients after the kill`,
       delivered(kill.direct),
     ],
+    ...(stop ? stopRows(stop, n) : []),
   ];
   const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i].length), 8));
   const line = (cells: string[]) =>
@@ -347,10 +377,15 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
             .join(' ')}`,
         ]
       : []),
+    ...(stop ? stopDetails(stop, fan) : []),
     `  Redis hop alone, ${int(hop.throughRedis.messages)} messages: ${ms(hop.throughRedis.wallMs)} ms through Redis (process ${hop.throughRedis.processCpuUsPerMessage.toFixed(1)} µs + redis-server ${hop.throughRedis.redisCpuUsPerMessage.toFixed(1)} µs CPU per message), ${ms(hop.inProcess.wallMs)} ms in-process`,
   );
   const ok =
-    cluster.held === n && complete(allPush) && complete(kill.pushAfter) && complete(kill.direct);
+    cluster.held === n &&
+    complete(allPush) &&
+    complete(kill.pushAfter) &&
+    complete(kill.direct) &&
+    (!stop || (stop.back === stop.lost && stop.lost === stop.clients && complete(stop.pushAfter)));
   out.push('', ok ? 'all deliveries complete, none to a wrong client' : 'INCOMPLETE: see above');
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.markdown) {
@@ -365,4 +400,40 @@ export function printClusterReport(results: ClusterResults, options: ClusterOpti
       `${JSON.stringify({ ...results, options, table: rows }, null, 2)}\n`,
     );
   if (!ok) process.exitCode = 1;
+}
+
+const tally = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([what, count]) => `${what} ${int(count)}`)
+    .join(', ') || 'none';
+
+function stopRows(stop: StopFigures, n: number): [string, string][] {
+  const exit = stop.exitCode !== null ? `exit code ${stop.exitCode}` : `signal ${stop.exitSignal}`;
+  return [
+    [
+      `node stop (SIGTERM, ${int(stop.clients)} clients): SIGTERM -> process exit`,
+      `${int(stop.exitMs)} ms, ${exit}`,
+    ],
+    [
+      `node stop: SIGTERM -> all ${int(stop.lost)} subscribed again elsewhere`,
+      `${int(stop.reconnectMs)} ms${stop.back < stop.lost ? ` (${int(stop.back)} back)` : ''}`,
+    ],
+    ['node stop: how its clients saw the close (WebSocket close code)', tally(stop.closeCodes)],
+    [
+      `node stop: history of ${int(stop.historyChecked)} moved clients, how the connection ended`,
+      tally(stop.historyEnds),
+    ],
+    [`push to all ${int(n)} after the stop`, delivered(stop.pushAfter)],
+  ];
+}
+
+function stopDetails(stop: StopFigures, fan: (f: ClusterFanOut) => string): string[] {
+  return [
+    `  stop: SIGTERM to broker node pid ${stop.pid} holding ${int(stop.clients)} clients; exited after ${int(stop.exitMs)} ms (${stop.exitCode !== null ? `code ${stop.exitCode}` : `signal ${stop.exitSignal}`}); first loss noticed after ${int(stop.detectMs)} ms; ${int(stop.back)} of ${int(stop.lost)} back after ${int(stop.reconnectMs)} ms, ${int(stop.attempts)} attempts; clients per node now ${stop.perNode.map(int).join(' / ')}`,
+    ...(stop.failures.length
+      ? [`  reconnect failures after the stop (then retried): ${stop.failures.join('; ')}`]
+      : []),
+    `  push after the stop: ${fan(stop.pushAfter)}`,
+  ];
 }

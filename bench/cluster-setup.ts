@@ -128,6 +128,18 @@ export async function adminSession(ready: ServerReady, concurrency: number) {
           },
         ),
       ),
+    /** Each installation's connection history, newest first (docs/kii-api.md §13.2). */
+    history: (installations: string[]) =>
+      lean.run(
+        installations.length,
+        (i) =>
+          lean.build(
+            'GET',
+            `/api/x-local/v1/apps/${app}/installations/${installations[i]}/connections`,
+            headers,
+          ),
+        (r) => leanJson(r, 200, 'connection history').connections as ConnectionJson[],
+      ),
     /** Sends `count` pushes, request i built (and stamped with `sentAt`) just before it goes. */
     push: (count: number, target: (i: number) => { path: string; data: Record<string, unknown> }) =>
       lean.run(
@@ -144,6 +156,13 @@ export async function adminSession(ready: ServerReady, concurrency: number) {
         (r) => leanJson(r, 201, 'push'),
       ),
   };
+}
+
+/** One record of an installation's connection history, as much of it as the bench reads. */
+export interface ConnectionJson {
+  closedAt: number | null;
+  closeReason: string | null;
+  detail: string | null;
 }
 
 export type AdminSession = Awaited<ReturnType<typeof adminSession>>;

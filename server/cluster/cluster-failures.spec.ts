@@ -42,6 +42,17 @@ describe('cluster on Redis: failures', () => {
     return { api, rest, admin: await api.adminToken() };
   }
 
+  /** The API node, a broker node as its own process (to kill or stop) and one in this one. */
+  async function apiAndTwoBrokers() {
+    const node = await apiNode();
+    const spawned = await spawnBrokerNode(redis.socketPath, appId);
+    closers.push(() => spawned.kill());
+    const survivor = await startBrokerNode(redis.socketPath, appId);
+    closers.push(() => survivor.close());
+    await eventually(() => node.api.app.clusterNodes().length === 2, 5000, 'both nodes heard');
+    return { node, spawned, survivor };
+  }
+
   async function receiver(endpoint: Parameters<typeof mqttJsReceiver>[0]): Promise<PushReceiver> {
     const rx = await mqttJsReceiver(endpoint, 'ws');
     closers.push(() => rx.close());
@@ -59,12 +70,7 @@ describe('cluster on Redis: failures', () => {
   }
 
   it('a broker node killed: its clients reconnect to another node and receive again', async () => {
-    const node = await apiNode();
-    const doomed = await spawnBrokerNode(redis.socketPath, appId);
-    closers.push(() => doomed.kill());
-    const survivor = await startBrokerNode(redis.socketPath, appId);
-    closers.push(() => survivor.close());
-    await eventually(() => node.api.app.clusterNodes().length === 2, 5000, 'both nodes heard');
+    const { node, spawned: doomed, survivor } = await apiAndTwoBrokers();
     const user = await node.rest.registerUser('alice');
     const endpoint = await node.rest.mqttEndpointFor(user.token);
     // bob is installed but never connects: only every node's report, or its absence, says so.
@@ -106,6 +112,53 @@ describe('cluster on Redis: failures', () => {
       [false, 'CONNECTION_LOST', `cluster node ${doomed.node} stopped answering`],
     ]);
   }, 20_000);
+
+  it('a broker node stopped (SIGTERM): exits 0 at once, its connections recorded as SERVER_SHUTDOWN', async () => {
+    const { node, spawned: stopped, survivor } = await apiAndTwoBrokers();
+    const user = await node.rest.registerUser('alice');
+    const endpoint = await node.rest.mqttEndpointFor(user.token);
+    const topic = await topicFor(node, [user.id]);
+    const first = await receiver(stopped.at(endpoint));
+    // More WebSocket connections on the node: closing many, some finish after aedes' close
+    // returned (seen at 1,000 in bench:cluster --stop), and those closes must be reported too.
+    const others: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const other = await node.rest.registerUser(`user${i}`);
+      const more = await node.rest.mqttEndpointFor(other.token);
+      await receiver(stopped.at(more));
+      others.push(more.installationID);
+    }
+    const trace = traceApi(node.api, node.rest, node.admin);
+    await eventually(
+      async () => (await trace.history(others.at(-1)!)).connected,
+      3000,
+      'the connections on the node reported',
+    );
+
+    const stopping = Date.now();
+    expect(await stopped.terminate()).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(3000);
+    await first.closed;
+    // The node said it is leaving, after its connections' closes: the API node neither waits
+    // for its heartbeats to lapse (6 s) nor calls its connections lost.
+    await eventually(
+      () => node.api.app.clusterNodes().length === 1,
+      1000,
+      'the API node knows the node left',
+    );
+    const history = await trace.history(endpoint.installationID);
+    expect(history.connections.map((c) => [c.closedAt === null, c.closeReason, c.detail])).toEqual([
+      [false, 'SERVER_SHUTDOWN', null],
+    ]);
+    for (const id of others) {
+      const ended = (await trace.history(id)).connections.map((c) => c.closeReason);
+      expect(ended).withContext(id).toEqual(['SERVER_SHUTDOWN']);
+    }
+    const again = await receiver(survivor.at(endpoint));
+    const id = await node.rest.send(node.admin, topic, { data: { n: 2 } });
+    expect((await again.next()).n).toBe(2);
+    expect((await trace.push(id)).outcomes).toEqual({ DELIVERED: 1 });
+  }, 40_000);
 
   it('Redis restarted: nodes reconnect and resume; what was pushed meanwhile is counted as not routed', async () => {
     const node = await apiNode();

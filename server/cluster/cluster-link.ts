@@ -41,6 +41,12 @@ export interface ClusterLink {
   send(topic: string, body: object): void;
   /** Calls `handler` with each control message on `topic`. */
   listen<T>(topic: string, handler: (body: T) => void): Promise<void>;
+  /**
+   * Calls `last` just before the link closes, in the order added: the node's
+   * last messages. aedes closes the emitter itself once its clients are closed, before any
+   * plugin's close hook could still send, so this is the only moment a stopping node can say so.
+   */
+  beforeClose(last: () => void): void;
   /** `resumed` after a reconnect (Redis restarted or the link broke): resynchronise. */
   readonly events: EventEmitter<{ resumed: []; down: [] }>;
   close(): Promise<void>;
@@ -116,11 +122,17 @@ export async function openClusterLink(address: string, appId: string): Promise<C
   // 'end' event, and a node's SIGTERM then waited for main.ts's 10 s forced exit. With either
   // connection down, drop both and close the emitter itself.
   const closeEmitter = mq.close.bind(mq);
-  mq.close = (callback) => {
+  const closeOrDrop = (callback: () => void) => {
     if (pub.status === 'ready' && sub.status === 'ready') return closeEmitter(callback);
     pub.disconnect();
     sub.disconnect();
     (mq as unknown as { _close(callback: () => void): void })._close(callback);
+  };
+  const lastWords: (() => void)[] = [];
+  mq.close = (callback) => {
+    // Sent on the publishing connection ahead of its QUIT, so Redis passes them on first.
+    for (const last of lastWords.splice(0)) last();
+    closeOrDrop(callback);
   };
   const events = new EventEmitter<{ resumed: []; down: [] }>();
   let wasDown = false;
@@ -165,6 +177,9 @@ export async function openClusterLink(address: string, appId: string): Promise<C
           () => resolve(),
         ),
       );
+    },
+    beforeClose(last) {
+      lastWords.push(last);
     },
     events,
     async close() {

@@ -49,20 +49,26 @@ export interface NodeEvents {
 /**
  * A broker node's report to the API node: thing online changes and its connection history, so
  * that `_online`, "last seen" and the delivery trace on the API node cover every node. Sent every
- * 100 ms at most, as one message.
+ * 100 ms at most, as one message, and at once when the node stops: its connections' closes
+ * (SERVER_SHUTDOWN) must reach the API node before the node's "down" (sent later, see
+ * clusterRolePlugin), or the API node records them as lost with a node that stopped answering.
  */
 export function nodeReporter(link: ClusterLink) {
   let batch: NodeEvents | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const send = () => {
+    clearTimeout(timer);
+    if (batch) link.send('node-events', batch);
+    batch = null;
+  };
   const pending = (): NodeEvents => {
     if (!batch) {
       batch = { node: link.node, online: [], history: [] };
-      setTimeout(() => {
-        link.send('node-events', batch!);
-        batch = null;
-      }, EVENTS_FLUSH_MS);
+      timer = setTimeout(send, EVENTS_FLUSH_MS);
     }
     return batch;
   };
+  link.beforeClose(send);
   return {
     online: (thingId: string, online: boolean) => void pending().online.push([thingId, online]),
     history: (event: HistoryEvent) => void pending().history.push(event),
@@ -96,7 +102,10 @@ export const clusterRolePlugin = fp<{ config: ServerConfig; metrics: Metrics }>(
         ({ clientId, reason }) => broker.disconnectHere(clientId, reason),
       );
       app.decorate('pushWriter', broker);
-      app.addHook('preClose', async () => receiver.stop());
+      // Not a preClose hook: aedes closes the link once its clients are closed, before that
+      // hook would run. After the reporter's last batch (its beforeClose was added earlier, in
+      // brokerPlugin), so the API node has every close before it forgets the node.
+      link.beforeClose(() => receiver.stop());
       return;
     }
     const { installations, taps, things } = app.repositories;
