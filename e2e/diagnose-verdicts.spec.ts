@@ -33,7 +33,7 @@ test('after a takeover, the delivered row names the new connection and the one i
   try {
     // A second device with the installation's client ID: the broker closes the first.
     const first = await ivy.connect(true);
-    const closed = new Promise((resolve) => first.client.once('close', resolve));
+    const closed = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
     const second = await ivy.connect(true);
     await closed;
     const pushMessageID = await ivy.push();
@@ -128,7 +128,7 @@ test.describe('with MQTT credentials that live 2 seconds', () => {
       try {
         const device = await jade.connect(true);
         // The broker closes the connection once its credentials expire.
-        await new Promise((resolve) => device.client.once('close', resolve));
+        await new Promise<void>((resolve) => device.client.once('close', () => resolve()));
         const pushMessageID = await jade.push();
 
         await signInAsAdmin(page, server);
@@ -235,7 +235,7 @@ test.describe('with a 400 ms drain timeout', () => {
           `Connection ${connectionID} had a full buffer and was cut after the drain timeout.`,
         );
         await expect(answer).toContainText(
-          'What to do: Make the device read its socket promptly; the broker cuts a full buffer',
+          'What to do: Make the device read its socket promptly; the broker cuts a connection whose buffer stays full past its drain timeout (5 s unless the server sets another).',
         );
         const slow = checksOf(page)
           .getByRole('listitem')

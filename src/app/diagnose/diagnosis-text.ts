@@ -177,7 +177,7 @@ export function verdictFix(verdict: VerdictCode): string {
     case 'CONNECTION_CLOSED':
       return $localize`:Fix line@@kpc.diagnose.fixClosed:See the close reason in the installation's connection timeline, reconnect, then resend.`;
     case 'DROPPED_SLOW_CONSUMER':
-      return $localize`:Fix line@@kpc.diagnose.fixSlow:Make the device read its socket promptly; the broker cuts a full buffer after 5 s.`;
+      return $localize`:Fix line@@kpc.diagnose.fixSlow:Make the device read its socket promptly; the broker cuts a connection whose buffer stays full past its drain timeout (5 s unless the server sets another).`;
     case 'DELIVERED':
       return $localize`:Fix line; QoS 0 has no receipt@@kpc.diagnose.fixDelivered:The server's part is done; QoS 0 has no receipt, so check how the device's app handles it.`;
     case 'NO_PROBLEM_FOUND':
