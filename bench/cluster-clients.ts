@@ -192,13 +192,11 @@ function enqueue(client: LeanClient) {
 function pump() {
   while (reconnecting < reconnectWindow && reconnectQueue.length > 0) {
     const client = reconnectQueue.shift()!;
-    // Spread over the other nodes (by index), never back to the one lost; the next on failure.
-    const others = urls.length - 1;
+    // Spread over the other nodes (by index), never back to the one lost nor to one known gone
+    // (an earlier measure's), so each survivor takes an even share; the next on failure.
     const from = client.lostFrom ?? client.node;
-    // Nodes known gone (an earlier measure's) are skipped, not tried and refused.
-    do {
-      client.node = (from + 1 + ((client.spec.index + client.attempts++) % others)) % urls.length;
-    } while (downNodes.has(client.node) && downNodes.size < others);
+    const up = urls.map((_, i) => i).filter((i) => i !== from && !downNodes.has(i));
+    client.node = up[(client.spec.index + client.attempts++) % up.length];
     reconnecting++;
     recovery.attempts++;
     open(client).then(

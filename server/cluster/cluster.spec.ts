@@ -15,6 +15,7 @@ import {
   type PushReceiver,
 } from '../testing/mqtt-clients';
 import { parseArgs, UsageError } from '../config';
+import { Redis } from 'ioredis';
 import { redisOptions } from './cluster-link';
 import { startBrokerNode, type BrokerNodeAddress } from '../testing/cluster-nodes';
 import { startRedis, type LocalRedis } from '../testing/redis-server';
@@ -152,6 +153,26 @@ describe('cluster on Redis: an API node and two broker nodes', () => {
         detail: 'by a connection on another cluster node',
       }),
     );
+  });
+
+  it('carries only the aedes announcements some node listens for through Redis (new clients, not subscribes or disconnects)', async () => {
+    const watcher = new Redis(redisOptions(redis.socketPath));
+    closers.push(async () => watcher.disconnect());
+    const seen: string[] = [];
+    const prefix = `kpc:${api.config.appId}:$SYS/`;
+    watcher.on('pmessage', (_pattern, channel: string) => seen.push(channel.slice(prefix.length)));
+    await watcher.psubscribe(`${prefix}*`);
+    const { endpoint } = await userOn(nodeA, 'alice');
+    const receiver = await receiverOn(endpoint);
+    await receiver.close();
+    await eventually(() => seen.some((c) => c.endsWith('/new/clients')), 3000, 'new/clients');
+    // Time for the disconnect's announcements, were they sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const kinds = new Set(seen.map((channel) => channel.split('/').slice(1).join('/')));
+    // heartbeat and birth: aedes' own, listened for by every node.
+    kinds.delete('heartbeat');
+    kinds.delete('birth');
+    expect([...kinds]).toEqual(['new/clients']);
   });
 
   it('applies the broker policy on a broker node: wrong password, other topics, client PUBLISH', async () => {
