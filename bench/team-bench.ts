@@ -35,6 +35,8 @@ const flag = (name: string, fallback: number) => {
 };
 const ROWS = flag('--rows', 100_000);
 const CALLS = flag('--calls', 500);
+/** A/B pairs run before the timed ones and not counted (their CPU is). */
+const WARM_UP_PAIRS = 50;
 const ROUNDS = flag('--rounds', 8);
 /** Rows in the trail for the second in-process pace (`--audit-rows 0` skips it). */
 const AUDIT_ROWS = flag('--audit-rows', 1_000_000);
@@ -92,8 +94,8 @@ async function abPairs(
   b: (i: number) => Promise<number>,
 ) {
   const times = { a: [] as number[], b: [] as number[] };
-  for (let i = -50; i < calls; i++) {
-    const index = i + 50;
+  for (let i = -WARM_UP_PAIRS; i < calls; i++) {
+    const index = i + WARM_UP_PAIRS;
     const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
     const one = await first(index);
     const two = await second(index);
@@ -109,7 +111,7 @@ async function abPairs(
  * too): only the console-server half of each A/B pair reaches it, and the warm-up pairs count.
  */
 function perCallUs(before: number, pid: number): string {
-  return (((cpuSeconds(pid) - before) / (CALLS + 50)) * 1e6).toFixed(0);
+  return (((cpuSeconds(pid) - before) / (CALLS + WARM_UP_PAIRS)) * 1e6).toFixed(0);
 }
 
 async function overhead(stack: TeamBenchStack) {

@@ -33,6 +33,7 @@ import { createInstallationsRegistry } from './registry/installations-registry';
 import { appsRoutes } from './routes/apps-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { guardedTransport } from './kii/guarded-fetch';
+import { fetchTransport } from './kii/kii-http';
 import { bulkRoutes } from './routes/bulk-routes';
 import { bulkUninstallRoutes } from './routes/bulk-uninstall-routes';
 import { installationsRoutes } from './routes/installations-routes';
@@ -89,7 +90,9 @@ const infrastructure = fp<AppOptions>(async (app, { config, passwordCost, kii })
   // Specs pass a fetch of their own built on guardedFetch (testing/kii-team-fixture.ts).
   const kiiClient = new KiiAdminClient({
     ...kii,
-    transport: kii?.fetch ? undefined : guardedTransport({ allowPrivate: config.allowPrivateKii }),
+    transport: kii?.fetch
+      ? fetchTransport(kii.fetch)
+      : guardedTransport({ allowPrivate: config.allowPrivateKii }),
   });
   const brokers = createBrokerOrigins(db);
   const monitorThings = createMonitorThings(db, apps);
